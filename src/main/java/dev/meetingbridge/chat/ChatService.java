@@ -1,0 +1,72 @@
+package dev.meetingbridge.chat;
+
+import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.meeting.MeetingStore;
+import dev.meetingbridge.meeting.Participant;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.security.AccessRules;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Ids;
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
+import dev.meetingbridge.store.ScriptResult;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Chat over a connection: a member of one meeting sends, and only the other meeting's
+ * {@code chat-message} topic carries it.
+ */
+@Service
+public class ChatService {
+
+	private final ConnectionService connections;
+
+	private final MeetingService meetingService;
+
+	private final MeetingStore meetings;
+
+	private final AccessRules access;
+
+	private final MeetingScripts scripts;
+
+	private final JsonMapper json;
+
+	private final int maxLength;
+
+	ChatService(ConnectionService connections, MeetingService meetingService, MeetingStore meetings,
+			AccessRules access, MeetingScripts scripts, JsonMapper json, BridgeProperties properties) {
+		this.connections = connections;
+		this.meetingService = meetingService;
+		this.meetings = meetings;
+		this.access = access;
+		this.scripts = scripts;
+		this.json = json;
+		this.maxLength = properties.chat().maxLength();
+	}
+
+	public ChatMessage send(BridgePrincipal principal, String meetingId, String connectionId,
+			@Nullable String message, @Nullable String senderId) {
+		ChatText text = ChatText.of(message, this.maxLength);
+		String sender = MeetingService.actingParticipant(principal, "senderId", senderId);
+		this.meetingService.requireActive(meetingId);
+		this.access.requireChat(principal, meetingId, sender);
+		Participant from = this.meetings.participant(meetingId, sender)
+			.orElseThrow(() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
+		String to = this.connections.requireOpenOther(meetingId, connectionId);
+		String now = this.scripts.now();
+		ChatMessage chat = new ChatMessage(Ids.messageId(), connectionId, meetingId, to,
+				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);
+		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to, now, connectionId,
+				this.json.writeValueAsString(chat));
+		if (!result.ok()) {
+			throw MeetingStore.refusal(result, to, null);
+		}
+		return chat;
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.chat;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,67 @@
+package dev.meetingbridge.config;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code bridge.*} setting, validated at start-up so that a bad value names its
+ * property instead of failing later.
+ */
+@Validated
+@ConfigurationProperties("bridge")
+public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @DefaultValue Security security,
+		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history,
+		@Valid @DefaultValue Retention retention, @Valid @DefaultValue Presence presence,
+		@Valid @DefaultValue Stomp stomp) {
+
+	/** Redis naming. */
+	public record Redis(@NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,32}",
+			message = "must be 1 to 32 letters, digits, '_', '.' or '-'") @DefaultValue("bridge") String keyPrefix) {
+	}
+
+	/** Token verification. */
+	public record Security(@Nullable @Size(min = 32,
+			message = "must be at least 32 bytes (or leave it unset for a random development secret)") String jwtSecret) {
+
+		public Security {
+			// BRIDGE_JWT_SECRET set to nothing means unset.
+			jwtSecret = (jwtSecret == null || jwtSecret.isBlank()) ? null : jwtSecret;
+		}
+
+	}
+
+	/** Chat limits. */
+	public record Chat(@Min(1) @Max(65536) @DefaultValue("4096") int maxLength,
+			@Min(1) @DefaultValue("20") int ratePerSecond, @Min(1) @DefaultValue("40") int burst) {
+	}
+
+	/** Event history kept per meeting. */
+	public record History(@Min(1) @Max(1_000_000) @DefaultValue("1000") int maxEvents) {
+	}
+
+	/** How long ended meetings stay readable. */
+	public record Retention(@NotNull @DurationMin(seconds = 1) @DefaultValue("24h") Duration endedMeetings) {
+	}
+
+	/** Session-bound presence. */
+	public record Presence(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration grace,
+			@NotNull @DurationMin(seconds = 1) @DefaultValue("15s") Duration leaseTtl) {
+	}
+
+	/** STOMP endpoint tuning. */
+	public record Stomp(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration heartbeat) {
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,98 @@
+package dev.meetingbridge.connection;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.meetingbridge.meeting.MeetingStore;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
+import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.ScriptResult;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Connections in Redis. Each side keeps its own record and open-connections entry; a pair key
+ * names the one connection that joins two meetings. Opening and closing are single-meeting
+ * steps in a fixed order, so they are safe on Redis Cluster.
+ */
+@Component
+public class ConnectionStore {
+
+	private final StringRedisTemplate redis;
+
+	private final MeetingScripts scripts;
+
+	private final RedisKeys keys;
+
+	private final JsonMapper json;
+
+	ConnectionStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json) {
+		this.redis = redis;
+		this.scripts = scripts;
+		this.keys = keys;
+		this.json = json;
+	}
+
+	/** The meeting's record of a connection, open or closed. */
+	Optional<ConnectionRecord> record(String meetingId, String connectionId) {
+		String value = this.redis.<String, String>opsForHash().get(this.keys.connectionInfo(meetingId), connectionId);
+		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, ConnectionRecord.class));
+	}
+
+	/** The meeting's open connection, or 404 / 409 {@code connection-closed}. */
+	ConnectionRecord requireOpen(String meetingId, String connectionId) {
+		ConnectionRecord record = record(meetingId, connectionId)
+			.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
+					"Meeting " + meetingId + " has no connection " + connectionId));
+		if (!isOpen(meetingId, connectionId)) {
+			throw closed(connectionId);
+		}
+		return record;
+	}
+
+	boolean isOpen(String meetingId, String connectionId) {
+		return this.redis.opsForHash().hasKey(this.keys.connections(meetingId), connectionId);
+	}
+
+	static BridgeException closed(String connectionId) {
+		return new BridgeException(Problem.CONNECTION_CLOSED, "Connection " + connectionId + " is closed");
+	}
+
+	String claimLink(String meetingId, String otherMeetingId, String connectionId, String replaceable) {
+		return this.scripts.claimLink(meetingId, otherMeetingId, connectionId, replaceable);
+	}
+
+	void releaseLink(String meetingId, String otherMeetingId, String connectionId) {
+		this.scripts.releaseLink(meetingId, otherMeetingId, connectionId);
+	}
+
+	/** Opens one side; returns the refusal code, or null when this side is open. */
+	String openSide(String meetingId, ConnectionRecord record, Connection view, String timestamp) {
+		ScriptResult result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId, timestamp, record.id(),
+				record.otherMeetingId(), this.json.writeValueAsString(record), this.json.writeValueAsString(view));
+		return result.ok() || "already-open".equals(result.status()) ? null : result.status();
+	}
+
+	/** Closes one side; false when it was not open. */
+	boolean closeSide(String meetingId, String connectionId, String reason, String timestamp) {
+		return this.scripts.run(MeetingScript.CONNECTION_CLOSE, meetingId, timestamp, connectionId, reason).ok();
+	}
+
+	String now() {
+		return this.scripts.now();
+	}
+
+	static BridgeException refusal(String code, String meetingId) {
+		return MeetingStore.refusal(new ScriptResult(java.util.List.of(code)), meetingId, null);
+	}
+
+	Map<String, String> openConnections(String meetingId) {
+		return this.redis.<String, String>opsForHash().entries(this.keys.connections(meetingId));
+	}
+
+}

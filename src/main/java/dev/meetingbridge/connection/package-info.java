@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.connection;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,61 @@
+package dev.meetingbridge.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.meetingbridge.chat.ChatMessage;
+import dev.meetingbridge.connection.Connection;
+import dev.meetingbridge.meeting.EndedBy;
+import dev.meetingbridge.meeting.Participant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every event of a meeting, one record per type, with the contract's JSON field names. The
+ * Redis scripts write these documents; instances read them back to route and authorise.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type",
+		visible = true)
+@JsonSubTypes({ @JsonSubTypes.Type(value = BridgeEvent.ParticipantJoined.class, name = "participant-joined"),
+		@JsonSubTypes.Type(value = BridgeEvent.ParticipantLeft.class, name = "participant-left"),
+		@JsonSubTypes.Type(value = BridgeEvent.ChatMessageSent.class, name = "chat-message"),
+		@JsonSubTypes.Type(value = BridgeEvent.ConnectionOpened.class, name = "connection-open"),
+		@JsonSubTypes.Type(value = BridgeEvent.ConnectionClosed.class, name = "connection-close"),
+		@JsonSubTypes.Type(value = BridgeEvent.MeetingEnded.class, name = "meeting-ended") })
+public sealed interface BridgeEvent {
+
+	String type();
+
+	/** The meeting whose topic carries the event. */
+	String meetingId();
+
+	/** Per meeting, from 1, one more for each event of the meeting. */
+	long sequence();
+
+	String timestamp();
+
+	record ParticipantJoined(String type, String meetingId, long sequence, String timestamp,
+			Participant participant) implements BridgeEvent {
+	}
+
+	record ParticipantLeft(String type, String meetingId, long sequence, String timestamp, Participant participant,
+			String reason) implements BridgeEvent {
+	}
+
+	record ChatMessageSent(String type, String meetingId, long sequence, String timestamp,
+			ChatMessage message) implements BridgeEvent {
+	}
+
+	record ConnectionOpened(String type, String meetingId, long sequence, String timestamp,
+			Connection connection) implements BridgeEvent {
+	}
+
+	record ConnectionClosed(String type, String meetingId, long sequence, String timestamp, String connectionId,
+			String reason) implements BridgeEvent {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record MeetingEnded(String type, String meetingId, long sequence, String timestamp,
+			@Nullable EndedBy endedBy) implements BridgeEvent {
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.event;
+
+import org.jspecify.annotations.NullMarked;

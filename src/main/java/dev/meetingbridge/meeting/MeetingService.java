@@ -1,0 +1,188 @@
+package dev.meetingbridge.meeting;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.security.AccessRules;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Ids;
+import dev.meetingbridge.store.Timestamps;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Service;
+
+/** The meeting use cases: create, list, read, join, leave, end and history, each checked against the access rules. */
+@Service
+public class MeetingService {
+
+	/** Reasons a participant leaves, as {@code participant-left} reports them. */
+	public static final String LEFT = "left";
+
+	public static final String REMOVED = "removed";
+
+	private final MeetingStore store;
+
+	private final AccessRules access;
+
+	private final Clock clock;
+
+	MeetingService(MeetingStore store, AccessRules access, Clock clock) {
+		this.store = store;
+		this.access = access;
+		this.clock = clock;
+	}
+
+	public Meeting create(BridgePrincipal principal, @Nullable String requestedId) {
+		String meetingId = requestedId == null ? Ids.meetingId() : Identifiers.require("meetingId", requestedId);
+		this.access.requireCreate(principal, meetingId);
+		Instant now = this.clock.instant();
+		if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli())) {
+			throw new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
+		}
+		return this.store.require(meetingId);
+	}
+
+	public MeetingPage list(BridgePrincipal principal, @Nullable String status, @Nullable String cursor, int limit) {
+		this.access.requireListAll(principal);
+		if (status != null && !status.equals(Meeting.ACTIVE) && !status.equals(Meeting.ENDED)) {
+			throw BridgeException.invalid("status", "must be active or ended");
+		}
+		if (limit < 1 || limit > 500) {
+			throw BridgeException.invalid("limit", "must be between 1 and 500");
+		}
+		MeetingStore.IndexEntry position = decodeCursor(cursor);
+		List<MeetingSummary> page = new java.util.ArrayList<>();
+		MeetingStore.IndexEntry last = position;
+		boolean exhausted = false;
+		while (page.size() < limit) {
+			List<MeetingStore.IndexEntry> entries = this.store.indexPage(last, limit);
+			if (entries.isEmpty()) {
+				exhausted = true;
+				break;
+			}
+			Map<String, MeetingStore.IndexEntry> byId = new java.util.LinkedHashMap<>();
+			entries.forEach((entry) -> byId.put(entry.id(), entry));
+			for (MeetingSummary summary : this.store.summaries(List.copyOf(byId.keySet()))) {
+				if (page.size() < limit && (status == null || status.equals(summary.status()))) {
+					page.add(summary);
+					last = byId.get(summary.id());
+				}
+			}
+			if (page.size() < limit) {
+				last = entries.get(entries.size() - 1);
+			}
+		}
+		String next = null;
+		if (!exhausted && last != null && !this.store.indexPage(last, 1).isEmpty()) {
+			next = encodeCursor(last);
+		}
+		return new MeetingPage(page, next);
+	}
+
+	public Meeting get(BridgePrincipal principal, String meetingId) {
+		Meeting meeting = this.store.require(meetingId);
+		this.access.requireRead(principal, meetingId);
+		return meeting;
+	}
+
+	public Map<String, Participant> participants(BridgePrincipal principal, String meetingId) {
+		return get(principal, meetingId).participants();
+	}
+
+	/**
+	 * Joins the meeting as the token's participant (or, for server tokens, the named one).
+	 * Joining again as a member changes nothing and reports {@code joined = false}.
+	 */
+	public JoinResult join(BridgePrincipal principal, String meetingId, @Nullable String requestedParticipantId,
+			@Nullable String displayName) {
+		String participantId = actingParticipant(principal, "participantId", requestedParticipantId);
+		DisplayName name = DisplayName.of(displayName);
+		this.access.requireJoin(principal, meetingId, participantId);
+		Participant participant = new Participant(participantId, name.value(), Timestamps.format(this.clock.instant()));
+		return this.store.join(meetingId, participant);
+	}
+
+	/** A participant leaves ({@code left}) or is removed by a moderator ({@code removed}). */
+	public void leave(BridgePrincipal principal, String meetingId, String participantId) {
+		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
+		this.access.requireRemove(principal, meetingId, participantId);
+		String reason = participantId.equals(principal.participantId()) ? LEFT : REMOVED;
+		this.store.leave(meetingId, participantId, reason);
+	}
+
+	public Meeting end(BridgePrincipal principal, String meetingId) {
+		requireActive(meetingId);
+		this.access.requireEnd(principal, meetingId);
+		String by = principal.server() ? null : principal.participantId();
+		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId, by));
+		return this.store.require(meetingId);
+	}
+
+	public EventHistory history(BridgePrincipal principal, String meetingId, long after, int limit) {
+		if (after < 0) {
+			throw BridgeException.invalid("after", "must not be negative");
+		}
+		if (limit < 1 || limit > 1000) {
+			throw BridgeException.invalid("limit", "must be between 1 and 1000");
+		}
+		this.store.require(meetingId);
+		this.access.requireRead(principal, meetingId);
+		return this.store.history(meetingId, after, limit);
+	}
+
+	/** Fails with 404 or 409 unless the meeting exists and is active. */
+	public void requireActive(String meetingId) {
+		String status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
+		if (!Meeting.ACTIVE.equals(status)) {
+			throw MeetingStore.ended(meetingId);
+		}
+	}
+
+	/**
+	 * The participant a request acts as: the token's own for participant tokens (a body naming
+	 * somebody else is refused), the named one for server tokens.
+	 */
+	public static String actingParticipant(BridgePrincipal principal, String field, @Nullable String named) {
+		if (principal.server()) {
+			return Identifiers.require(field, named);
+		}
+		String self = principal.participantId();
+		if (self == null) {
+			throw BridgeException.forbidden("The token names no participant");
+		}
+		if (named != null && !named.equals(self)) {
+			throw BridgeException.forbidden("A participant token acts only as its own participant (" + self + ")");
+		}
+		return self;
+	}
+
+	private static MeetingStore.@Nullable IndexEntry decodeCursor(@Nullable String cursor) {
+		if (cursor == null || cursor.isEmpty()) {
+			return null;
+		}
+		try {
+			String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+			int split = decoded.indexOf(':');
+			String id = decoded.substring(split + 1);
+			if (split < 1 || !Identifiers.isValid(id)) {
+				throw new IllegalArgumentException();
+			}
+			return new MeetingStore.IndexEntry(id, Double.parseDouble(decoded.substring(0, split)));
+		}
+		catch (IllegalArgumentException ex) {
+			throw BridgeException.invalid("cursor", "is not a cursor this service returned");
+		}
+	}
+
+	private static String encodeCursor(MeetingStore.IndexEntry entry) {
+		String raw = (long) entry.score() + ":" + entry.id();
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -1,0 +1,228 @@
+package dev.meetingbridge.meeting;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
+import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.ScriptResult;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Meetings and their participants in Redis. Changes go through the meeting scripts; reads are
+ * single commands or snapshot scripts. Shared with the connection and chat features, which
+ * need the same facts.
+ */
+@Component
+public class MeetingStore {
+
+	private final StringRedisTemplate redis;
+
+	private final MeetingScripts scripts;
+
+	private final RedisKeys keys;
+
+	private final JsonMapper json;
+
+	private final long retentionSeconds;
+
+	MeetingStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json,
+			BridgeProperties properties) {
+		this.redis = redis;
+		this.scripts = scripts;
+		this.keys = keys;
+		this.json = json;
+		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
+	}
+
+	boolean create(String meetingId, String createdAt, long createdAtMillis) {
+		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId, createdAt);
+		if (!result.ok()) {
+			return false;
+		}
+		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId, createdAtMillis);
+		return true;
+	}
+
+	/** A consistent snapshot of the meeting. */
+	public Optional<Meeting> find(String meetingId) {
+		ScriptResult result = this.scripts.run(MeetingScript.READ_MEETING, meetingId, "");
+		if (!result.ok()) {
+			return Optional.empty();
+		}
+		Map<String, String> fields = result.hash(1);
+		return Optional.of(new Meeting(meetingId, fields.getOrDefault("status", Meeting.ACTIVE),
+				fields.getOrDefault("createdAt", ""), fields.get("endedAt"), participantsOf(result.hash(2)),
+				List.copyOf(result.hash(3).keySet())));
+	}
+
+	public Meeting require(String meetingId) {
+		return find(meetingId).orElseThrow(() -> notFound(meetingId));
+	}
+
+	public static BridgeException notFound(String meetingId) {
+		return new BridgeException(Problem.MEETING_NOT_FOUND, "Meeting " + meetingId + " does not exist");
+	}
+
+	public static BridgeException ended(String meetingId) {
+		return new BridgeException(Problem.MEETING_ENDED, "Meeting " + meetingId + " has ended");
+	}
+
+	public Optional<String> status(String meetingId) {
+		return Optional.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId), "status"));
+	}
+
+	public boolean isMember(String meetingId, String participantId) {
+		return this.redis.opsForHash().hasKey(this.keys.participants(meetingId), participantId);
+	}
+
+	public Optional<Participant> participant(String meetingId, String participantId) {
+		String value = this.redis.<String, String>opsForHash().get(this.keys.participants(meetingId), participantId);
+		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, Participant.class));
+	}
+
+	public Map<String, Participant> participants(String meetingId) {
+		return participantsOf(this.redis.<String, String>opsForHash().entries(this.keys.participants(meetingId)));
+	}
+
+	/** Open connections of the meeting: connection id to the other meeting's id. */
+	public Map<String, String> openConnections(String meetingId) {
+		return this.redis.<String, String>opsForHash().entries(this.keys.connections(meetingId));
+	}
+
+	private Map<String, Participant> participantsOf(Map<String, String> stored) {
+		Map<String, Participant> participants = new LinkedHashMap<>();
+		stored.forEach((id, value) -> participants.put(id, this.json.readValue(value, Participant.class)));
+		return participants;
+	}
+
+	JoinResult join(String meetingId, Participant participant) {
+		String participantJson = this.json.writeValueAsString(participant);
+		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId, this.scripts.now(), participant.id(),
+				participantJson);
+		return switch (result.status()) {
+			case "ok" -> new JoinResult(participant, true);
+			case "already-member" -> new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
+			default -> throw refusal(result, meetingId, participant.id());
+		};
+	}
+
+	Participant leave(String meetingId, String participantId, String reason) {
+		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId, this.scripts.now(), participantId,
+				reason);
+		if (!result.ok()) {
+			throw refusal(result, meetingId, participantId);
+		}
+		return this.json.readValue(result.string(1), Participant.class);
+	}
+
+	/**
+	 * Ends a meeting in three single-meeting steps, so that it is safe on Redis Cluster: the
+	 * meeting ends and empties (refusing everything from then on), the other side of each of its
+	 * connections closes, then {@code meeting-ended} is published and retention starts.
+	 */
+	public void end(String meetingId, @Nullable EndedBy endedBy) {
+		String now = this.scripts.now();
+		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId, now);
+		if (!result.ok()) {
+			throw refusal(result, meetingId, null);
+		}
+		ScriptResult.pairs(result.list(1)).forEach((connectionId, otherMeetingId) -> {
+			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId, "meeting-ended");
+			this.scripts.releaseLink(meetingId, otherMeetingId, connectionId);
+		});
+		this.scripts.run(MeetingScript.FINISH_END, meetingId, now,
+				endedBy == null ? "" : this.json.writeValueAsString(endedBy), Long.toString(this.retentionSeconds));
+	}
+
+	EventHistory history(String meetingId, long after, int limit) {
+		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId, "", Long.toString(after),
+				Integer.toString(limit));
+		if (!result.ok()) {
+			throw refusal(result, meetingId, null);
+		}
+		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1));
+	}
+
+	/** Index entries, newest first, from the one after the cursor position (or the newest). */
+	List<IndexEntry> indexPage(@Nullable IndexEntry after, int count) {
+		List<IndexEntry> entries = new ArrayList<>();
+		double max = after == null ? Double.POSITIVE_INFINITY : after.score();
+		long offset = 0;
+		while (entries.size() < count) {
+			var batch = this.redis.opsForZSet()
+				.reverseRangeByScoreWithScores(this.keys.meetingIndex(), Double.NEGATIVE_INFINITY, max, offset, count);
+			if (batch == null || batch.isEmpty()) {
+				break;
+			}
+			for (var tuple : batch) {
+				String id = tuple.getValue();
+				double score = tuple.getScore() == null ? 0 : tuple.getScore();
+				// Same-score entries come in descending member order: skip those at or before the cursor.
+				if (after != null && score == after.score() && id != null && id.compareTo(after.id()) >= 0) {
+					continue;
+				}
+				if (id != null && entries.size() < count) {
+					entries.add(new IndexEntry(id, score));
+				}
+			}
+			offset += batch.size();
+		}
+		return entries;
+	}
+
+	/** Summaries of the given meetings in one round trip; meetings that have expired are dropped from the index. */
+	List<MeetingSummary> summaries(List<String> meetingIds) {
+		List<Object> results = this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (
+				connection) -> {
+			for (String id : meetingIds) {
+				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				connection.hashCommands().hLen(this.keys.participants(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				connection.hashCommands().hLen(this.keys.connections(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+			return null;
+		});
+		List<MeetingSummary> summaries = new ArrayList<>();
+		for (int i = 0; i < meetingIds.size(); i++) {
+			@SuppressWarnings("unchecked")
+			Map<String, String> fields = (Map<String, String>) results.get(3 * i);
+			String id = meetingIds.get(i);
+			if (fields == null || fields.isEmpty()) {
+				this.redis.opsForZSet().remove(this.keys.meetingIndex(), id);
+				continue;
+			}
+			summaries.add(new MeetingSummary(id, fields.getOrDefault("status", Meeting.ACTIVE),
+					fields.getOrDefault("createdAt", ""), fields.get("endedAt"), (Long) results.get(3 * i + 1),
+					(Long) results.get(3 * i + 2)));
+		}
+		return summaries;
+	}
+
+	/** Turns a script's refusal code into the contract's problem. */
+	public static BridgeException refusal(ScriptResult result, String meetingId, @Nullable String participantId) {
+		return switch (result.status()) {
+			case "meeting-not-found" -> notFound(meetingId);
+			case "meeting-ended" -> ended(meetingId);
+			case "meeting-exists" -> new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
+			case "participant-not-found" -> new BridgeException(Problem.PARTICIPANT_NOT_FOUND,
+					"Participant " + participantId + " is not in meeting " + meetingId);
+			case "connection-closed" -> new BridgeException(Problem.CONNECTION_CLOSED, "The connection is closed");
+			default -> new BridgeException(Problem.STORE_UNAVAILABLE, "Unexpected store answer: " + result.status());
+		};
+	}
+
+	record IndexEntry(String id, double score) {
+	}
+
+}

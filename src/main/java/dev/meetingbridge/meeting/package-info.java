@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.meeting;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,57 @@
+package dev.meetingbridge.problem;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A refusal with a stable problem code. Thrown anywhere below the web and STOMP layers, which
+ * turn it into a problem detail (REST) or an error message (STOMP).
+ */
+public class BridgeException extends RuntimeException {
+
+	private final Problem problem;
+
+	private final List<FieldError> errors;
+
+	private final @Nullable Duration retryAfter;
+
+	public BridgeException(Problem problem, String detail) {
+		this(problem, detail, List.of(), null);
+	}
+
+	public BridgeException(Problem problem, String detail, List<FieldError> errors, @Nullable Duration retryAfter) {
+		super(detail, null, false, false);
+		this.problem = problem;
+		this.errors = List.copyOf(errors);
+		this.retryAfter = retryAfter;
+	}
+
+	/** A single invalid field. */
+	public static BridgeException invalid(String field, String message) {
+		return new BridgeException(Problem.VALIDATION_FAILED, "Invalid " + field + ": " + message,
+				List.of(new FieldError(field, message)), null);
+	}
+
+	public static BridgeException forbidden(String detail) {
+		return new BridgeException(Problem.FORBIDDEN, detail);
+	}
+
+	public Problem problem() {
+		return this.problem;
+	}
+
+	public List<FieldError> errors() {
+		return this.errors;
+	}
+
+	public @Nullable Duration retryAfter() {
+		return this.retryAfter;
+	}
+
+	/** One entry of a {@code validation-failed} problem's {@code errors} list. */
+	public record FieldError(String field, String message) {
+	}
+
+}

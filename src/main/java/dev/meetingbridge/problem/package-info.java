@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.problem;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,43 @@
+package dev.meetingbridge.stomp;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+
+/**
+ * Gives the fan-out its own handle on each WebSocket session. The session is wrapped once in a
+ * bounded, thread-safe decorator that both Spring's STOMP handler and the fan-out write
+ * through, so their frames never interleave and a slow client cannot hold anyone else up.
+ */
+class FanoutSessionHandler extends WebSocketHandlerDecorator {
+
+	private final TopicFanout fanout;
+
+	private final int sendTimeLimit;
+
+	private final int bufferSizeLimit;
+
+	FanoutSessionHandler(WebSocketHandler delegate, TopicFanout fanout, int sendTimeLimit, int bufferSizeLimit) {
+		super(delegate);
+		this.fanout = fanout;
+		this.sendTimeLimit = sendTimeLimit;
+		this.bufferSizeLimit = bufferSizeLimit;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		WebSocketSession shared = new ConcurrentWebSocketSessionDecorator(session, this.sendTimeLimit,
+				this.bufferSizeLimit, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+		this.fanout.sessionOpened(shared);
+		super.afterConnectionEstablished(shared);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
+		this.fanout.sessionClosed(session.getId());
+		super.afterConnectionClosed(session, closeStatus);
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.meetingbridge.stomp;
+
+import java.security.Principal;
+import java.util.Map;
+
+import dev.meetingbridge.chat.ChatService;
+import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.problem.ProblemDetails;
+import dev.meetingbridge.security.BridgePrincipal;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.simp.annotation.SendToUser;
+import org.springframework.stereotype.Controller;
+
+/**
+ * The client SENDs: join, leave and chat, with the same rules and limits as REST. A refusal is
+ * answered on the sender's {@code /user/queue/errors} and the session stays open.
+ */
+@Controller
+class StompMessageController {
+
+	private static final Logger logger = LoggerFactory.getLogger(StompMessageController.class);
+
+	private final MeetingService meetings;
+
+	private final ChatService chat;
+
+	StompMessageController(MeetingService meetings, ChatService chat) {
+		this.meetings = meetings;
+		this.chat = chat;
+	}
+
+	/** {@code {"displayName"}}; server tokens also name {@code participantId}. */
+	record JoinMessage(@Nullable String displayName, @Nullable String participantId) {
+	}
+
+	/** {@code {"message"}}; server tokens also name {@code senderId}. */
+	record ChatSend(@Nullable String message, @Nullable String senderId) {
+	}
+
+	/** {@code {}}; server tokens name {@code participantId}. */
+	record LeaveMessage(@Nullable String participantId) {
+	}
+
+	@MessageMapping("/meetings/{meetingId}/join")
+	void join(@DestinationVariable String meetingId, @Payload(required = false) @Nullable JoinMessage body,
+			Principal user) {
+		JoinMessage message = body != null ? body : new JoinMessage(null, null);
+		this.meetings.join(principal(user), Identifiers.require("meetingId", meetingId), message.participantId(),
+				message.displayName());
+	}
+
+	@MessageMapping("/meetings/{meetingId}/leave")
+	void leave(@DestinationVariable String meetingId, @Payload(required = false) @Nullable LeaveMessage body,
+			Principal user) {
+		BridgePrincipal principal = principal(user);
+		String participantId = MeetingService.actingParticipant(principal, "participantId",
+				body != null ? body.participantId() : null);
+		this.meetings.leave(principal, Identifiers.require("meetingId", meetingId), participantId);
+	}
+
+	@MessageMapping("/meetings/{meetingId}/connections/{connectionId}/chat-messages")
+	void chat(@DestinationVariable String meetingId, @DestinationVariable String connectionId,
+			@Payload(required = false) @Nullable ChatSend body, Principal user) {
+		ChatSend message = body != null ? body : new ChatSend(null, null);
+		this.chat.send(principal(user), Identifiers.require("meetingId", meetingId),
+				Identifiers.require("connectionId", connectionId), message.message(), message.senderId());
+	}
+
+	@MessageExceptionHandler(BridgeException.class)
+	@SendToUser(destinations = "/queue/errors", broadcast = false)
+	Map<String, Object> refused(BridgeException ex) {
+		return ProblemDetails.asMap(ex);
+	}
+
+	@MessageExceptionHandler(MessageConversionException.class)
+	@SendToUser(destinations = "/queue/errors", broadcast = false)
+	Map<String, Object> unreadable(MessageConversionException ex) {
+		return ProblemDetails.asMap(new BridgeException(Problem.MALFORMED_JSON, "The body is not the expected JSON"));
+	}
+
+	@MessageExceptionHandler(org.springframework.dao.DataAccessException.class)
+	@SendToUser(destinations = "/queue/errors", broadcast = false)
+	Map<String, Object> storeUnavailable(org.springframework.dao.DataAccessException ex) {
+		logger.warn("Redis failed during a STOMP SEND: {}", ex.getMessage());
+		return ProblemDetails.asMap(new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly"));
+	}
+
+	private static BridgePrincipal principal(Principal user) {
+		if (user instanceof BridgePrincipal principal) {
+			return principal;
+		}
+		throw new BridgeException(Problem.UNAUTHENTICATED, "CONNECT with a token first");
+	}
+
+}

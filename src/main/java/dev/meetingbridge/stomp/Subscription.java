@@ -1,0 +1,92 @@
+package dev.meetingbridge.stomp;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import dev.meetingbridge.event.EventType;
+
+/** One STOMP subscription to one topic of one meeting, with the grounds on which it may receive. */
+final class Subscription {
+
+	private final StompSession session;
+
+	private final String id;
+
+	private final String meetingId;
+
+	private final EventType type;
+
+	private final String escapedId;
+
+	private final Set<Ground> grounds;
+
+	/** The meetings this subscription keeps the instance listening to, fixed when it is registered. */
+	private final Set<String> meetingsHeld;
+
+	private volatile boolean cancelled;
+
+	private final AtomicBoolean dropped = new AtomicBoolean();
+
+	Subscription(StompSession session, String id, String meetingId, EventType type, Set<Ground> grounds) {
+		this.session = session;
+		this.id = id;
+		this.meetingId = meetingId;
+		this.type = type;
+		this.escapedId = StompFrames.escapeHeader(id);
+		this.grounds = new HashSet<>(grounds);
+		Set<String> held = new HashSet<>();
+		held.add(meetingId);
+		grounds.forEach((ground) -> held.add(ground.dependsOn()));
+		this.meetingsHeld = Set.copyOf(held);
+	}
+
+	StompSession session() {
+		return this.session;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	String escapedId() {
+		return this.escapedId;
+	}
+
+	String meetingId() {
+		return this.meetingId;
+	}
+
+	EventType type() {
+		return this.type;
+	}
+
+	Set<String> meetingsHeld() {
+		return this.meetingsHeld;
+	}
+
+	/** Removes the grounds that no longer hold; true when none is left. */
+	synchronized boolean lose(Predicate<Ground> lost) {
+		this.grounds.removeIf(lost);
+		return this.grounds.isEmpty();
+	}
+
+	synchronized boolean hasGround(Predicate<Ground> test) {
+		return this.grounds.stream().anyMatch(test);
+	}
+
+	boolean cancelled() {
+		return this.cancelled;
+	}
+
+	void cancel() {
+		this.cancelled = true;
+	}
+
+	/** True exactly once: for whoever stops routing to it first. */
+	boolean markDropped() {
+		return this.dropped.compareAndSet(false, true);
+	}
+
+}

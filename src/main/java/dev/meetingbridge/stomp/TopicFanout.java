@@ -1,0 +1,303 @@
+package dev.meetingbridge.stomp;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+import dev.meetingbridge.event.BridgeEvent;
+import dev.meetingbridge.event.EventRelay;
+import dev.meetingbridge.event.EventType;
+import dev.meetingbridge.event.ReceivedEvent;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * The local fan-out: each event comes in once from the relay, its frame is built once, and the
+ * bytes go out to every local subscription of that meeting and type. Also where authority is
+ * live: events that take a subscription's grounds away (a leave, a closed connection) are
+ * applied before the next event of any meeting is routed, so a subscriber that stopped being
+ * allowed receives nothing more.
+ */
+@Component
+class TopicFanout implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(TopicFanout.class);
+
+	private final EventRelay relay;
+
+	private final Map<String, StompSession> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, MeetingEntry> meetings = new ConcurrentHashMap<>();
+
+	private final Object lock = new Object();
+
+	// Per-meeting order is kept by always writing a meeting's events from the same thread.
+	private final ExecutorService[] writers;
+
+	TopicFanout(EventRelay relay) {
+		this.relay = relay;
+		int count = Math.max(2, Runtime.getRuntime().availableProcessors());
+		this.writers = new ExecutorService[count];
+		for (int i = 0; i < count; i++) {
+			this.writers[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+				.name("stomp-fanout-" + i)
+				.daemon(true)
+				.factory());
+		}
+	}
+
+	void sessionOpened(WebSocketSession socket) {
+		this.sessions.put(socket.getId(), new StompSession(socket));
+	}
+
+	void sessionClosed(String sessionId) {
+		StompSession session = this.sessions.remove(sessionId);
+		if (session != null) {
+			session.subscriptions().values().forEach(this::cancel);
+			session.subscriptions().clear();
+		}
+	}
+
+	int sessionCount() {
+		return this.sessions.size();
+	}
+
+	/**
+	 * Prepares for a subscription to the meeting: the instance listens to it before the
+	 * subscriber's grounds are read, so that no event that could take them away is missed.
+	 * Every {@code hold} is paired with a {@link #release}.
+	 */
+	void hold(String meetingId) {
+		MeetingEntry entry;
+		boolean starter = false;
+		synchronized (this.lock) {
+			entry = this.meetings.computeIfAbsent(meetingId, MeetingEntry::new);
+			entry.holds++;
+			if (entry.ready == null) {
+				entry.ready = new CompletableFuture<>();
+				starter = true;
+			}
+		}
+		if (starter) {
+			try {
+				this.relay.listen(meetingId, entry);
+				entry.ready.complete(null);
+			}
+			catch (RuntimeException ex) {
+				entry.ready.completeExceptionally(ex);
+				release(meetingId);
+				throw ex;
+			}
+		}
+		else {
+			try {
+				entry.ready.join();
+			}
+			catch (CompletionException ex) {
+				release(meetingId);
+				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			}
+		}
+	}
+
+	void release(String meetingId) {
+		MeetingEntry removed = null;
+		synchronized (this.lock) {
+			MeetingEntry entry = this.meetings.get(meetingId);
+			if (entry != null && --entry.holds <= 0) {
+				removed = this.meetings.remove(meetingId);
+			}
+		}
+		if (removed != null && removed.ready != null && !removed.ready.isCompletedExceptionally()) {
+			this.relay.unlisten(meetingId, removed);
+		}
+	}
+
+	/**
+	 * Registers a subscription whose meetings are all held. Returns false when the session is
+	 * gone; the caller then releases what it held.
+	 */
+	boolean register(String sessionId, String subscriptionId, String meetingId, EventType type, Set<Ground> grounds) {
+		StompSession session = this.sessions.get(sessionId);
+		if (session == null) {
+			return false;
+		}
+		Subscription subscription = new Subscription(session, subscriptionId, meetingId, type, grounds);
+		Subscription replaced = session.subscriptions().put(subscriptionId, subscription);
+		if (replaced != null) {
+			cancel(replaced);
+		}
+		for (String held : subscription.meetingsHeld()) {
+			MeetingEntry entry = this.meetings.get(held);
+			if (entry != null) {
+				entry.dependents.add(subscription);
+			}
+		}
+		MeetingEntry entry = this.meetings.get(meetingId);
+		if (entry != null) {
+			entry.delivering.get(type).add(subscription);
+		}
+		if (!this.sessions.containsKey(sessionId)) {
+			cancel(subscription);
+		}
+		return true;
+	}
+
+	/** Answers a refused frame with an ERROR frame and closes the connection. */
+	void refuse(String sessionId, String message, @Nullable String receiptId) {
+		StompSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.send(StompFrames.error(message, receiptId));
+			session.close();
+		}
+	}
+
+	/** Confirms a processed frame that asked for a receipt. */
+	void receipt(String sessionId, String receiptId) {
+		StompSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.send(StompFrames.receipt(receiptId));
+		}
+	}
+
+	void unsubscribe(String sessionId, String subscriptionId) {
+		StompSession session = this.sessions.get(sessionId);
+		if (session != null) {
+			Subscription subscription = session.subscriptions().remove(subscriptionId);
+			if (subscription != null) {
+				cancel(subscription);
+			}
+		}
+	}
+
+	private void cancel(Subscription subscription) {
+		subscription.cancel();
+		drop(subscription);
+	}
+
+	/** Stops routing to the subscription and releases the meetings it held. */
+	private void drop(Subscription subscription) {
+		if (!subscription.markDropped()) {
+			return;
+		}
+		for (String held : subscription.meetingsHeld()) {
+			MeetingEntry entry = this.meetings.get(held);
+			if (entry != null) {
+				entry.dependents.remove(subscription);
+				entry.delivering.get(subscription.type()).remove(subscription);
+			}
+		}
+		subscription.meetingsHeld().forEach(this::release);
+	}
+
+	/** Called on the relay thread, in publish order. */
+	private void route(MeetingEntry entry, ReceivedEvent received) {
+		Set<Subscription> subscribed = entry.delivering.get(received.type());
+		if (logger.isTraceEnabled()) {
+			logger.trace("Routing {} #{} of meeting {} to {} subscriptions", received.type().wireName(),
+					received.event().sequence(), entry.meetingId, subscribed.size());
+		}
+		List<Subscription> targets = subscribed.isEmpty() ? List.of() : new ArrayList<>(subscribed);
+		// The event that takes a subscriber's grounds away still reaches it; nothing after it does.
+		revokeFor(entry, received.event());
+		if (targets.isEmpty()) {
+			return;
+		}
+		BridgeEvent event = received.event();
+		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
+				event.meetingId() + "-" + event.sequence(), received.json());
+		writerFor(entry.meetingId).execute(() -> {
+			for (Subscription subscription : targets) {
+				if (!subscription.cancelled()) {
+					subscription.session().send(frame.forSubscription(subscription));
+				}
+			}
+		});
+	}
+
+	private void revokeFor(MeetingEntry entry, BridgeEvent event) {
+		String meetingId = entry.meetingId;
+		Predicate<Ground> lost = switch (event) {
+			case BridgeEvent.ParticipantLeft left -> (ground) -> switch (ground) {
+				case Ground.Member member -> member.meetingId().equals(meetingId)
+						&& member.participantId().equals(left.participant().id());
+				case Ground.Via via -> via.viaMeetingId().equals(meetingId)
+						&& via.participantId().equals(left.participant().id());
+				case Ground.Server server -> false;
+			};
+			case BridgeEvent.ConnectionClosed closed ->
+				(ground) -> ground instanceof Ground.Via via && via.connectionId().equals(closed.connectionId());
+			case BridgeEvent.MeetingEnded ended -> (ground) -> switch (ground) {
+				case Ground.Member member -> member.meetingId().equals(meetingId);
+				case Ground.Via via -> via.viaMeetingId().equals(meetingId);
+				case Ground.Server server -> false;
+			};
+			default -> null;
+		};
+		if (lost == null) {
+			return;
+		}
+		List<Subscription> candidates = new ArrayList<>(entry.dependents);
+		for (Subscription subscription : candidates) {
+			if (subscription.hasGround(lost) && subscription.lose(lost)) {
+				logger.debug("Subscription {} of session {} to meeting {} lost its last ground", subscription.id(),
+						subscription.session().id(), subscription.meetingId());
+				subscription.session().subscriptions().remove(subscription.id(), subscription);
+				drop(subscription);
+			}
+		}
+	}
+
+	private ExecutorService writerFor(String meetingId) {
+		return this.writers[Math.floorMod(meetingId.hashCode(), this.writers.length)];
+	}
+
+	@Override
+	public void destroy() {
+		for (ExecutorService writer : this.writers) {
+			writer.shutdownNow();
+		}
+	}
+
+	/** What this instance routes for one meeting. */
+	private final class MeetingEntry implements EventRelay.Listener {
+
+		private final String meetingId;
+
+		private final Map<EventType, Set<Subscription>> delivering = new EnumMap<>(EventType.class);
+
+		/** Subscriptions, to this meeting or another, whose grounds this meeting's events can take away. */
+		private final Set<Subscription> dependents = ConcurrentHashMap.newKeySet();
+
+		private int holds;
+
+		private @Nullable CompletableFuture<Void> ready;
+
+		MeetingEntry(String meetingId) {
+			this.meetingId = meetingId;
+			for (EventType type : EventType.values()) {
+				this.delivering.put(type, ConcurrentHashMap.newKeySet());
+			}
+		}
+
+		@Override
+		public void onEvent(ReceivedEvent event) {
+			route(this, event);
+		}
+
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.stomp;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,96 @@
+package dev.meetingbridge.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.meetingbridge.config.BridgeProperties;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the meeting scripts. Each is the shared prelude (keys, sequencing, history, publish)
+ * followed by the script's own file, so every state change sequences, records and publishes its
+ * events atomically.
+ */
+@Component
+public class MeetingScripts {
+
+	@SuppressWarnings("rawtypes")
+	private final Map<MeetingScript, RedisScript<List>> scripts = new EnumMap<>(MeetingScript.class);
+
+	@SuppressWarnings("rawtypes")
+	private final RedisScript<String> claimLink;
+
+	private final RedisScript<Long> releaseLink;
+
+	private final StringRedisTemplate redis;
+
+	private final RedisKeys keys;
+
+	private final Clock clock;
+
+	private final String maxEvents;
+
+	public MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, Clock clock) {
+		this.redis = redis;
+		this.keys = keys;
+		this.clock = clock;
+		this.maxEvents = Integer.toString(properties.history().maxEvents());
+		String prelude = read("meeting-prelude");
+		for (MeetingScript script : MeetingScript.values()) {
+			this.scripts.put(script, RedisScript.of(prelude + "\n" + read(script.fileName()), List.class));
+		}
+		this.claimLink = RedisScript.of(read("claim-link"), String.class);
+		this.releaseLink = RedisScript.of(read("release-link"), Long.class);
+	}
+
+	private static String read(String name) {
+		try {
+			return new ClassPathResource("redis/" + name + ".lua").getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read Redis script " + name, ex);
+		}
+	}
+
+	/** The current time in the contract's format, as the scripts receive it. */
+	public String now() {
+		return Timestamps.format(this.clock.instant());
+	}
+
+	/**
+	 * Runs a meeting script. The result's first element is {@code ok} or a refusal code; the
+	 * rest is the script's own.
+	 */
+	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, String... args) {
+		List<String> argv = new ArrayList<>(4 + args.length);
+		argv.add(meetingId);
+		argv.add(this.keys.eventChannel(meetingId));
+		argv.add(this.maxEvents);
+		argv.add(timestamp);
+		argv.addAll(List.of(args));
+		List<?> result = this.redis.execute(this.scripts.get(script), this.keys.meetingScriptKeys(meetingId),
+				argv.toArray());
+		return new ScriptResult(result);
+	}
+
+	/** Claims the link between two meetings, or returns the connection that holds it. */
+	public String claimLink(String meetingA, String meetingB, String connectionId, String replaceable) {
+		return this.redis.execute(this.claimLink, List.of(this.keys.link(meetingA, meetingB)), connectionId,
+				replaceable);
+	}
+
+	public void releaseLink(String meetingA, String meetingB, String connectionId) {
+		this.redis.execute(this.releaseLink, List.of(this.keys.link(meetingA, meetingB)), connectionId);
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.meetingbridge.store;
+
+import java.util.List;
+
+import dev.meetingbridge.config.BridgeProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Every Redis key and channel of the bridge, derived from {@code bridge.redis.key-prefix}.
+ * Keys of one meeting share the hash tag {@code {m:ID}} so that a script touching them stays
+ * in one cluster slot.
+ */
+@Component
+public class RedisKeys {
+
+	private final String prefix;
+
+	public RedisKeys(BridgeProperties properties) {
+		this.prefix = properties.redis().keyPrefix();
+	}
+
+	public String prefix() {
+		return this.prefix;
+	}
+
+	private String meetingTag(String meetingId) {
+		return this.prefix + ":{m:" + meetingId + "}:";
+	}
+
+	public String meeting(String meetingId) {
+		return meetingTag(meetingId) + "meeting";
+	}
+
+	public String participants(String meetingId) {
+		return meetingTag(meetingId) + "participants";
+	}
+
+	/** Open connections of a meeting: connection id to the other meeting's id. */
+	public String connections(String meetingId) {
+		return meetingTag(meetingId) + "connections";
+	}
+
+	/** Every connection the meeting has had, open or closed: connection id to its record. */
+	public String connectionInfo(String meetingId) {
+		return meetingTag(meetingId) + "connection-info";
+	}
+
+	public String history(String meetingId) {
+		return meetingTag(meetingId) + "history";
+	}
+
+	/** The pub/sub channel that carries every event of a meeting. */
+	public String eventChannel(String meetingId) {
+		return meetingTag(meetingId) + "events";
+	}
+
+	/** The meeting id of an event channel, or null if the channel is not one. */
+	public @org.jspecify.annotations.Nullable String meetingOfChannel(String channel) {
+		String start = this.prefix + ":{m:";
+		String end = "}:events";
+		if (!channel.startsWith(start) || !channel.endsWith(end)) {
+			return null;
+		}
+		return channel.substring(start.length(), channel.length() - end.length());
+	}
+
+	/** The keys every meeting script receives, in the order the scripts expect. */
+	public List<String> meetingScriptKeys(String meetingId) {
+		return List.of(meeting(meetingId), participants(meetingId), connections(meetingId), connectionInfo(meetingId),
+				history(meetingId));
+	}
+
+	/** Which connection currently joins two meetings, whichever side opened it. */
+	public String link(String meetingA, String meetingB) {
+		String first = meetingA.compareTo(meetingB) <= 0 ? meetingA : meetingB;
+		String second = first.equals(meetingA) ? meetingB : meetingA;
+		return this.prefix + ":{l:" + first + "|" + second + "}:link";
+	}
+
+	/** Index of all meetings, scored by creation time. */
+	public String meetingIndex() {
+		return this.prefix + ":meetings";
+	}
+
+}

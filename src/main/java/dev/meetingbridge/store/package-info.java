@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,95 @@
+package dev.meetingbridge.web;
+
+import java.util.Map;
+
+import dev.meetingbridge.meeting.EventHistory;
+import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.meeting.JoinResult;
+import dev.meetingbridge.meeting.Meeting;
+import dev.meetingbridge.meeting.MeetingPage;
+import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.meeting.Participant;
+import dev.meetingbridge.security.BridgePrincipal;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Meetings, their participants and their event history. */
+@RestController
+@RequestMapping(path = "/api/meetings", produces = MediaType.APPLICATION_JSON_VALUE)
+class MeetingController {
+
+	private final MeetingService meetings;
+
+	MeetingController(MeetingService meetings) {
+		this.meetings = meetings;
+	}
+
+	@PostMapping
+	ResponseEntity<Meeting> create(@AuthenticationPrincipal BridgePrincipal principal,
+			@RequestBody(required = false) Requests.@Nullable CreateMeeting body) {
+		Meeting meeting = this.meetings.create(principal, body == null ? null : body.meetingId());
+		return ResponseEntity.status(HttpStatus.CREATED).body(meeting);
+	}
+
+	@GetMapping
+	MeetingPage list(@AuthenticationPrincipal BridgePrincipal principal,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String cursor,
+			@RequestParam(required = false) @Nullable String limit) {
+		return this.meetings.list(principal, status, cursor, Params.integer("limit", limit, 100));
+	}
+
+	@GetMapping("/{meetingId}")
+	Meeting get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
+		return this.meetings.get(principal, Identifiers.require("meetingId", meetingId));
+	}
+
+	@PostMapping("/{meetingId}/end")
+	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
+		return this.meetings.end(principal, Identifiers.require("meetingId", meetingId));
+	}
+
+	@PostMapping(path = "/{meetingId}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Participant> join(@AuthenticationPrincipal BridgePrincipal principal,
+			@PathVariable String meetingId, @RequestBody Requests.Join body) {
+		JoinResult result = this.meetings.join(principal, Identifiers.require("meetingId", meetingId),
+				body.participantId(), body.displayName());
+		return ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK).body(result.participant());
+	}
+
+	@GetMapping("/{meetingId}/participants")
+	Map<String, Map<String, Participant>> participants(@AuthenticationPrincipal BridgePrincipal principal,
+			@PathVariable String meetingId) {
+		return Map.of("participants",
+				this.meetings.participants(principal, Identifiers.require("meetingId", meetingId)));
+	}
+
+	@DeleteMapping("/{meetingId}/participants/{participantId}")
+	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
+			@PathVariable String participantId) {
+		this.meetings.leave(principal, Identifiers.require("meetingId", meetingId),
+				Identifiers.require("participantId", participantId));
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/{meetingId}/events")
+	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
+			@RequestParam(required = false) @Nullable String after,
+			@RequestParam(required = false) @Nullable String limit) {
+		return this.meetings.history(principal, Identifiers.require("meetingId", meetingId),
+				Params.integer("after", after, 0L), (int) Params.integer("limit", limit, 100));
+	}
+
+}

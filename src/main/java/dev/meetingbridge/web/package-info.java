@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,6 @@
+-- ARGV 5 connection id, 6 reason
+if redis.call('HDEL', CONNECTIONS, ARGV[5]) == 0 then
+  return { 'not-open' }
+end
+emit('connection-close', ',"connectionId":"' .. ARGV[5] .. '","reason":"' .. ARGV[6] .. '"')
+return { 'ok' }

@@ -1,0 +1,9 @@
+-- ARGV 5 after (sequence), 6 limit. The history holds the newest events with contiguous sequences.
+if redis.call('EXISTS', MEETING) == 0 then
+  return { 'meeting-not-found' }
+end
+local latest = tonumber(redis.call('HGET', MEETING, 'seq'))
+local first = latest - redis.call('LLEN', HISTORY) + 1
+local from = math.max(tonumber(ARGV[5]) + 1, first)
+local startIndex = from - first
+return { 'ok', latest, redis.call('LRANGE', HISTORY, startIndex, startIndex + tonumber(ARGV[6]) - 1) }

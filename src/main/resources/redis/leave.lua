@@ -1,0 +1,11 @@
+-- ARGV 5 participant id, 6 reason
+if not meetingStatus() then
+  return { 'meeting-not-found' }
+end
+local existing = redis.call('HGET', PARTICIPANTS, ARGV[5])
+if not existing then
+  return { 'participant-not-found' }
+end
+redis.call('HDEL', PARTICIPANTS, ARGV[5])
+emit('participant-left', ',"participant":' .. existing .. ',"reason":"' .. ARGV[6] .. '"')
+return { 'ok', existing }

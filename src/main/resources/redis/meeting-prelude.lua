@@ -1,0 +1,33 @@
+-- Prepended to every meeting script. One meeting's keys share a hash tag, so a script stays in one slot.
+-- KEYS: 1 meeting hash, 2 participants hash, 3 open connections hash, 4 connection records hash, 5 history list
+-- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments
+local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+
+-- Takes the meeting's next sequence number, records the event in the capped history and publishes it,
+-- in the same atomic step as the change it describes.
+local function emit(eventType, rest)
+  local sequence = redis.call('HINCRBY', MEETING, 'seq', 1)
+  local event = '{"type":"' .. eventType .. '","meetingId":"' .. MEETING_ID .. '","sequence":' .. sequence
+    .. ',"timestamp":"' .. NOW .. '"' .. rest .. '}'
+  redis.call('RPUSH', HISTORY, event)
+  redis.call('LTRIM', HISTORY, -MAX_EVENTS, -1)
+  redis.call('PUBLISH', CHANNEL, event)
+  return event
+end
+
+local function meetingStatus()
+  return redis.call('HGET', MEETING, 'status')
+end
+
+-- nil when the meeting is active, otherwise the refusal code
+local function refuseUnlessActive()
+  local status = meetingStatus()
+  if not status then
+    return 'meeting-not-found'
+  end
+  if status ~= 'active' then
+    return 'meeting-ended'
+  end
+  return nil
+end

@@ -1,0 +1,5 @@
+-- KEYS 1 link; ARGV 1 connection id. Only the connection that holds the link releases it.
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0

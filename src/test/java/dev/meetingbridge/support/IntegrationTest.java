@@ -1,0 +1,71 @@
+package dev.meetingbridge.support;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.meetingbridge.security.TokenMinter;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A bridge on a random port against the shared test Redis, with real HTTP ({@link #api}), real
+ * STOMP ({@link #stomp}) and named test data ({@link #fixtures}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+	/** The secret every test instance shares, so tokens work on all of them. */
+	public static final String SECRET = "test-secret-0123456789-abcdefghij-klmnop";
+
+	private static final AtomicInteger COUNTER = new AtomicInteger();
+
+	private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	private TokenMinter minter;
+
+	protected Tokens tokens;
+
+	protected Api api;
+
+	protected Fixtures fixtures;
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", TestRedis::url);
+		registry.add("bridge.security.jwt-secret", () -> SECRET);
+	}
+
+	@BeforeEach
+	void clients() {
+		this.tokens = new Tokens(this.minter);
+		this.api = new Api(baseUrl(), this.tokens.server());
+		this.fixtures = new Fixtures(this.api, this.tokens);
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	protected String wsUrl() {
+		return "ws://localhost:" + this.port + "/ws";
+	}
+
+	protected StompTestClient stomp(String token) {
+		return StompTestClient.connect(wsUrl(), token);
+	}
+
+	/** A meeting or participant id no other test uses. */
+	public static String unique(String name) {
+		return name + "-" + RUN + "-" + COUNTER.incrementAndGet();
+	}
+
+}

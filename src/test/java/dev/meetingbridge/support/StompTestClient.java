@@ -1,0 +1,255 @@
+package dev.meetingbridge.support;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.AbstractMessageConverter;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.messaging.WebSocketStompClient;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real STOMP client (Spring's {@link WebSocketStompClient}) that records what it receives:
+ * MESSAGE bodies per subscription, ERROR frames, and whether the connection is still open.
+ */
+public final class StompTestClient implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final ThreadPoolTaskScheduler SCHEDULER = scheduler();
+
+	private final WebSocketStompClient client;
+
+	private final Handler handler = new Handler();
+
+	private StompSession session;
+
+	private StompTestClient(WebSocketStompClient client) {
+		this.client = client;
+	}
+
+	private static ThreadPoolTaskScheduler scheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setPoolSize(2);
+		scheduler.setDaemon(true);
+		scheduler.setThreadNamePrefix("test-stomp-heartbeat-");
+		scheduler.initialize();
+		return scheduler;
+	}
+
+	private static WebSocketStompClient newClient() {
+		WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
+		client.setMessageConverter(new RawBytes());
+		client.setTaskScheduler(SCHEDULER);
+		client.setDefaultHeartbeat(new long[] { 10_000, 10_000 });
+		client.setInboundMessageSizeLimit(1024 * 1024);
+		return client;
+	}
+
+	/** Connects with {@code Authorization: Bearer <token>} and waits for CONNECTED. */
+	public static StompTestClient connect(String url, String token) {
+		StompHeaders headers = new StompHeaders();
+		headers.add("Authorization", "Bearer " + token);
+		StompTestClient client = attempt(url, headers);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> client.session != null || !client.handler.errors.isEmpty() || client.handler.closed);
+		if (client.session == null) {
+			throw new IllegalStateException("CONNECT refused: " + client.handler.errors);
+		}
+		return client;
+	}
+
+	/** Sends CONNECT with the given headers; the result may be connected or refused. */
+	public static StompTestClient attempt(String url, StompHeaders connectHeaders) {
+		StompTestClient client = new StompTestClient(newClient());
+		CompletableFuture<StompSession> future = client.client.connectAsync(url, new WebSocketHttpHeaders(),
+				connectHeaders, client.handler);
+		future.whenComplete((session, ex) -> {
+			if (session != null) {
+				client.session = session;
+			}
+			else {
+				client.handler.closed = true;
+			}
+		});
+		return client;
+	}
+
+	public boolean connected() {
+		return this.session != null && this.session.isConnected() && !this.handler.closed;
+	}
+
+	/** ERROR frames' {@code message} headers, in order. */
+	public List<String> errorFrames() {
+		return this.handler.errors;
+	}
+
+	public boolean closed() {
+		return this.handler.closed || (this.session != null && !this.session.isConnected());
+	}
+
+	/** Subscribes, and waits until the bridge has processed the SUBSCRIBE (its RECEIPT). */
+	public Received subscribe(String destination) {
+		Received received = new Received(destination);
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		headers.setReceipt("r-" + System.nanoTime());
+		CompletableFuture<Void> receipt = new CompletableFuture<>();
+		StompSession.Subscription subscription = this.session.subscribe(headers, received);
+		subscription.addReceiptTask(() -> receipt.complete(null));
+		subscription.addReceiptLostTask(() -> receipt.completeExceptionally(new IllegalStateException("no receipt")));
+		received.subscription = subscription;
+		try {
+			receipt.get(10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			// A refused SUBSCRIBE gets an ERROR frame instead of a receipt.
+		}
+		return received;
+	}
+
+	/** Subscribes to all six topics of a meeting. */
+	public Map<String, Received> subscribeAll(String meetingId) {
+		java.util.LinkedHashMap<String, Received> all = new java.util.LinkedHashMap<>();
+		for (String type : List.of("participant-joined", "participant-left", "chat-message", "connection-open",
+				"connection-close", "meeting-ended")) {
+			all.put(type, subscribe("/topic/meetings/" + meetingId + "/" + type));
+		}
+		return all;
+	}
+
+	public void send(String destination, Object body) {
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
+		this.session.send(headers, body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
+				: JSON.writeValueAsBytes(body));
+	}
+
+	public void disconnect() {
+		if (this.session != null && this.session.isConnected()) {
+			this.session.disconnect();
+		}
+	}
+
+	@Override
+	public void close() {
+		disconnect();
+		this.client.stop();
+	}
+
+	/** What one subscription received, as JSON bodies, in arrival order. */
+	public static final class Received implements StompFrameHandler {
+
+		private final String destination;
+
+		private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+
+		private StompSession.Subscription subscription;
+
+		Received(String destination) {
+			this.destination = destination;
+		}
+
+		public List<JsonNode> messages() {
+			return this.messages;
+		}
+
+		public int size() {
+			return this.messages.size();
+		}
+
+		public String destination() {
+			return this.destination;
+		}
+
+		public void unsubscribe() {
+			this.subscription.unsubscribe();
+		}
+
+		@Override
+		public Type getPayloadType(StompHeaders headers) {
+			return byte[].class;
+		}
+
+		@Override
+		public void handleFrame(StompHeaders headers, Object payload) {
+			this.messages.add(JSON.readTree((byte[]) payload));
+		}
+
+	}
+
+	/** Hands every payload over as bytes, whatever its content type. */
+	private static final class RawBytes extends AbstractMessageConverter {
+
+		RawBytes() {
+			super(List.of());
+		}
+
+		@Override
+		protected boolean supports(Class<?> clazz) {
+			return byte[].class == clazz;
+		}
+
+		@Override
+		protected Object convertFromInternal(Message<?> message, Class<?> targetClass, Object conversionHint) {
+			return message.getPayload();
+		}
+
+		@Override
+		protected Object convertToInternal(Object payload, MessageHeaders headers, Object conversionHint) {
+			return payload;
+		}
+
+	}
+
+	private static final class Handler extends StompSessionHandlerAdapter {
+
+		private final List<String> errors = new CopyOnWriteArrayList<>();
+
+		private volatile boolean closed;
+
+		@Override
+		public Type getPayloadType(StompHeaders headers) {
+			return byte[].class;
+		}
+
+		@Override
+		public void handleFrame(StompHeaders headers, Object payload) {
+			String message = headers.getFirst("message");
+			this.errors.add(message == null ? "" : message);
+		}
+
+		@Override
+		public void handleException(StompSession session, StompCommand command, StompHeaders headers,
+				byte[] payload, Throwable exception) {
+			throw new IllegalStateException("The test client failed to handle a " + command + " frame", exception);
+		}
+
+		@Override
+		public void handleTransportError(StompSession session, Throwable exception) {
+			this.closed = true;
+		}
+
+	}
+
+}

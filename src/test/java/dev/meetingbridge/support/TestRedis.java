@@ -1,0 +1,55 @@
+package dev.meetingbridge.support;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The one place tests get their shared Redis from: a Testcontainers {@code redis:7} container
+ * when Docker is available, otherwise a {@code redis-server} process on a free port, otherwise
+ * {@code BRIDGE_TEST_REDIS_URL}. Started once per test JVM and stopped when it exits.
+ */
+public final class TestRedis {
+
+	private static String url;
+
+	private TestRedis() {
+	}
+
+	public static synchronized String url() {
+		if (url == null) {
+			url = start();
+		}
+		return url;
+	}
+
+	private static String start() {
+		String configured = System.getenv("BRIDGE_TEST_REDIS_URL");
+		if (configured != null && !configured.isBlank()) {
+			return configured;
+		}
+		if (!"false".equals(System.getenv("BRIDGE_TEST_DOCKER")) && dockerAvailable()) {
+			GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine"))
+				.withExposedPorts(6379);
+			container.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
+			return "redis://" + container.getHost() + ":" + container.getMappedPort(6379);
+		}
+		if (RedisServerProcess.available()) {
+			RedisServerProcess process = RedisServerProcess.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(process::close));
+			return process.url();
+		}
+		throw new IllegalStateException("Tests need Redis: install Docker or redis-server, or set BRIDGE_TEST_REDIS_URL");
+	}
+
+	private static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
+		}
+	}
+
+}
