@@ -33,7 +33,7 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 
 	/** Token verification. */
 	public record Security(@Nullable @Size(min = 32,
-			message = "must be at least 32 bytes (or leave it unset for a random development secret)") String jwtSecret) {
+			message = "bridge.security.jwt-secret (BRIDGE_JWT_SECRET) must be at least 32 bytes, or unset for a random development secret") String jwtSecret) {
 
 		public Security {
 			// BRIDGE_JWT_SECRET set to nothing means unset.
