@@ -1,7 +1,9 @@
 package dev.meetingbridge.connection;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.meeting.Identifiers;
@@ -26,6 +28,11 @@ public class ConnectionService {
 	static final String MEETING_ENDED = "meeting-ended";
 
 	static final int MAX_PAYLOAD = 4096;
+
+	/** How long a connect waits for a concurrent connect of the same two meetings before taking over its claim. */
+	private static final Duration PENDING_WAIT = Duration.ofSeconds(3);
+
+	private static final Duration PENDING_POLL = Duration.ofMillis(2);
 
 	private final ConnectionStore store;
 
@@ -62,16 +69,25 @@ public class ConnectionService {
 		this.meetingService.requireActive(other);
 
 		String connectionId = dev.meetingbridge.store.Ids.connectionId();
-		String holder = this.store.claimLink(meetingId, other, connectionId, "");
-		if (!holder.equals(connectionId)) {
+		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
+		String holder;
+		while (!(holder = this.store.claimLink(meetingId, other, connectionId, "")).equals(connectionId)) {
+			// Records first, then open flags: a side is opened (record and flag at once) before anything
+			// closes it, so a record with no open side means the holder has closed, not that it is opening.
+			boolean recorded = this.store.record(meetingId, holder).isPresent()
+					|| this.store.record(other, holder).isPresent();
 			if (this.store.isOpen(meetingId, holder) || this.store.isOpen(other, holder)) {
 				return new ConnectResult(view(meetingId, holder, other), false);
 			}
-			// The pair still names a connection that is open on neither side: it closed without
-			// releasing the pair (an interrupted close), so this connect takes its place.
-			holder = this.store.claimLink(meetingId, other, connectionId, holder);
-			if (!holder.equals(connectionId)) {
-				return new ConnectResult(view(meetingId, holder, other), false);
+			if (recorded || System.nanoTime() > deadline) {
+				// The pair still names a connection that is open on neither side: it closed without
+				// releasing the pair (an interrupted close), or its opener vanished, so this connect
+				// takes its place.
+				this.store.claimLink(meetingId, other, connectionId, holder);
+			}
+			else {
+				// A concurrent connect of the same pair is opening it: wait for its outcome.
+				LockSupport.parkNanos(PENDING_POLL.toNanos());
 			}
 		}
 		String now = this.store.now();
@@ -129,7 +145,7 @@ public class ConnectionService {
 	public Meeting endOther(BridgePrincipal principal, String meetingId, String connectionId) {
 		this.meetings.require(meetingId);
 		this.access.requireManageConnections(principal, meetingId);
-		ConnectionRecord record = this.store.requireOpen(meetingId, connectionId);
+		ConnectionRecord record = requireOpenToActive(meetingId, connectionId);
 		this.meetings.end(record.otherMeetingId(),
 				new EndedBy(meetingId, principal.server() ? null : principal.participantId()));
 		return this.meetings.require(record.otherMeetingId());
@@ -137,7 +153,20 @@ public class ConnectionService {
 
 	/** The open connection's other meeting, for chat; 404 or 409 otherwise. */
 	public String requireOpenOther(String meetingId, String connectionId) {
-		return this.store.requireOpen(meetingId, connectionId).otherMeetingId();
+		return requireOpenToActive(meetingId, connectionId).otherMeetingId();
+	}
+
+	/**
+	 * The open connection, for acting on the meeting at its other end. When that meeting has
+	 * ended (which also closed the connection), the refusal is {@code meeting-ended}, as the
+	 * contract promises for chatting to or ending an ended meeting.
+	 */
+	private ConnectionRecord requireOpenToActive(String meetingId, String connectionId) {
+		return this.store.requireOpen(meetingId, connectionId, (closed) -> {
+			if (this.meetings.status(closed.otherMeetingId()).filter(Meeting.ENDED::equals).isPresent()) {
+				throw MeetingStore.ended(closed.otherMeetingId());
+			}
+		});
 	}
 
 	private Connection view(String meetingId, String connectionId, String other) {

@@ -2,6 +2,7 @@ package dev.meetingbridge.connection;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.problem.BridgeException;
@@ -46,10 +47,20 @@ public class ConnectionStore {
 
 	/** The meeting's open connection, or 404 / 409 {@code connection-closed}. */
 	ConnectionRecord requireOpen(String meetingId, String connectionId) {
+		return requireOpen(meetingId, connectionId, (closed) -> {
+		});
+	}
+
+	/**
+	 * The meeting's open connection, or 404 / 409; a closed one is first shown to
+	 * {@code whenClosed}, which may throw a more telling refusal than {@code connection-closed}.
+	 */
+	ConnectionRecord requireOpen(String meetingId, String connectionId, Consumer<ConnectionRecord> whenClosed) {
 		ConnectionRecord record = record(meetingId, connectionId)
 			.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
 					"Meeting " + meetingId + " has no connection " + connectionId));
 		if (!isOpen(meetingId, connectionId)) {
+			whenClosed.accept(record);
 			throw closed(connectionId);
 		}
 		return record;
