@@ -9,7 +9,7 @@ local participants = redis.call('HGETALL', PARTICIPANTS)
 for i = 1, #participants, 2 do
   emit('participant-left', ',"participant":' .. participants[i + 1] .. ',"reason":"meeting-ended"')
 end
-redis.call('DEL', PARTICIPANTS)
+redis.call('DEL', PARTICIPANTS, PRESENCE)
 local connections = redis.call('HGETALL', CONNECTIONS)
 for i = 1, #connections, 2 do
   emit('connection-close', ',"connectionId":"' .. connections[i] .. '","reason":"meeting-ended"')

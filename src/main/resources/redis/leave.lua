@@ -7,5 +7,6 @@ if not existing then
   return { 'participant-not-found' }
 end
 redis.call('HDEL', PARTICIPANTS, ARGV[5])
+redis.call('HDEL', PRESENCE, ARGV[5])
 emit('participant-left', ',"participant":' .. existing .. ',"reason":"' .. ARGV[6] .. '"')
 return { 'ok', existing }

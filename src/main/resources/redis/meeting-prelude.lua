@@ -1,7 +1,9 @@
 -- Prepended to every meeting script. One meeting's keys share a hash tag, so a script stays in one slot.
--- KEYS: 1 meeting hash, 2 participants hash, 3 open connections hash, 4 connection records hash, 5 history list
+-- KEYS: 1 meeting hash, 2 participants hash, 3 open connections hash, 4 connection records hash, 5 history list,
+--       6 presence hash (participant id to "instance|session|bound" or "instance|session|away")
 -- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments
-local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
 -- Takes the meeting's next sequence number, records the event in the capped history and publishes it,
@@ -12,7 +14,8 @@ local function emit(eventType, rest)
     .. ',"timestamp":"' .. NOW .. '"' .. rest .. '}'
   redis.call('RPUSH', HISTORY, event)
   redis.call('LTRIM', HISTORY, -MAX_EVENTS, -1)
-  redis.call('PUBLISH', CHANNEL, event)
+  -- PUBLISH on a standalone Redis, SPUBLISH (sharded, same slot as the keys) on a cluster
+  redis.call('__PUBLISH__', CHANNEL, event)
   return event
 end
 

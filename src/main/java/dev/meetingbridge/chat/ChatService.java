@@ -5,7 +5,11 @@ import dev.meetingbridge.connection.ConnectionService;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.meeting.Participant;
+import java.time.Duration;
+import java.util.List;
+
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.Ids;
@@ -38,6 +42,10 @@ public class ChatService {
 
 	private final int maxLength;
 
+	private final int ratePerSecond;
+
+	private final int burst;
+
 	ChatService(ConnectionService connections, MeetingService meetingService, MeetingStore meetings,
 			AccessRules access, MeetingScripts scripts, JsonMapper json, BridgeProperties properties) {
 		this.connections = connections;
@@ -47,6 +55,8 @@ public class ChatService {
 		this.scripts = scripts;
 		this.json = json;
 		this.maxLength = properties.chat().maxLength();
+		this.ratePerSecond = properties.chat().ratePerSecond();
+		this.burst = properties.chat().burst();
 	}
 
 	public ChatMessage send(BridgePrincipal principal, String meetingId, String connectionId,
@@ -58,6 +68,11 @@ public class ChatService {
 		Participant from = this.meetings.participant(meetingId, sender)
 			.orElseThrow(() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
 		String to = this.connections.requireOpenOther(meetingId, connectionId);
+		long waitMillis = this.scripts.takeChatToken(sender, this.ratePerSecond, this.burst);
+		if (waitMillis > 0) {
+			throw new BridgeException(Problem.RATE_LIMITED, "Participant " + sender + " is sending chat too fast",
+					List.of(), Duration.ofMillis(waitMillis));
+		}
 		String now = this.scripts.now();
 		ChatMessage chat = new ChatMessage(Ids.messageId(), connectionId, meetingId, to,
 				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);

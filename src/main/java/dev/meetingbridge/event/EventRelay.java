@@ -8,7 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.meetingbridge.store.RedisKeys;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -19,6 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +32,10 @@ import org.springframework.stereotype.Component;
  * only while something here listens to that meeting, and its events are handed to the listeners
  * one at a time, in the order Redis published them (which is sequence order per meeting).
  * Listeners run on the Redis I/O thread and must not block.
+ * <p>
+ * Lettuce reconnects by itself and subscribes again to every channel when Redis comes back;
+ * events published while the connection was down are not replayed here (clients fill such a gap
+ * from the history endpoint, which the sequence numbers reveal).
  */
 @Component
 public class EventRelay implements DisposableBean {
@@ -49,7 +58,7 @@ public class EventRelay implements DisposableBean {
 		.daemon(true)
 		.factory());
 
-	private @Nullable StatefulRedisPubSubConnection<String, String> connection;
+	private @Nullable Channels channels;
 
 	EventRelay(LettuceConnectionFactory connectionFactory, RedisKeys keys, JsonMapper json) {
 		this.connectionFactory = connectionFactory;
@@ -77,14 +86,15 @@ public class EventRelay implements DisposableBean {
 			meetingListeners.add(listener);
 			if (first) {
 				try {
-					connection().sync().subscribe(this.keys.eventChannel(meetingId));
+					channels().subscribe(this.keys.eventChannel(meetingId));
 				}
 				catch (RuntimeException ex) {
 					meetingListeners.remove(listener);
 					if (meetingListeners.isEmpty()) {
 						this.listeners.remove(meetingId);
 					}
-					throw ex;
+					throw (ex instanceof RedisException) ? new DataAccessResourceFailureException(
+							"Could not subscribe to the events of meeting " + meetingId, ex) : ex;
 				}
 			}
 		}
@@ -99,10 +109,10 @@ public class EventRelay implements DisposableBean {
 					return;
 				}
 				this.listeners.remove(meetingId);
-				StatefulRedisPubSubConnection<String, String> current = this.connection;
+				Channels current = this.channels;
 				if (current != null) {
 					try {
-						current.sync().unsubscribe(this.keys.eventChannel(meetingId));
+						current.unsubscribe(this.keys.eventChannel(meetingId));
 					}
 					catch (RuntimeException ex) {
 						logger.warn("Could not unsubscribe from meeting {}: {}", meetingId, ex.getMessage());
@@ -117,18 +127,74 @@ public class EventRelay implements DisposableBean {
 		return this.listeners.size();
 	}
 
-	private StatefulRedisPubSubConnection<String, String> connection() {
-		StatefulRedisPubSubConnection<String, String> current = this.connection;
+	/** Subscribing to meeting channels: plain pub/sub on a standalone Redis, sharded pub/sub on a cluster. */
+	private interface Channels {
+
+		void subscribe(String channel);
+
+		void unsubscribe(String channel);
+
+		void close();
+
+	}
+
+	private Channels channels() {
+		Channels current = this.channels;
 		if (current == null) {
-			RedisClient client = (RedisClient) this.connectionFactory.getRequiredNativeClient();
-			current = client.connectPubSub(StringCodec.UTF8);
-			current.addListener(new RedisPubSubAdapter<>() {
+			RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
 				@Override
 				public void message(String channel, String message) {
 					dispatch(channel, message);
 				}
-			});
-			this.connection = current;
+
+				@Override
+				public void smessage(String channel, String message) {
+					dispatch(channel, message);
+				}
+			};
+			AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
+			if (client instanceof RedisClusterClient cluster) {
+				StatefulRedisClusterPubSubConnection<String, String> connection = cluster.connectPubSub(StringCodec.UTF8);
+				connection.addListener(listener);
+				current = new Channels() {
+					@Override
+					public void subscribe(String channel) {
+						connection.sync().ssubscribe(channel);
+					}
+
+					@Override
+					public void unsubscribe(String channel) {
+						connection.sync().sunsubscribe(channel);
+					}
+
+					@Override
+					public void close() {
+						connection.close();
+					}
+				};
+			}
+			else {
+				StatefulRedisPubSubConnection<String, String> connection = ((RedisClient) client)
+					.connectPubSub(StringCodec.UTF8);
+				connection.addListener(listener);
+				current = new Channels() {
+					@Override
+					public void subscribe(String channel) {
+						connection.sync().subscribe(channel);
+					}
+
+					@Override
+					public void unsubscribe(String channel) {
+						connection.sync().unsubscribe(channel);
+					}
+
+					@Override
+					public void close() {
+						connection.close();
+					}
+				};
+			}
+			this.channels = current;
 		}
 		return current;
 	}
@@ -162,7 +228,7 @@ public class EventRelay implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.maintenance.shutdownNow();
-		StatefulRedisPubSubConnection<String, String> current = this.connection;
+		Channels current = this.channels;
 		if (current != null) {
 			current.close();
 		}

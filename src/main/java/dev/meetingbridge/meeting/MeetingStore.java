@@ -184,7 +184,23 @@ public class MeetingStore {
 
 	/** Summaries of the given meetings in one round trip; meetings that have expired are dropped from the index. */
 	List<MeetingSummary> summaries(List<String> meetingIds) {
-		List<Object> results = this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (
+		List<Object> results = this.scripts.cluster() ? summaryFieldsOneByOne(meetingIds) : summaryFieldsPipelined(meetingIds);
+		return summariesOf(meetingIds, results);
+	}
+
+	/** Redis Cluster does not pipeline across slots: one command at a time there. */
+	private List<Object> summaryFieldsOneByOne(List<String> meetingIds) {
+		List<Object> results = new ArrayList<>();
+		for (String id : meetingIds) {
+			results.add(this.redis.<String, String>opsForHash().entries(this.keys.meeting(id)));
+			results.add(this.redis.opsForHash().size(this.keys.participants(id)));
+			results.add(this.redis.opsForHash().size(this.keys.connections(id)));
+		}
+		return results;
+	}
+
+	private List<Object> summaryFieldsPipelined(List<String> meetingIds) {
+		return this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (
 				connection) -> {
 			for (String id : meetingIds) {
 				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -193,6 +209,9 @@ public class MeetingStore {
 			}
 			return null;
 		});
+	}
+
+	private List<MeetingSummary> summariesOf(List<String> meetingIds, List<Object> results) {
 		List<MeetingSummary> summaries = new ArrayList<>();
 		for (int i = 0; i < meetingIds.size(); i++) {
 			@SuppressWarnings("unchecked")

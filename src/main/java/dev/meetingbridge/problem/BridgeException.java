@@ -50,6 +50,11 @@ public class BridgeException extends RuntimeException {
 		return this.retryAfter;
 	}
 
+	/** Whole seconds to wait before retrying, rounded up, at least 1 (the {@code Retry-After} header). */
+	public long retryAfterSeconds() {
+		return this.retryAfter == null ? 1 : Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
+	}
+
 	/** One entry of a {@code validation-failed} problem's {@code errors} list. */
 	public record FieldError(String field, String message) {
 	}

@@ -41,6 +41,9 @@ public final class ProblemDetails {
 		if (!ex.errors().isEmpty()) {
 			body.put("errors", ex.errors());
 		}
+		if (ex.retryAfter() != null) {
+			body.put("retryAfter", ex.retryAfterSeconds());
+		}
 		return body;
 	}
 

@@ -1,5 +1,7 @@
 package dev.meetingbridge.stomp;
 
+import dev.meetingbridge.presence.PresenceService;
+
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
@@ -15,13 +17,17 @@ class FanoutSessionHandler extends WebSocketHandlerDecorator {
 
 	private final TopicFanout fanout;
 
+	private final PresenceService presence;
+
 	private final int sendTimeLimit;
 
 	private final int bufferSizeLimit;
 
-	FanoutSessionHandler(WebSocketHandler delegate, TopicFanout fanout, int sendTimeLimit, int bufferSizeLimit) {
+	FanoutSessionHandler(WebSocketHandler delegate, TopicFanout fanout, PresenceService presence, int sendTimeLimit,
+			int bufferSizeLimit) {
 		super(delegate);
 		this.fanout = fanout;
+		this.presence = presence;
 		this.sendTimeLimit = sendTimeLimit;
 		this.bufferSizeLimit = bufferSizeLimit;
 	}
@@ -36,7 +42,9 @@ class FanoutSessionHandler extends WebSocketHandlerDecorator {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
+		// However it ended (DISCONNECT, closed socket, missed heart-beats), its participants are now away.
 		this.fanout.sessionClosed(session.getId());
+		this.presence.sessionEnded(session.getId());
 		super.afterConnectionClosed(session, closeStatus);
 	}
 

@@ -3,6 +3,7 @@ package dev.meetingbridge.stomp;
 import java.util.List;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.presence.PresenceService;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,9 +42,13 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 
 	private final JsonMapper json;
 
-	StompConfig(StompInboundInterceptor interceptor, TopicFanout fanout, BridgeProperties properties, JsonMapper json) {
+	private final PresenceService presence;
+
+	StompConfig(StompInboundInterceptor interceptor, TopicFanout fanout, PresenceService presence,
+			BridgeProperties properties, JsonMapper json) {
 		this.interceptor = interceptor;
 		this.fanout = fanout;
+		this.presence = presence;
 		this.properties = properties;
 		this.json = json;
 	}
@@ -78,8 +83,8 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 		registration.setMessageSizeLimit(MESSAGE_SIZE_LIMIT)
 			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
 			.setSendTimeLimit(SEND_TIME_LIMIT_MILLIS)
-			.addDecoratorFactory((handler) -> new FanoutSessionHandler(handler, this.fanout, SEND_TIME_LIMIT_MILLIS,
-					SEND_BUFFER_LIMIT));
+			.addDecoratorFactory((handler) -> new FanoutSessionHandler(handler, this.fanout, this.presence,
+					SEND_TIME_LIMIT_MILLIS, SEND_BUFFER_LIMIT));
 	}
 
 	@Override

@@ -8,6 +8,10 @@ import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.TokenAuthenticator;
 import org.jspecify.annotations.Nullable;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -23,6 +27,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class StompInboundInterceptor implements ChannelInterceptor {
+
+	private static final Logger logger = LoggerFactory.getLogger(StompInboundInterceptor.class);
 
 	private final TokenAuthenticator authenticator;
 
@@ -49,15 +55,25 @@ class StompInboundInterceptor implements ChannelInterceptor {
 		try {
 			return handle(accessor.getCommand(), accessor, message);
 		}
-		catch (StompRefusal refusal) {
-			// Frames are handled in order off the socket thread, where Spring would only log a failure:
-			// the ERROR frame is written here, and the connection closed, as STOMP prescribes.
-			String sessionId = accessor.getSessionId();
-			if (sessionId != null) {
-				this.fanout.refuse(sessionId, refusal.header(), accessor.getReceipt());
-			}
-			return null;
+		catch (DataAccessException ex) {
+			logger.warn("Refusing a {} frame: Redis failed ({})", accessor.getCommand(), ex.getMessage());
+			return refuse(accessor, new StompRefusal("store-unavailable", "the store is unavailable; retry shortly"));
 		}
+		catch (StompRefusal refusal) {
+			return refuse(accessor, refusal);
+		}
+	}
+
+	/**
+	 * Frames are handled in order off the socket thread, where Spring would only log a failure:
+	 * the ERROR frame is written here, and the connection closed, as STOMP prescribes.
+	 */
+	private @Nullable Message<?> refuse(StompHeaderAccessor accessor, StompRefusal refusal) {
+		String sessionId = accessor.getSessionId();
+		if (sessionId != null) {
+			this.fanout.refuse(sessionId, refusal.header(), accessor.getReceipt());
+		}
+		return null;
 	}
 
 	private @Nullable Message<?> handle(StompCommand command, StompHeaderAccessor accessor, Message<?> message) {

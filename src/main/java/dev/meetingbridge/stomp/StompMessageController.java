@@ -5,7 +5,9 @@ import java.util.Map;
 
 import dev.meetingbridge.chat.ChatService;
 import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.meeting.JoinResult;
 import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.presence.PresenceService;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.problem.ProblemDetails;
@@ -16,9 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.stereotype.Controller;
 
@@ -35,9 +39,12 @@ class StompMessageController {
 
 	private final ChatService chat;
 
-	StompMessageController(MeetingService meetings, ChatService chat) {
+	private final PresenceService presence;
+
+	StompMessageController(MeetingService meetings, ChatService chat, PresenceService presence) {
 		this.meetings = meetings;
 		this.chat = chat;
+		this.presence = presence;
 	}
 
 	/** {@code {"displayName"}}; server tokens also name {@code participantId}. */
@@ -52,12 +59,15 @@ class StompMessageController {
 	record LeaveMessage(@Nullable String participantId) {
 	}
 
+	/** Joins, and binds the participant to this session (API.md section 4: presence). */
 	@MessageMapping("/meetings/{meetingId}/join")
 	void join(@DestinationVariable String meetingId, @Payload(required = false) @Nullable JoinMessage body,
-			Principal user) {
+			Principal user, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String sessionId) {
 		JoinMessage message = body != null ? body : new JoinMessage(null, null);
-		this.meetings.join(principal(user), Identifiers.require("meetingId", meetingId), message.participantId(),
+		String meeting = Identifiers.require("meetingId", meetingId);
+		JoinResult joined = this.meetings.join(principal(user), meeting, message.participantId(),
 				message.displayName());
+		this.presence.bind(sessionId, meeting, joined.participant().id());
 	}
 
 	@MessageMapping("/meetings/{meetingId}/leave")

@@ -12,6 +12,8 @@ import java.util.Map;
 import dev.meetingbridge.config.BridgeProperties;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -40,17 +42,30 @@ public class MeetingScripts {
 
 	private final String maxEvents;
 
-	public MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, Clock clock) {
+	private final RedisScript<Long> chatRate;
+
+	private final boolean cluster;
+
+	public MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, Clock clock,
+			RedisConnectionFactory connectionFactory) {
 		this.redis = redis;
 		this.keys = keys;
 		this.clock = clock;
 		this.maxEvents = Integer.toString(properties.history().maxEvents());
-		String prelude = read("meeting-prelude");
+		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's slot.
+		String prelude = read("meeting-prelude").replace("__PUBLISH__", this.cluster ? "SPUBLISH" : "PUBLISH");
 		for (MeetingScript script : MeetingScript.values()) {
 			this.scripts.put(script, RedisScript.of(prelude + "\n" + read(script.fileName()), List.class));
 		}
 		this.claimLink = RedisScript.of(read("claim-link"), String.class);
 		this.releaseLink = RedisScript.of(read("release-link"), Long.class);
+		this.chatRate = RedisScript.of(read("chat-rate"), Long.class);
+	}
+
+	/** Whether Redis is a cluster (sharded pub/sub, no pipelining across slots). */
+	public boolean cluster() {
+		return this.cluster;
 	}
 
 	private static String read(String name) {
@@ -91,6 +106,13 @@ public class MeetingScripts {
 
 	public void releaseLink(String meetingA, String meetingB, String connectionId) {
 		this.redis.execute(this.releaseLink, List.of(this.keys.link(meetingA, meetingB)), connectionId);
+	}
+
+	/** Takes a chat token of the participant; returns 0, or the milliseconds until one is available. */
+	public long takeChatToken(String participantId, int ratePerSecond, int burst) {
+		Long wait = this.redis.execute(this.chatRate, List.of(this.keys.chatRate(participantId)),
+				Integer.toString(ratePerSecond), Integer.toString(burst));
+		return wait == null ? 0 : wait;
 	}
 
 }

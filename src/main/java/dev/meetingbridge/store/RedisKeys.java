@@ -46,6 +46,11 @@ public class RedisKeys {
 		return meetingTag(meetingId) + "connection-info";
 	}
 
+	/** Session-bound participants of a meeting: participant id to its binding. */
+	public String presence(String meetingId) {
+		return meetingTag(meetingId) + "presence";
+	}
+
 	public String history(String meetingId) {
 		return meetingTag(meetingId) + "history";
 	}
@@ -68,7 +73,7 @@ public class RedisKeys {
 	/** The keys every meeting script receives, in the order the scripts expect. */
 	public List<String> meetingScriptKeys(String meetingId) {
 		return List.of(meeting(meetingId), participants(meetingId), connections(meetingId), connectionInfo(meetingId),
-				history(meetingId));
+				history(meetingId), presence(meetingId));
 	}
 
 	/** Which connection currently joins two meetings, whichever side opened it. */
@@ -76,6 +81,31 @@ public class RedisKeys {
 		String first = meetingA.compareTo(meetingB) <= 0 ? meetingA : meetingB;
 		String second = first.equals(meetingA) ? meetingB : meetingA;
 		return this.prefix + ":{l:" + first + "|" + second + "}:link";
+	}
+
+	/** Away participants waiting for their grace to run out: "meeting|participant|instance|session", scored by deadline. */
+	public String departures() {
+		return this.prefix + ":presence:departures";
+	}
+
+	/** Instances that hold (or held) session-bound participants. */
+	public String instances() {
+		return this.prefix + ":presence:instances";
+	}
+
+	/** Present while the instance is alive; it renews it well inside its time to live. */
+	public String instanceLease(String instanceId) {
+		return this.prefix + ":{i:" + instanceId + "}:lease";
+	}
+
+	/** The instance's bound participants: "meeting|participant|session". */
+	public String instanceBindings(String instanceId) {
+		return this.prefix + ":{i:" + instanceId + "}:bindings";
+	}
+
+	/** A participant's chat token bucket, shared by every instance. */
+	public String chatRate(String participantId) {
+		return this.prefix + ":{p:" + participantId + "}:chat-rate";
 	}
 
 	/** Index of all meetings, scored by creation time. */

@@ -39,7 +39,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.problem().status())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		if (ex.retryAfter() != null) {
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
 		}
 		else if (ex.problem() == Problem.STORE_UNAVAILABLE) {
 			response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);

@@ -40,7 +40,7 @@ public abstract class IntegrationTest {
 
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", TestRedis::url);
+		TestRedis.register(registry);
 		registry.add("bridge.security.jwt-secret", () -> SECRET);
 	}
 

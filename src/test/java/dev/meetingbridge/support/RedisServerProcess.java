@@ -82,7 +82,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
 	/** True when the server answers PING. */
 	public boolean answersPing() {
-		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+		return answersPing(this.port);
+	}
+
+	static boolean answersPing(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(1000);
 			socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
 			byte[] reply = new byte[7];
@@ -112,7 +116,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		kill();
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.meetingbridge.presence;
+
+import org.jspecify.annotations.NullMarked;
