@@ -3,6 +3,10 @@ if redis.call('EXISTS', MEETING) == 0 then
   return { 'meeting-not-found' }
 end
 local latest = tonumber(redis.call('HGET', MEETING, 'seq'))
+-- Nothing after the newest event; also keeps huge 'after' values out of LRANGE's integer arguments.
+if tonumber(ARGV[5]) >= latest then
+  return { 'ok', latest, {} }
+end
 local first = latest - redis.call('LLEN', HISTORY) + 1
 local from = math.max(tonumber(ARGV[5]) + 1, first)
 local startIndex = from - first

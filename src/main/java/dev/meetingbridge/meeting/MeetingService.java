@@ -173,7 +173,8 @@ public class MeetingService {
 			if (split < 1 || !Identifiers.isValid(id)) {
 				throw new IllegalArgumentException();
 			}
-			return new MeetingStore.IndexEntry(id, Double.parseDouble(decoded.substring(0, split)));
+			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is not one of ours.
+			return new MeetingStore.IndexEntry(id, Long.parseLong(decoded.substring(0, split)));
 		}
 		catch (IllegalArgumentException ex) {
 			throw BridgeException.invalid("cursor", "is not a cursor this service returned");

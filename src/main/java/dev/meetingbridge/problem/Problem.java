@@ -24,7 +24,9 @@ public enum Problem {
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
-	STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable");
+	STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable"),
+	/** Never expected: a bug. Reported without internals. */
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
 
 	private final HttpStatus status;
 
@@ -63,7 +65,7 @@ public enum Problem {
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
 			case 429 -> RATE_LIMITED;
 			case 503 -> STORE_UNAVAILABLE;
-			default -> status >= 500 ? STORE_UNAVAILABLE : BAD_REQUEST;
+			default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
 		};
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every {@code /api/**} request needs a bearer JWT; health, info, metrics, API documents, the
@@ -41,6 +42,13 @@ class SecurityConfig {
 			.logout((logout) -> logout.disable())
 			.requestCache((cache) -> cache.disable());
 		return http.build();
+	}
+
+	/** Requests the firewall refuses (ambiguous or encoded paths) get a problem detail like every other refusal. */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+		return (request, response, ex) -> write(response, json, Problem.BAD_REQUEST,
+				"The request path or headers are not acceptable");
 	}
 
 	private static void write(HttpServletResponse response, JsonMapper json, Problem problem, String detail)

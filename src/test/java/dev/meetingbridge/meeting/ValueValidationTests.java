@@ -1,0 +1,94 @@
+package dev.meetingbridge.meeting;
+
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The identifier and display-name rules of API.md section 1. */
+class ValueValidationTests {
+
+	private static void invalid(String field, ThrowingCallable action) {
+		assertThatThrownBy(action).isInstanceOfSatisfying(BridgeException.class, (ex) -> {
+			assertThat(ex.problem()).isEqualTo(Problem.VALIDATION_FAILED);
+			assertThat(ex.errors()).singleElement().satisfies((error) -> {
+				assertThat(error.field()).isEqualTo(field);
+				assertThat(error.message()).isNotBlank();
+			});
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "a", "Z", "7", "abcd-efgh-ijkl", "Meeting_1", "a-", "a_", "0-_-_" })
+	void lettersDigitsUnderscoresAndHyphensStartingWithALetterOrDigitAreAccepted(String id) {
+		assertThat(Identifiers.require("meetingId", id)).isEqualTo(id);
+		assertThat(Identifiers.isValid(id)).isTrue();
+	}
+
+	@Test
+	void sixtyFourCharactersAreTheLongestId() {
+		String longest = "a".repeat(64);
+		assertThat(Identifiers.require("participantId", longest)).isEqualTo(longest);
+		invalid("participantId", () -> Identifiers.require("participantId", longest + "b"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "-a", "_a", "a b", "a.b", "a/b", "a:b", "é", "ab\n", " a", "a%20", "a\u0000" })
+	void anythingElseIsAValidationFailureNamingTheField(String id) {
+		invalid("meetingId", () -> Identifiers.require("meetingId", id));
+		assertThat(Identifiers.isValid(id)).isFalse();
+	}
+
+	@Test
+	void missingOrEmptyIdsAreValidationFailures() {
+		invalid("participantId", () -> Identifiers.require("participantId", null));
+		invalid("participantId", () -> Identifiers.require("participantId", ""));
+		assertThat(Identifiers.isValid(null)).isFalse();
+	}
+
+	@Test
+	void surroundingWhitespaceIsTrimmed() {
+		assertThat(DisplayName.of("  Alice Smith \t").value()).isEqualTo("Alice Smith");
+	}
+
+	@Test
+	void oneToOneHundredCharactersAfterTrimmingAreAccepted() {
+		assertThat(DisplayName.of("A").value()).isEqualTo("A");
+		String longest = "x".repeat(100);
+		assertThat(DisplayName.of("   " + longest + "   ").value()).isEqualTo(longest);
+	}
+
+	@Test
+	void moreThanOneHundredCharactersAreRefused() {
+		invalid("displayName", () -> DisplayName.of("x".repeat(101)));
+	}
+
+	@Test
+	void nonAsciiNamesAreAccepted() {
+		assertThat(DisplayName.of("Zoë Ångström 山田").value()).isEqualTo("Zoë Ångström 山田");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", " ", "   \t\n ", "\u2003" })
+	void blankNamesAreRefused(String name) {
+		invalid("displayName", () -> DisplayName.of(name));
+	}
+
+	@Test
+	void aMissingNameIsRefused() {
+		invalid("displayName", () -> DisplayName.of(null));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "a\u0000b", "line\nbreak", "tab\there", "bell\u0007", "del\u007f", "c1\u0085x",
+			"\u0000" })
+	void controlCharactersAreRefused(String name) {
+		invalid("displayName", () -> DisplayName.of(name));
+	}
+
+}
