@@ -84,6 +84,10 @@ final class Subscription {
 		this.cancelled = true;
 	}
 
+	boolean isDropped() {
+		return this.dropped.get();
+	}
+
 	/** True exactly once: for whoever stops routing to it first. */
 	boolean markDropped() {
 		return this.dropped.compareAndSet(false, true);

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.meetingbridge.event.BridgeEvent;
 import dev.meetingbridge.event.EventRelay;
@@ -126,14 +127,31 @@ class TopicFanout implements DisposableBean {
 		}
 	}
 
+	/** What became of a subscription handed to {@link #register}. */
+	enum Registration {
+
+		/** It receives events and owns the meetings it held. */
+		LIVE,
+
+		/** Its grounds were gone by the time it was registered; the meetings it held are released. */
+		REFUSED,
+
+		/** The session is gone; the caller still owns the meetings it held. */
+		GONE
+
+	}
+
 	/**
-	 * Registers a subscription whose meetings are all held. Returns false when the session is
-	 * gone; the caller then releases what it held.
+	 * Registers a subscription whose meetings are all held, and takes the holds over unless the
+	 * session is gone. It is made a dependent of those meetings first, so that every event that
+	 * takes a ground away from then on finds it; the grounds are then read again
+	 * ({@code current}), which catches any taken away before; only then does it receive events.
 	 */
-	boolean register(String sessionId, String subscriptionId, String meetingId, EventType type, Set<Ground> grounds) {
+	Registration register(String sessionId, String subscriptionId, String meetingId, EventType type,
+			Set<Ground> grounds, Supplier<Set<Ground>> current) {
 		StompSession session = this.sessions.get(sessionId);
 		if (session == null) {
-			return false;
+			return Registration.GONE;
 		}
 		Subscription subscription = new Subscription(session, subscriptionId, meetingId, type, grounds);
 		Subscription replaced = session.subscriptions().put(subscriptionId, subscription);
@@ -146,14 +164,32 @@ class TopicFanout implements DisposableBean {
 				entry.dependents.add(subscription);
 			}
 		}
+		Set<Ground> stillHeld;
+		try {
+			stillHeld = current.get();
+		}
+		catch (RuntimeException ex) {
+			session.subscriptions().remove(subscriptionId, subscription);
+			drop(subscription);
+			throw ex;
+		}
+		if (subscription.lose((ground) -> !stillHeld.contains(ground))) {
+			session.subscriptions().remove(subscriptionId, subscription);
+			drop(subscription);
+			return Registration.REFUSED;
+		}
 		MeetingEntry entry = this.meetings.get(meetingId);
 		if (entry != null) {
 			entry.delivering.get(type).add(subscription);
+			if (subscription.isDropped()) {
+				// It lost its last ground while being registered.
+				entry.delivering.get(type).remove(subscription);
+			}
 		}
 		if (!this.sessions.containsKey(sessionId)) {
 			cancel(subscription);
 		}
-		return true;
+		return Registration.LIVE;
 	}
 
 	/** Answers a refused frame with an ERROR frame and closes the connection. */

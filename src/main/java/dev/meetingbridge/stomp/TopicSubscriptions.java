@@ -28,7 +28,8 @@ class TopicSubscriptions {
 		Set<String> held = new HashSet<>();
 		boolean registered = false;
 		try {
-			// Listen first, then read the grounds: an event that takes them away cannot slip in between.
+			// Listen first, then read the grounds; registering reads them again once an event that takes
+			// one away can no longer slip past the subscription.
 			this.fanout.hold(meetingId);
 			held.add(meetingId);
 			ReadGrounds grounds = this.access.readGrounds(principal, meetingId);
@@ -42,8 +43,7 @@ class TopicSubscriptions {
 			}
 			Set<Ground> kept = groundsOf(principal, meetingId, grounds, held);
 			if (kept.isEmpty()) {
-				throw new StompRefusal("forbidden", "Only members of meeting " + meetingId
-						+ " or of a meeting connected to it may subscribe to " + type.topic(meetingId));
+				throw forbidden(meetingId, type);
 			}
 			Set<String> needed = new HashSet<>();
 			needed.add(meetingId);
@@ -54,13 +54,27 @@ class TopicSubscriptions {
 					held.remove(meeting);
 				}
 			}
-			registered = this.fanout.register(sessionId, subscriptionId, meetingId, type, kept);
+			// Registering takes over what is held, unless the session is gone.
+			registered = true;
+			TopicFanout.Registration registration = this.fanout.register(sessionId, subscriptionId, meetingId, type,
+					kept, () -> groundsOf(principal, meetingId, this.access.readGrounds(principal, meetingId), held));
+			if (registration == TopicFanout.Registration.GONE) {
+				held.forEach(this.fanout::release);
+			}
+			else if (registration == TopicFanout.Registration.REFUSED) {
+				throw forbidden(meetingId, type);
+			}
 		}
 		finally {
 			if (!registered) {
 				held.forEach(this.fanout::release);
 			}
 		}
+	}
+
+	private static StompRefusal forbidden(String meetingId, EventType type) {
+		return new StompRefusal("forbidden", "Only members of meeting " + meetingId
+				+ " or of a meeting connected to it may subscribe to " + type.topic(meetingId));
 	}
 
 	private static Set<Ground> groundsOf(BridgePrincipal principal, String meetingId, ReadGrounds grounds,

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -17,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * STOMP ({@link #stomp}) and named test data ({@link #fixtures}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(MembershipReads.class)
 public abstract class IntegrationTest {
 
 	/** The secret every test instance shares, so tokens work on all of them. */
@@ -32,6 +35,9 @@ public abstract class IntegrationTest {
 	@Autowired
 	private TokenMinter minter;
 
+	@Autowired
+	private JwtEncoder encoder;
+
 	protected Tokens tokens;
 
 	protected Api api;
@@ -46,7 +52,7 @@ public abstract class IntegrationTest {
 
 	@BeforeEach
 	void clients() {
-		this.tokens = new Tokens(this.minter);
+		this.tokens = new Tokens(this.minter, this.encoder);
 		this.api = new Api(baseUrl(), this.tokens.server());
 		this.fixtures = new Fixtures(this.api, this.tokens);
 	}

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
+import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,7 +71,12 @@ public final class StompTestClient implements AutoCloseable {
 	public static StompTestClient connect(String url, String token) {
 		StompHeaders headers = new StompHeaders();
 		headers.add("Authorization", "Bearer " + token);
-		StompTestClient client = attempt(url, headers);
+		return connect(url, headers);
+	}
+
+	/** Connects with the given CONNECT headers and waits for CONNECTED; fails if refused. */
+	public static StompTestClient connect(String url, StompHeaders connectHeaders) {
+		StompTestClient client = attempt(url, connectHeaders);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> client.session != null || !client.handler.errors.isEmpty() || client.handler.closed);
 		if (client.session == null) {
@@ -107,23 +114,22 @@ public final class StompTestClient implements AutoCloseable {
 		return this.handler.closed || (this.session != null && !this.session.isConnected());
 	}
 
-	/** Subscribes, and waits until the bridge has processed the SUBSCRIBE (its RECEIPT). */
+	/**
+	 * Subscribes, and waits until the bridge has processed the SUBSCRIBE: its RECEIPT
+	 * ({@link Received#confirmed()}), or, for a refused SUBSCRIBE, an ERROR frame or the closed
+	 * connection.
+	 */
 	public Received subscribe(String destination) {
 		Received received = new Received(destination);
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(destination);
 		headers.setReceipt("r-" + System.nanoTime());
-		CompletableFuture<Void> receipt = new CompletableFuture<>();
+		int errorsBefore = this.handler.errors.size();
 		StompSession.Subscription subscription = this.session.subscribe(headers, received);
-		subscription.addReceiptTask(() -> receipt.complete(null));
-		subscription.addReceiptLostTask(() -> receipt.completeExceptionally(new IllegalStateException("no receipt")));
+		subscription.addReceiptTask(() -> received.confirmed = true);
 		received.subscription = subscription;
-		try {
-			receipt.get(10, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			// A refused SUBSCRIBE gets an ERROR frame instead of a receipt.
-		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> received.confirmed || this.handler.errors.size() > errorsBefore || closed());
 		return received;
 	}
 
@@ -143,6 +149,18 @@ public final class StompTestClient implements AutoCloseable {
 		headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
 		this.session.send(headers, body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
 				: JSON.writeValueAsBytes(body));
+	}
+
+	/**
+	 * Waits until the bridge has handled every frame this client sent before: it handles a
+	 * session's frames one at a time, in order, and confirms a SUBSCRIBE with a RECEIPT.
+	 */
+	public void sync() {
+		Received barrier = subscribe("/user/queue/errors");
+		if (!barrier.confirmed()) {
+			throw new IllegalStateException("The bridge did not confirm a SUBSCRIBE: " + this.handler.errors);
+		}
+		barrier.unsubscribe();
 	}
 
 	public void disconnect() {
@@ -166,6 +184,8 @@ public final class StompTestClient implements AutoCloseable {
 
 		private StompSession.Subscription subscription;
 
+		private volatile boolean confirmed;
+
 		Received(String destination) {
 			this.destination = destination;
 		}
@@ -180,6 +200,25 @@ public final class StompTestClient implements AutoCloseable {
 
 		public String destination() {
 			return this.destination;
+		}
+
+		/** Whether the bridge confirmed the SUBSCRIBE with a RECEIPT. */
+		public boolean confirmed() {
+			return this.confirmed;
+		}
+
+		/** Waits for a message that matches and returns it. */
+		public JsonNode await(Predicate<JsonNode> matching) {
+			return Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> this.messages.stream().filter(matching).findFirst(), Optional::isPresent)
+				.orElseThrow();
+		}
+
+		/** Waits until at least {@code count} messages arrived. */
+		public List<JsonNode> awaitSize(int count) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.messages.size() >= count);
+			return this.messages;
 		}
 
 		public void unsubscribe() {

@@ -46,6 +46,7 @@ public final class TestRedis {
 			RedisClusterProcesses cluster = RedisClusterProcesses.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
 			clusterNodes = cluster.nodes();
+			System.out.println("Test Redis: a local three-master cluster at " + clusterNodes);
 		}
 		return clusterNodes;
 	}
@@ -53,6 +54,7 @@ public final class TestRedis {
 	public static synchronized String url() {
 		if (url == null) {
 			url = start();
+			System.out.println("Test Redis: " + url);
 		}
 		return url;
 	}

@@ -1,22 +1,19 @@
 package dev.meetingbridge.support;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-
 import dev.meetingbridge.security.Permission;
 import dev.meetingbridge.security.TokenMinter;
+
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 
 /** Tokens for tests, signed with the test secret. */
 public final class Tokens {
@@ -25,8 +22,11 @@ public final class Tokens {
 
 	private final TokenMinter minter;
 
-	public Tokens(TokenMinter minter) {
+	private final JwtEncoder encoder;
+
+	public Tokens(TokenMinter minter, JwtEncoder encoder) {
 		this.minter = minter;
+		this.encoder = encoder;
 	}
 
 	public String server() {
@@ -48,23 +48,24 @@ public final class Tokens {
 		return this.minter.participantToken(participantId, permissions, roomId, HOUR);
 	}
 
-	/** A participant token that expired five minutes ago, signed as an application backend would sign it. */
+	/** A well-formed participant token whose signature belongs to other claims. */
+	public String badlySigned(String participantId) {
+		String genuine = participant(participantId);
+		String other = participant(participantId + "-other");
+		return genuine.substring(0, genuine.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
+	}
+
+	/** A participant token that expired five minutes ago, well beyond the validators' clock skew. */
 	public String expired(String participantId) {
-		// TokenMinter cannot mint it: Spring's JwtClaimsSet refuses an expiry before the issue time.
-		Instant issued = Instant.now().minus(HOUR);
-		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(participantId)
+		Instant now = Instant.now();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.subject(participantId)
 			.claim("permissions", List.of(Permission.ALLOW_JOIN.claim()))
-			.issueTime(Date.from(issued))
-			.expirationTime(Date.from(issued.plus(HOUR).minus(Duration.ofMinutes(5))))
+			.issuedAt(now.minus(Duration.ofMinutes(65)))
+			.expiresAt(now.minus(Duration.ofMinutes(5)))
 			.build();
-		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-			jwt.sign(new MACSigner(IntegrationTest.SECRET.getBytes(StandardCharsets.UTF_8)));
-			return jwt.serialize();
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return this.encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+			.getTokenValue();
 	}
 
 }
