@@ -37,6 +37,9 @@ class TopicFanout implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(TopicFanout.class);
 
+	/** The reason the ending cascade gives its leaves and closes. */
+	private static final String ENDING = "meeting-ended";
+
 	private final EventRelay relay;
 
 	private final Map<String, StompSession> sessions = new ConcurrentHashMap<>();
@@ -264,37 +267,44 @@ class TopicFanout implements DisposableBean {
 		});
 	}
 
+	/**
+	 * Takes away the grounds the event ends. While a meeting is ending, its members and those who
+	 * watch it through a connection keep their grounds until {@code meeting-ended} itself, so
+	 * that the whole cascade, and the news that the meeting ended, still reaches them.
+	 */
 	private void revokeFor(MeetingEntry entry, BridgeEvent event) {
 		String meetingId = entry.meetingId;
-		Predicate<Ground> lost = switch (event) {
-			case BridgeEvent.ParticipantLeft left -> (ground) -> switch (ground) {
-				case Ground.Member member -> member.meetingId().equals(meetingId)
-						&& member.participantId().equals(left.participant().id());
-				case Ground.Via via -> via.viaMeetingId().equals(meetingId)
-						&& via.participantId().equals(left.participant().id());
-				case Ground.Server server -> false;
-			};
-			case BridgeEvent.ConnectionClosed closed ->
-				(ground) -> ground instanceof Ground.Via via && via.connectionId().equals(closed.connectionId());
-			case BridgeEvent.MeetingEnded ended -> (ground) -> switch (ground) {
-				case Ground.Member member -> member.meetingId().equals(meetingId);
-				case Ground.Via via -> via.viaMeetingId().equals(meetingId);
-				case Ground.Server server -> false;
-			};
-			default -> null;
-		};
-		if (lost == null) {
-			return;
-		}
 		List<Subscription> candidates = new ArrayList<>(entry.dependents);
 		for (Subscription subscription : candidates) {
-			if (subscription.hasGround(lost) && subscription.lose(lost)) {
+			Predicate<Ground> lost = lostGrounds(event, meetingId, subscription);
+			if (lost != null && subscription.hasGround(lost) && subscription.lose(lost)) {
 				logger.debug("Subscription {} of session {} to meeting {} lost its last ground", subscription.id(),
 						subscription.session().id(), subscription.meetingId());
 				subscription.session().subscriptions().remove(subscription.id(), subscription);
 				drop(subscription);
 			}
 		}
+	}
+
+	private static @Nullable Predicate<Ground> lostGrounds(BridgeEvent event, String meetingId,
+			Subscription subscription) {
+		return switch (event) {
+			case BridgeEvent.ParticipantLeft left when !ENDING.equals(left.reason()) -> (ground) -> switch (ground) {
+				case Ground.Member member -> member.meetingId().equals(meetingId)
+						&& member.participantId().equals(left.participant().id());
+				case Ground.Via via -> via.viaMeetingId().equals(meetingId)
+						&& via.participantId().equals(left.participant().id());
+				case Ground.Server server -> false;
+			};
+			case BridgeEvent.ConnectionClosed closed when !ENDING.equals(closed.reason()) ->
+				(ground) -> ground instanceof Ground.Via via && via.connectionId().equals(closed.connectionId());
+			case BridgeEvent.MeetingEnded ended -> (ground) -> switch (ground) {
+				case Ground.Member member -> member.meetingId().equals(meetingId);
+				case Ground.Via via -> via.viaMeetingId().equals(meetingId) || subscription.meetingId().equals(meetingId);
+				case Ground.Server server -> false;
+			};
+			default -> null;
+		};
 	}
 
 	private ExecutorService writerFor(String meetingId) {
