@@ -6,6 +6,9 @@ local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 
+-- The types of the events this change published, returned beside its result (for metrics).
+local EMITTED = {}
+
 -- Takes the meeting's next sequence number, records the event in the capped history and publishes it,
 -- in the same atomic step as the change it describes.
 local function emit(eventType, rest)
@@ -16,6 +19,7 @@ local function emit(eventType, rest)
   redis.call('LTRIM', HISTORY, -MAX_EVENTS, -1)
   -- PUBLISH on a standalone Redis, SPUBLISH (sharded, same slot as the keys) on a cluster
   redis.call('__PUBLISH__', CHANNEL, event)
+  EMITTED[#EMITTED + 1] = eventType
   return event
 end
 

@@ -11,6 +11,8 @@ import java.util.List;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.Ids;
 import dev.meetingbridge.store.MeetingScript;
@@ -46,8 +48,11 @@ public class ChatService {
 
 	private final int burst;
 
+	private final Counter rateLimited;
+
 	ChatService(ConnectionService connections, MeetingService meetingService, MeetingStore meetings,
-			AccessRules access, MeetingScripts scripts, JsonMapper json, BridgeProperties properties) {
+			AccessRules access, MeetingScripts scripts, JsonMapper json, BridgeProperties properties,
+			MeterRegistry meters) {
 		this.connections = connections;
 		this.meetingService = meetingService;
 		this.meetings = meetings;
@@ -57,6 +62,9 @@ public class ChatService {
 		this.maxLength = properties.chat().maxLength();
 		this.ratePerSecond = properties.chat().ratePerSecond();
 		this.burst = properties.chat().burst();
+		this.rateLimited = Counter.builder("bridge.chat.rate.limited")
+			.description("Chat messages refused by the per-participant rate limit")
+			.register(meters);
 	}
 
 	public ChatMessage send(BridgePrincipal principal, String meetingId, String connectionId,
@@ -70,6 +78,7 @@ public class ChatService {
 		String to = this.connections.requireOpenOther(meetingId, connectionId);
 		long waitMillis = this.scripts.takeChatToken(sender, this.ratePerSecond, this.burst);
 		if (waitMillis > 0) {
+			this.rateLimited.increment();
 			throw new BridgeException(Problem.RATE_LIMITED, "Participant " + sender + " is sending chat too fast",
 					List.of(), Duration.ofMillis(waitMillis));
 		}

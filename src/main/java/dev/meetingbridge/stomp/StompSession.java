@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,11 @@ final class StompSession {
 
 	private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-	StompSession(WebSocketSession socket) {
+	private final Counter slowConsumersClosed;
+
+	StompSession(WebSocketSession socket, Counter slowConsumersClosed) {
 		this.socket = socket;
+		this.slowConsumersClosed = slowConsumersClosed;
 	}
 
 	String id() {
@@ -50,6 +54,7 @@ final class StompSession {
 		catch (SessionLimitExceededException ex) {
 			// The decorator closes a session that stays over its buffer or time bound.
 			logger.info("Closed STOMP session {}: it fell behind ({})", id(), ex.getMessage());
+			this.slowConsumersClosed.increment();
 		}
 		catch (IOException | IllegalStateException ex) {
 			logger.debug("Could not deliver to STOMP session {}: {}", id(), ex.getMessage());

@@ -17,6 +17,7 @@ import dev.meetingbridge.event.BridgeEvent;
 import dev.meetingbridge.event.EventRelay;
 import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.event.ReceivedEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,12 @@ class TopicFanout implements DisposableBean {
 	// Per-meeting order is kept by always writing a meeting's events from the same thread.
 	private final ExecutorService[] writers;
 
-	TopicFanout(EventRelay relay) {
+	private final FanoutMetrics metrics;
+
+	TopicFanout(EventRelay relay, MeterRegistry meters) {
 		this.relay = relay;
+		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount,
+				relay::listenedMeetings);
 		int count = Math.max(2, Runtime.getRuntime().availableProcessors());
 		this.writers = new ExecutorService[count];
 		for (int i = 0; i < count; i++) {
@@ -64,7 +69,15 @@ class TopicFanout implements DisposableBean {
 	}
 
 	void sessionOpened(WebSocketSession socket) {
-		this.sessions.put(socket.getId(), new StompSession(socket));
+		this.sessions.put(socket.getId(), new StompSession(socket, this.metrics.slowConsumersClosed()));
+	}
+
+	private int subscriptionCount() {
+		int count = 0;
+		for (StompSession session : this.sessions.values()) {
+			count += session.subscriptions().size();
+		}
+		return count;
 	}
 
 	void sessionClosed(String sessionId) {
@@ -259,11 +272,14 @@ class TopicFanout implements DisposableBean {
 		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
 				event.meetingId() + "-" + event.sequence(), received.json());
 		writerFor(entry.meetingId).execute(() -> {
+			int delivered = 0;
 			for (Subscription subscription : targets) {
 				if (!subscription.cancelled()) {
 					subscription.session().send(frame.forSubscription(subscription));
+					delivered++;
 				}
 			}
+			this.metrics.delivered(received.type(), delivered, event.timestamp());
 		});
 	}
 

@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.meetingbridge.config.BridgeProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -46,9 +50,21 @@ public class MeetingScripts {
 
 	private final boolean cluster;
 
+	private final MeterRegistry meters;
+
+	private final Map<MeetingScript, Timer> timers = new EnumMap<>(MeetingScript.class);
+
+	private final Map<String, Counter> published = new ConcurrentHashMap<>();
+
+	private final Counter scriptErrors;
+
 	public MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, Clock clock,
-			RedisConnectionFactory connectionFactory) {
+			RedisConnectionFactory connectionFactory, MeterRegistry meters) {
 		this.redis = redis;
+		this.meters = meters;
+		this.scriptErrors = Counter.builder("bridge.redis.script.errors")
+			.description("Redis script calls that failed (Redis unreachable, timed out or refusing)")
+			.register(meters);
 		this.keys = keys;
 		this.clock = clock;
 		this.maxEvents = Integer.toString(properties.history().maxEvents());
@@ -56,7 +72,14 @@ public class MeetingScripts {
 		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's slot.
 		String prelude = read("meeting-prelude").replace("__PUBLISH__", this.cluster ? "SPUBLISH" : "PUBLISH");
 		for (MeetingScript script : MeetingScript.values()) {
-			this.scripts.put(script, RedisScript.of(prelude + "\n" + read(script.fileName()), List.class));
+			// The script's own body runs as a function, so that every script also returns what it published.
+			String source = prelude + "\nlocal function change()\n" + read(script.fileName())
+					+ "\nend\nlocal result = change()\nreturn { result, EMITTED }\n";
+			this.scripts.put(script, RedisScript.of(source, List.class));
+			this.timers.put(script, Timer.builder("bridge.redis.script")
+				.description("Redis script calls (each a state change or a consistent read)")
+				.tag("script", script.fileName())
+				.register(meters));
 		}
 		this.claimLink = RedisScript.of(read("claim-link"), String.class);
 		this.releaseLink = RedisScript.of(read("release-link"), Long.class);
@@ -93,9 +116,30 @@ public class MeetingScripts {
 		argv.add(this.maxEvents);
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
-		List<?> result = this.redis.execute(this.scripts.get(script), this.keys.meetingScriptKeys(meetingId),
-				argv.toArray());
-		return new ScriptResult(result);
+		Timer.Sample sample = Timer.start();
+		List<?> result;
+		try {
+			result = this.redis.execute(this.scripts.get(script), this.keys.meetingScriptKeys(meetingId),
+					argv.toArray());
+		}
+		catch (RuntimeException ex) {
+			this.scriptErrors.increment();
+			throw ex;
+		}
+		finally {
+			sample.stop(this.timers.get(script));
+		}
+		if (result == null || result.size() != 2) {
+			return new ScriptResult(null);
+		}
+		((List<?>) result.get(1)).forEach((type) -> this.published
+			.computeIfAbsent(String.valueOf(type),
+					(name) -> Counter.builder("bridge.events.published")
+						.description("Events published by this instance's changes")
+						.tag("type", name)
+						.register(this.meters))
+			.increment());
+		return new ScriptResult((List<?>) result.get(0));
 	}
 
 	/** Claims the link between two meetings, or returns the connection that holds it. */

@@ -12,6 +12,10 @@ import dev.meetingbridge.meeting.Identifiers;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.security.BridgePrincipal;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** A meeting's connections, chat over them, and ending the meeting at the other end. */
 @RestController
+@Tag(name = "Connections")
 @RequestMapping(path = "/api/meetings/{meetingId}/connections", produces = MediaType.APPLICATION_JSON_VALUE)
 class ConnectionController {
 
@@ -39,6 +44,8 @@ class ConnectionController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Connect the meeting to another (200 with the existing connection when already connected)")
+	@ApiResponse(responseCode = "201", description = "Connected")
 	ResponseEntity<Connection> connect(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable String meetingId, @RequestBody Requests.Connect body) {
 		ConnectResult result = this.connections.connect(principal, Identifiers.require("meetingId", meetingId),
@@ -47,12 +54,14 @@ class ConnectionController {
 	}
 
 	@GetMapping
+	@Operation(summary = "List the meeting's open connections")
 	Map<String, List<Connection>> list(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable String meetingId) {
 		return Map.of("connections", this.connections.list(principal, Identifiers.require("meetingId", meetingId)));
 	}
 
 	@GetMapping("/{connectionId}")
+	@Operation(summary = "Read one connection, as seen from this meeting")
 	Connection get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
 			@PathVariable String connectionId) {
 		return this.connections.get(principal, Identifiers.require("meetingId", meetingId),
@@ -60,6 +69,8 @@ class ConnectionController {
 	}
 
 	@DeleteMapping("/{connectionId}")
+	@Operation(summary = "Close a connection (either side may)")
+	@ApiResponse(responseCode = "204", description = "Closed")
 	ResponseEntity<Void> close(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
 			@PathVariable String connectionId) {
 		this.connections.close(principal, Identifiers.require("meetingId", meetingId),
@@ -68,6 +79,8 @@ class ConnectionController {
 	}
 
 	@PostMapping(path = "/{connectionId}/chat-messages", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Send a chat message to the meeting at the other end")
+	@ApiResponse(responseCode = "201", description = "Sent")
 	ResponseEntity<ChatMessage> sendChat(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable String meetingId, @PathVariable String connectionId, @RequestBody Requests.SendChat body) {
 		ChatMessage message = this.chat.send(principal, Identifiers.require("meetingId", meetingId),
@@ -76,6 +89,7 @@ class ConnectionController {
 	}
 
 	@PostMapping("/{connectionId}/end")
+	@Operation(summary = "End the meeting at the other end of the connection")
 	Meeting endOther(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
 			@PathVariable String connectionId) {
 		return this.connections.endOther(principal, Identifiers.require("meetingId", meetingId),

@@ -12,6 +12,10 @@ import dev.meetingbridge.meeting.Participant;
 import dev.meetingbridge.security.BridgePrincipal;
 import org.jspecify.annotations.Nullable;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Meetings, their participants and their event history. */
 @RestController
+@Tag(name = "Meetings")
 @RequestMapping(path = "/api/meetings", produces = MediaType.APPLICATION_JSON_VALUE)
 class MeetingController {
 
@@ -37,6 +42,8 @@ class MeetingController {
 	}
 
 	@PostMapping
+	@Operation(summary = "Create a meeting (generated id when none is given)")
+	@ApiResponse(responseCode = "201", description = "The meeting")
 	ResponseEntity<Meeting> create(@AuthenticationPrincipal BridgePrincipal principal,
 			@RequestBody(required = false) Requests.@Nullable CreateMeeting body) {
 		Meeting meeting = this.meetings.create(principal, body == null ? null : body.meetingId());
@@ -44,6 +51,7 @@ class MeetingController {
 	}
 
 	@GetMapping
+	@Operation(summary = "List meetings, newest first (server tokens only)")
 	MeetingPage list(@AuthenticationPrincipal BridgePrincipal principal,
 			@RequestParam(required = false) @Nullable String status,
 			@RequestParam(required = false) @Nullable String cursor,
@@ -52,16 +60,20 @@ class MeetingController {
 	}
 
 	@GetMapping("/{meetingId}")
+	@Operation(summary = "Read a meeting")
 	Meeting get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
 		return this.meetings.get(principal, Identifiers.require("meetingId", meetingId));
 	}
 
 	@PostMapping("/{meetingId}/end")
+	@Operation(summary = "End a meeting: every participant leaves, every connection closes, then meeting-ended")
 	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
 		return this.meetings.end(principal, Identifiers.require("meetingId", meetingId));
 	}
 
 	@PostMapping(path = "/{meetingId}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Join a meeting (200 and no event when already a member)")
+	@ApiResponse(responseCode = "201", description = "Joined")
 	ResponseEntity<Participant> join(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable String meetingId, @RequestBody Requests.Join body) {
 		JoinResult result = this.meetings.join(principal, Identifiers.require("meetingId", meetingId),
@@ -70,6 +82,7 @@ class MeetingController {
 	}
 
 	@GetMapping("/{meetingId}/participants")
+	@Operation(summary = "List the participants of a meeting")
 	Map<String, Map<String, Participant>> participants(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable String meetingId) {
 		return Map.of("participants",
@@ -77,6 +90,8 @@ class MeetingController {
 	}
 
 	@DeleteMapping("/{meetingId}/participants/{participantId}")
+	@Operation(summary = "Leave, or remove another participant")
+	@ApiResponse(responseCode = "204", description = "Left")
 	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
 			@PathVariable String participantId) {
 		this.meetings.leave(principal, Identifiers.require("meetingId", meetingId),
@@ -85,6 +100,7 @@ class MeetingController {
 	}
 
 	@GetMapping("/{meetingId}/events")
+	@Operation(summary = "Event history, oldest first, sequence greater than after")
 	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
 			@RequestParam(required = false) @Nullable String after,
 			@RequestParam(required = false) @Nullable String limit) {

@@ -1,0 +1,71 @@
+package dev.meetingbridge.stomp;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.meetingbridge.event.EventType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** What an operator watches of the fan-out: sessions, subscriptions, deliveries and how late they are. */
+final class FanoutMetrics {
+
+	private final Map<EventType, Counter> delivered = new EnumMap<>(EventType.class);
+
+	private final Map<EventType, Counter> received = new EnumMap<>(EventType.class);
+
+	private final Timer latency;
+
+	private final Counter slowConsumersClosed;
+
+	FanoutMetrics(MeterRegistry meters, Supplier<Number> sessions, Supplier<Number> subscriptions,
+			Supplier<Number> meetings) {
+		Gauge.builder("bridge.stomp.sessions", sessions).description("Open STOMP sessions on this instance").register(meters);
+		Gauge.builder("bridge.stomp.subscriptions", subscriptions)
+			.description("Live meeting-topic subscriptions on this instance")
+			.register(meters);
+		Gauge.builder("bridge.stomp.listened.meetings", meetings)
+			.description("Meetings whose events this instance receives from Redis")
+			.register(meters);
+		for (EventType type : EventType.values()) {
+			this.delivered.put(type, Counter.builder("bridge.events.delivered")
+				.description("Event frames written to local subscribers")
+				.tag("type", type.wireName())
+				.register(meters));
+			this.received.put(type, Counter.builder("bridge.events.received")
+				.description("Events this instance received from Redis and fanned out")
+				.tag("type", type.wireName())
+				.register(meters));
+		}
+		this.latency = Timer.builder("bridge.events.delivery.latency")
+			.description("From the change in Redis to the last local subscriber's frame written")
+			.publishPercentiles(0.5, 0.99)
+			.register(meters);
+		this.slowConsumersClosed = Counter.builder("bridge.stomp.slow.consumers.closed")
+			.description("Sessions closed because they fell too far behind")
+			.register(meters);
+	}
+
+	void delivered(EventType type, int frames, String eventTimestamp) {
+		this.received.get(type).increment();
+		this.delivered.get(type).increment(frames);
+		try {
+			Duration late = Duration.between(Instant.parse(eventTimestamp), Instant.now());
+			this.latency.record(late.isNegative() ? Duration.ZERO : late);
+		}
+		catch (DateTimeParseException ex) {
+			// Not one of ours: nothing to measure.
+		}
+	}
+
+	Counter slowConsumersClosed() {
+		return this.slowConsumersClosed;
+	}
+
+}
