@@ -1,10 +1,22 @@
 -- Prepended to every meeting script. One meeting's keys share a hash tag, so a script stays in one slot.
 -- KEYS: 1 meeting hash, 2 participants hash, 3 open connections hash, 4 connection records hash, 5 history list,
 --       6 presence hash (participant id to "instance|session|bound" or "instance|session|away")
--- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments
+-- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments,
+--       last: the deadline (Redis time in milliseconds)
+-- Every script returns { its own result, the types of the events it published }.
 local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+
+-- A script that starts after its deadline was given up by its caller (a frozen Redis runs the commands
+-- it had received when it resumes): it must change nothing.
+do
+  local deadline = tonumber(ARGV[#ARGV])
+  local time = redis.call('TIME')
+  if deadline and tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) > deadline then
+    return { { 'expired' }, {} }
+  end
+end
 
 -- The types of the events this change published, returned beside its result (for metrics).
 local EMITTED = {}

@@ -2,6 +2,7 @@ package dev.meetingbridge.presence;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,8 +59,8 @@ public class PresenceService implements SmartLifecycle {
 
 	private final Counter departed;
 
-	/** Local sessions and the participants bound to them. */
-	private final Map<String, Set<Binding>> sessions = new ConcurrentHashMap<>();
+	/** Open local sessions and the participants bound to them. */
+	private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
 
 	/** Bindings whose session ended while Redis could not be told; retried until it can. */
 	private final Set<Binding> pendingAway = ConcurrentHashMap.newKeySet();
@@ -97,6 +98,20 @@ public class PresenceService implements SmartLifecycle {
 
 	}
 
+	/** A local STOMP session; {@code ended} once it closed, so that a join still in flight cannot bind to it. */
+	private static final class LocalSession {
+
+		private final Set<Binding> bindings = new HashSet<>();
+
+		private boolean ended;
+
+	}
+
+	/** A STOMP session opened here: participants that join through it will be bound to it. */
+	public void sessionStarted(String sessionId) {
+		this.sessions.put(sessionId, new LocalSession());
+	}
+
 	/**
 	 * Binds a member of the meeting to the STOMP session that joined it (or joined it again: a
 	 * re-join within the grace moves the binding here, and nothing is published).
@@ -109,15 +124,34 @@ public class PresenceService implements SmartLifecycle {
 			return;
 		}
 		this.redis.opsForSet().add(this.keys.instanceBindings(this.instance), member(binding));
-		this.sessions.computeIfAbsent(sessionId, (id) -> ConcurrentHashMap.newKeySet()).add(binding);
+		LocalSession session = this.sessions.get(sessionId);
+		boolean kept = false;
+		if (session != null) {
+			synchronized (session) {
+				if (!session.ended) {
+					session.bindings.add(binding);
+					kept = true;
+				}
+			}
+		}
+		if (!kept) {
+			// The session ended while its join was still being handled: the participant is away already.
+			away(binding);
+		}
 	}
 
 	/** The session ended (DISCONNECT, closed socket, missed heart-beats): its participants are away. */
 	public void sessionEnded(String sessionId) {
-		Set<Binding> bindings = this.sessions.remove(sessionId);
-		if (bindings != null) {
-			bindings.forEach(this::away);
+		LocalSession session = this.sessions.remove(sessionId);
+		if (session == null) {
+			return;
 		}
+		Set<Binding> bindings;
+		synchronized (session) {
+			session.ended = true;
+			bindings = Set.copyOf(session.bindings);
+		}
+		bindings.forEach(this::away);
 	}
 
 	private void away(Binding binding) {
@@ -237,7 +271,11 @@ public class PresenceService implements SmartLifecycle {
 	}
 
 	public int boundSessions() {
-		return this.sessions.size();
+		return (int) this.sessions.values().stream().filter((session) -> {
+			synchronized (session) {
+				return !session.bindings.isEmpty();
+			}
+		}).count();
 	}
 
 	@Override

@@ -37,6 +37,7 @@ class FanoutSessionHandler extends WebSocketHandlerDecorator {
 		WebSocketSession shared = new ConcurrentWebSocketSessionDecorator(session, this.sendTimeLimit,
 				this.bufferSizeLimit, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
 		this.fanout.sessionOpened(shared);
+		this.presence.sessionStarted(shared.getId());
 		super.afterConnectionEstablished(shared);
 	}
 

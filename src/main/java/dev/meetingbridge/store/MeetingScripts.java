@@ -9,15 +9,21 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.config.BridgeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -26,6 +32,10 @@ import org.springframework.stereotype.Component;
  * Runs the meeting scripts. Each is the shared prelude (keys, sequencing, history, publish)
  * followed by the script's own file, so every state change sequences, records and publishes its
  * events atomically.
+ * <p>
+ * Each script also carries a deadline. A command that timed out here is still in Redis's input
+ * (a frozen or stalled Redis runs it when it resumes), yet its caller was told that nothing
+ * changed; past the deadline the prelude refuses, so a refused request never takes effect later.
  */
 @Component
 public class MeetingScripts {
@@ -50,6 +60,14 @@ public class MeetingScripts {
 
 	private final boolean cluster;
 
+	private static final long CLOCK_RESAMPLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	/** How long after it was sent a script may still start: half the command timeout, so its answer arrives in time. */
+	private final long budgetMillis;
+
+	/** Redis's clock as last read, so that deadlines are in the time Redis checks them against. */
+	private volatile @Nullable RedisTime redisTime;
+
 	private final MeterRegistry meters;
 
 	private final Map<MeetingScript, Timer> timers = new EnumMap<>(MeetingScript.class);
@@ -69,6 +87,9 @@ public class MeetingScripts {
 		this.clock = clock;
 		this.maxEvents = Integer.toString(properties.history().maxEvents());
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+		long timeout = (connectionFactory instanceof LettuceConnectionFactory lettuce)
+				? lettuce.getClientConfiguration().getCommandTimeout().toMillis() : 2000;
+		this.budgetMillis = Math.max(100, timeout / 2);
 		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's slot.
 		String prelude = read("meeting-prelude").replace("__PUBLISH__", this.cluster ? "SPUBLISH" : "PUBLISH");
 		for (MeetingScript script : MeetingScript.values()) {
@@ -116,6 +137,8 @@ public class MeetingScripts {
 		argv.add(this.maxEvents);
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
+		// Last, so that every script keeps its own arguments at ARGV 5 and on.
+		argv.add(Long.toString(deadline()));
 		Timer.Sample sample = Timer.start();
 		List<?> result;
 		try {
@@ -139,7 +162,53 @@ public class MeetingScripts {
 						.tag("type", name)
 						.register(this.meters))
 			.increment());
-		return new ScriptResult((List<?>) result.get(0));
+		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
+		if ("expired".equals(outcome.status())) {
+			this.scriptErrors.increment();
+			throw new QueryTimeoutException("Redis started the " + script.fileName() + " script of meeting "
+					+ meetingId + " after its deadline; it changed nothing");
+		}
+		return outcome;
+	}
+
+	/** Redis time (milliseconds) after which a script sent now must not run. */
+	private long deadline() {
+		RedisTime time = this.redisTime;
+		if (time == null || System.nanoTime() - time.readAt() >= CLOCK_RESAMPLE_NANOS) {
+			time = readRedisTime(time);
+		}
+		return time.now() + this.budgetMillis;
+	}
+
+	private RedisTime readRedisTime(@Nullable RedisTime last) {
+		RedisTime time = null;
+		try {
+			long sent = System.nanoTime();
+			Long millis = this.redis
+				.execute((RedisCallback<Long>) (connection) -> connection.serverCommands().time(TimeUnit.MILLISECONDS));
+			long received = System.nanoTime();
+			// A slow round trip says little about Redis's clock: keep what we had.
+			if (millis != null && received - sent <= TimeUnit.MILLISECONDS.toNanos(this.budgetMillis)) {
+				time = new RedisTime(millis, sent + (received - sent) / 2);
+			}
+		}
+		catch (DataAccessException ex) {
+			// Redis is away; the script that follows reports it.
+		}
+		if (time == null) {
+			time = new RedisTime((last != null) ? last.now() : System.currentTimeMillis(), System.nanoTime());
+		}
+		this.redisTime = time;
+		return time;
+	}
+
+	/** Redis's clock ({@code millis}) as read at {@code readAt} ({@link System#nanoTime()}). */
+	private record RedisTime(long millis, long readAt) {
+
+		long now() {
+			return this.millis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.readAt);
+		}
+
 	}
 
 	/** Claims the link between two meetings, or returns the connection that holds it. */

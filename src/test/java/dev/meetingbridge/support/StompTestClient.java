@@ -1,6 +1,8 @@
 package dev.meetingbridge.support;
 
+import java.io.IOException;
 import java.lang.reflect.Type;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.AbstractMessageConverter;
@@ -23,7 +26,11 @@ import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketExtension;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
@@ -41,12 +48,18 @@ public final class StompTestClient implements AutoCloseable {
 
 	private final WebSocketStompClient client;
 
+	private final SocketCapturingClient sockets;
+
 	private final Handler handler = new Handler();
+
+	/** Every MESSAGE body, whichever subscription it came on, in the order the socket delivered them. */
+	private final List<JsonNode> arrivals = new CopyOnWriteArrayList<>();
 
 	private StompSession session;
 
-	private StompTestClient(WebSocketStompClient client) {
-		this.client = client;
+	private StompTestClient(SocketCapturingClient sockets) {
+		this.sockets = sockets;
+		this.client = newClient(sockets);
 	}
 
 	private static ThreadPoolTaskScheduler scheduler() {
@@ -58,8 +71,8 @@ public final class StompTestClient implements AutoCloseable {
 		return scheduler;
 	}
 
-	private static WebSocketStompClient newClient() {
-		WebSocketStompClient client = new WebSocketStompClient(new StandardWebSocketClient());
+	private static WebSocketStompClient newClient(SocketCapturingClient sockets) {
+		WebSocketStompClient client = new WebSocketStompClient(sockets);
 		client.setMessageConverter(new RawBytes());
 		client.setTaskScheduler(SCHEDULER);
 		client.setDefaultHeartbeat(new long[] { 10_000, 10_000 });
@@ -87,7 +100,7 @@ public final class StompTestClient implements AutoCloseable {
 
 	/** Sends CONNECT with the given headers; the result may be connected or refused. */
 	public static StompTestClient attempt(String url, StompHeaders connectHeaders) {
-		StompTestClient client = new StompTestClient(newClient());
+		StompTestClient client = new StompTestClient(new SocketCapturingClient());
 		CompletableFuture<StompSession> future = client.client.connectAsync(url, new WebSocketHttpHeaders(),
 				connectHeaders, client.handler);
 		future.whenComplete((session, ex) -> {
@@ -120,7 +133,7 @@ public final class StompTestClient implements AutoCloseable {
 	 * connection.
 	 */
 	public Received subscribe(String destination) {
-		Received received = new Received(destination);
+		Received received = new Received(destination, this.arrivals);
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(destination);
 		headers.setReceipt("r-" + System.nanoTime());
@@ -163,6 +176,28 @@ public final class StompTestClient implements AutoCloseable {
 		barrier.unsubscribe();
 	}
 
+	/** MESSAGE bodies of all subscriptions, in arrival order. */
+	public List<JsonNode> arrivals() {
+		return this.arrivals;
+	}
+
+	/**
+	 * Closes the WebSocket without a STOMP DISCONNECT, as a client that loses its connection
+	 * would.
+	 */
+	public void closeSocket() {
+		WebSocketSession socket = this.sockets.socket;
+		if (socket == null) {
+			throw new IllegalStateException("Not connected");
+		}
+		try {
+			socket.close(CloseStatus.GOING_AWAY);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
 	public void disconnect() {
 		if (this.session != null && this.session.isConnected()) {
 			this.session.disconnect();
@@ -171,7 +206,12 @@ public final class StompTestClient implements AutoCloseable {
 
 	@Override
 	public void close() {
-		disconnect();
+		try {
+			disconnect();
+		}
+		catch (RuntimeException ex) {
+			// The bridge (or its socket) is already gone: nothing left to say goodbye to.
+		}
 		this.client.stop();
 	}
 
@@ -182,12 +222,15 @@ public final class StompTestClient implements AutoCloseable {
 
 		private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
 
+		private final List<JsonNode> arrivals;
+
 		private StompSession.Subscription subscription;
 
 		private volatile boolean confirmed;
 
-		Received(String destination) {
+		Received(String destination, List<JsonNode> arrivals) {
 			this.destination = destination;
+			this.arrivals = arrivals;
 		}
 
 		public List<JsonNode> messages() {
@@ -232,7 +275,26 @@ public final class StompTestClient implements AutoCloseable {
 
 		@Override
 		public void handleFrame(StompHeaders headers, Object payload) {
-			this.messages.add(JSON.readTree((byte[]) payload));
+			JsonNode message = JSON.readTree((byte[]) payload);
+			this.messages.add(message);
+			this.arrivals.add(message);
+		}
+
+	}
+
+	/** The standard client, keeping hold of the WebSocket so that a test can close it under STOMP's feet. */
+	private static final class SocketCapturingClient extends StandardWebSocketClient {
+
+		private volatile WebSocketSession socket;
+
+		@Override
+		protected CompletableFuture<WebSocketSession> executeInternal(WebSocketHandler handler, HttpHeaders headers,
+				URI uri, List<String> protocols, List<WebSocketExtension> extensions, Map<String, Object> attributes) {
+			return super.executeInternal(handler, headers, uri, protocols, extensions, attributes)
+				.thenApply((socket) -> {
+					this.socket = socket;
+					return socket;
+				});
 		}
 
 	}
