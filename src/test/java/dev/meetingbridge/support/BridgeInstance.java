@@ -1,0 +1,65 @@
+package dev.meetingbridge.support;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.meetingbridge.MeetingBridgeApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One more bridge instance in this JVM, on its own port, against the shared test Redis and with
+ * the test secret: a second (or third) instance next to the test's own context.
+ */
+public final class BridgeInstance implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final int port;
+
+	private BridgeInstance(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	/** Starts an instance; {@code properties} are {@code name=value} pairs, such as {@code bridge.presence.grace=1s}. */
+	public static BridgeInstance start(String... properties) {
+		List<String> args = new ArrayList<>();
+		args.add("--server.port=0");
+		args.addAll(TestRedis.arguments());
+		args.add("--bridge.security.jwt-secret=" + IntegrationTest.SECRET);
+		for (String property : properties) {
+			args.add("--" + property);
+		}
+		return new BridgeInstance(
+				new SpringApplicationBuilder(MeetingBridgeApplication.class).run(args.toArray(String[]::new)));
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	public Api api(String token) {
+		return new Api(baseUrl(), token);
+	}
+
+	public StompTestClient stomp(String token) {
+		return StompTestClient.connect("ws://localhost:" + this.port + "/ws", token);
+	}
+
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.meetingbridge.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A bridge in a child JVM (this JVM's java and class path), against the shared test Redis and with
+ * the test secret, so that a test can kill it as a crash would: no shutdown hook, no graceful stop.
+ */
+public final class BridgeProcess implements AutoCloseable {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private BridgeProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts a bridge and waits until it is ready; {@code properties} are {@code name=value}
+	 * pairs, such as {@code bridge.presence.lease-ttl=3s}.
+	 */
+	public static BridgeProcess start(String... properties) {
+		int port = RedisServerProcess.freePort();
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElseThrow());
+		command.add("-XX:TieredStopAtLevel=1");
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add("dev.meetingbridge.MeetingBridgeApplication");
+		command.add("--server.port=" + port);
+		command.addAll(TestRedis.arguments());
+		command.add("--bridge.security.jwt-secret=" + IntegrationTest.SECRET);
+		for (String property : properties) {
+			command.add("--" + property);
+		}
+		try {
+			Path log = Files.createTempFile("bridge-child-" + port + "-", ".log");
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			// Should this JVM die before the test kills the child, the child goes with it.
+			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+			BridgeProcess bridge = new BridgeProcess(process, port, log);
+			try {
+				await("child bridge on port " + port + " ready (log: " + log + ")").atMost(Duration.ofSeconds(120))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> {
+						if (!process.isAlive()) {
+							throw new IllegalStateException("The child bridge exited: see " + log);
+						}
+						return bridge.ready();
+					});
+			}
+			catch (RuntimeException ex) {
+				bridge.close();
+				throw ex;
+			}
+			return bridge;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start a child bridge", ex);
+		}
+	}
+
+	/** Whether {@code /actuator/health/readiness} answers 200. */
+	public boolean ready() {
+		try {
+			HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+				.timeout(Duration.ofSeconds(2))
+				.build();
+			return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	public long pid() {
+		return this.process.pid();
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String baseUrl() {
+		return "http://localhost:" + this.port;
+	}
+
+	public Api api(String token) {
+		return new Api(baseUrl(), token);
+	}
+
+	public StompTestClient stomp(String token) {
+		return StompTestClient.connect("ws://localhost:" + this.port + "/ws", token);
+	}
+
+	public Path log() {
+		return this.log;
+	}
+
+	/** SIGKILL, as a crash (or the OOM killer) would: nothing of the bridge runs afterwards. */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		kill();
+	}
+
+}
