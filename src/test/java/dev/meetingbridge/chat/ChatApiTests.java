@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
+import dev.meetingbridge.support.MeetingHistory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -227,18 +228,11 @@ class ChatApiTests extends IntegrationTest {
 
 	/** Events of one type in the meeting's history, which is checked to be numbered 1, 2, 3... */
 	private List<JsonNode> events(String meetingId, String type) {
-		Api.Response history = api.get("/api/meetings/" + meetingId + "/events?limit=1000");
-		assertThat(history.status()).as(history.toString()).isEqualTo(200);
-		List<JsonNode> all = new ArrayList<>();
-		history.json().path("events").forEach(all::add);
-		for (int i = 0; i < all.size(); i++) {
-			assertThat(all.get(i).path("sequence").asLong()).isEqualTo(i + 1);
-		}
-		return all.stream().filter((event) -> type.equals(event.path("type").asString())).toList();
+		return MeetingHistory.of(api, meetingId).ofType(type);
 	}
 
 	private long latestSequence(String meetingId) {
-		return api.get("/api/meetings/" + meetingId + "/events").json().path("latestSequence").asLong();
+		return MeetingHistory.of(api, meetingId).latestSequence();
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
+import dev.meetingbridge.support.MeetingHistory;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -470,24 +471,16 @@ class ConnectionApiTests extends IntegrationTest {
 		return ids;
 	}
 
-	/** The meeting's whole history, checked to be numbered 1, 2, 3... as the contract promises. */
 	private List<JsonNode> events(String meetingId) {
-		Api.Response history = api.get("/api/meetings/" + meetingId + "/events?limit=1000");
-		assertThat(history.status()).as(history.toString()).isEqualTo(200);
-		List<JsonNode> events = new ArrayList<>();
-		history.json().path("events").forEach(events::add);
-		for (int i = 0; i < events.size(); i++) {
-			assertThat(events.get(i).path("sequence").asLong()).isEqualTo(i + 1);
-		}
-		return events;
+		return MeetingHistory.of(api, meetingId).events();
 	}
 
 	private List<JsonNode> events(String meetingId, String type) {
-		return events(meetingId).stream().filter((event) -> type.equals(event.path("type").asString())).toList();
+		return MeetingHistory.of(api, meetingId).ofType(type);
 	}
 
 	private long latestSequence(String meetingId) {
-		return api.get("/api/meetings/" + meetingId + "/events").json().path("latestSequence").asLong();
+		return MeetingHistory.of(api, meetingId).latestSequence();
 	}
 
 }
