@@ -44,7 +44,7 @@ final class FanoutMetrics {
 				.register(meters));
 		}
 		this.latency = Timer.builder("bridge.events.delivery.latency")
-			.description("From the change in Redis to the last local subscriber's frame written")
+			.description("From the change in Redis to its frames written, per writer")
 			.publishPercentiles(0.5, 0.99)
 			.register(meters);
 		this.slowConsumersClosed = Counter.builder("bridge.stomp.slow.consumers.closed")
@@ -52,8 +52,11 @@ final class FanoutMetrics {
 			.register(meters);
 	}
 
-	void delivered(EventType type, int frames, String eventTimestamp) {
+	void received(EventType type) {
 		this.received.get(type).increment();
+	}
+
+	void delivered(EventType type, int frames, String eventTimestamp) {
 		this.delivered.get(type).increment(frames);
 		try {
 			Duration late = Duration.between(Instant.parse(eventTimestamp), Instant.now());

@@ -27,9 +27,17 @@ final class StompSession {
 
 	private final Counter slowConsumersClosed;
 
-	StompSession(WebSocketSession socket, Counter slowConsumersClosed) {
+	private final int writer;
+
+	StompSession(WebSocketSession socket, int writer, Counter slowConsumersClosed) {
 		this.socket = socket;
+		this.writer = writer;
 		this.slowConsumersClosed = slowConsumersClosed;
+	}
+
+	/** The fan-out writer that writes all of this session's frames, in order. */
+	int writer() {
+		return this.writer;
 	}
 
 	String id() {

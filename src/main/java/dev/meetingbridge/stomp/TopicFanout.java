@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -49,8 +50,10 @@ class TopicFanout implements DisposableBean {
 
 	private final Object lock = new Object();
 
-	// Per-meeting order is kept by always writing a meeting's events from the same thread.
+	/** Writer threads; each session belongs to one, round robin. */
 	private final ExecutorService[] writers;
+
+	private final AtomicInteger nextWriter = new AtomicInteger();
 
 	private final FanoutMetrics metrics;
 
@@ -58,7 +61,8 @@ class TopicFanout implements DisposableBean {
 		this.relay = relay;
 		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount,
 				relay::listenedMeetings);
-		int count = Math.max(2, Runtime.getRuntime().availableProcessors());
+		// Writes are short, mostly CPU; a few more writers than cores cover the occasional blocked socket.
+		int count = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
 		this.writers = new ExecutorService[count];
 		for (int i = 0; i < count; i++) {
 			this.writers[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform()
@@ -69,7 +73,8 @@ class TopicFanout implements DisposableBean {
 	}
 
 	void sessionOpened(WebSocketSession socket) {
-		this.sessions.put(socket.getId(), new StompSession(socket, this.metrics.slowConsumersClosed()));
+		int writer = Math.floorMod(this.nextWriter.getAndIncrement(), this.writers.length);
+		this.sessions.put(socket.getId(), new StompSession(socket, writer, this.metrics.slowConsumersClosed()));
 	}
 
 	private int subscriptionCount() {
@@ -271,16 +276,33 @@ class TopicFanout implements DisposableBean {
 		BridgeEvent event = received.event();
 		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
 				event.meetingId() + "-" + event.sequence(), received.json());
-		writerFor(entry.meetingId).execute(() -> {
-			int delivered = 0;
-			for (Subscription subscription : targets) {
-				if (!subscription.cancelled()) {
-					subscription.session().send(frame.forSubscription(subscription));
-					delivered++;
-				}
+		// Each session is always written by the same writer, so its frames keep their order, and a
+		// large meeting's subscribers are written by all writers at once.
+		@SuppressWarnings("unchecked")
+		List<Subscription>[] byWriter = new List[this.writers.length];
+		for (Subscription subscription : targets) {
+			int writer = subscription.session().writer();
+			if (byWriter[writer] == null) {
+				byWriter[writer] = new ArrayList<>();
 			}
-			this.metrics.delivered(received.type(), delivered, event.timestamp());
-		});
+			byWriter[writer].add(subscription);
+		}
+		this.metrics.received(received.type());
+		for (int writer = 0; writer < byWriter.length; writer++) {
+			List<Subscription> share = byWriter[writer];
+			if (share != null) {
+				this.writers[writer].execute(() -> {
+					int delivered = 0;
+					for (Subscription subscription : share) {
+						if (!subscription.cancelled()) {
+							subscription.session().send(frame.forSubscription(subscription));
+							delivered++;
+						}
+					}
+					this.metrics.delivered(received.type(), delivered, event.timestamp());
+				});
+			}
+		}
 	}
 
 	/**
@@ -323,9 +345,6 @@ class TopicFanout implements DisposableBean {
 		};
 	}
 
-	private ExecutorService writerFor(String meetingId) {
-		return this.writers[Math.floorMod(meetingId.hashCode(), this.writers.length)];
-	}
 
 	@Override
 	public void destroy() {
