@@ -14,6 +14,7 @@ import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Ids;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
@@ -68,7 +69,7 @@ public class ConnectionService {
 		this.access.requireManageConnections(principal, meetingId);
 		this.meetingService.requireActive(other);
 
-		String connectionId = dev.meetingbridge.store.Ids.connectionId();
+		String connectionId = Ids.connectionId();
 		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
 		String holder;
 		while (!(holder = this.store.claimLink(meetingId, other, connectionId, "")).equals(connectionId)) {

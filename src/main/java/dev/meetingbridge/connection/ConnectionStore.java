@@ -1,5 +1,6 @@
 package dev.meetingbridge.connection;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -99,7 +100,7 @@ public class ConnectionStore {
 	}
 
 	static BridgeException refusal(String code, String meetingId) {
-		return MeetingStore.refusal(new ScriptResult(java.util.List.of(code)), meetingId, null);
+		return MeetingStore.refusal(new ScriptResult(List.of(code)), meetingId, null);
 	}
 
 	Map<String, String> openConnections(String meetingId) {

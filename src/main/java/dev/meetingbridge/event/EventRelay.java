@@ -2,6 +2,7 @@ package dev.meetingbridge.event;
 
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -211,7 +212,7 @@ public class EventRelay implements DisposableBean {
 			EventType type = EventType.of(event.type()).orElseThrow();
 			received = new ReceivedEvent(event, type, message);
 		}
-		catch (JacksonException | java.util.NoSuchElementException ex) {
+		catch (JacksonException | NoSuchElementException ex) {
 			logger.warn("Ignoring an unreadable event on {}: {}", channel, ex.getMessage());
 			return;
 		}

@@ -3,7 +3,9 @@ package dev.meetingbridge.meeting;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -57,7 +59,7 @@ public class MeetingService {
 			throw BridgeException.invalid("limit", "must be between 1 and 500");
 		}
 		MeetingStore.IndexEntry position = decodeCursor(cursor);
-		List<MeetingSummary> page = new java.util.ArrayList<>();
+		List<MeetingSummary> page = new ArrayList<>();
 		MeetingStore.IndexEntry last = position;
 		boolean exhausted = false;
 		while (page.size() < limit) {
@@ -66,7 +68,7 @@ public class MeetingService {
 				exhausted = true;
 				break;
 			}
-			Map<String, MeetingStore.IndexEntry> byId = new java.util.LinkedHashMap<>();
+			Map<String, MeetingStore.IndexEntry> byId = new LinkedHashMap<>();
 			entries.forEach((entry) -> byId.put(entry.id(), entry));
 			for (MeetingSummary summary : this.store.summaries(List.copyOf(byId.keySet()))) {
 				if (page.size() < limit && (status == null || status.equals(summary.status()))) {

@@ -1,5 +1,6 @@
 package dev.meetingbridge.meeting;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
@@ -200,12 +202,12 @@ public class MeetingStore {
 	}
 
 	private List<Object> summaryFieldsPipelined(List<String> meetingIds) {
-		return this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (
+		return this.redis.executePipelined((RedisCallback<Object>) (
 				connection) -> {
 			for (String id : meetingIds) {
-				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-				connection.hashCommands().hLen(this.keys.participants(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-				connection.hashCommands().hLen(this.keys.connections(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(StandardCharsets.UTF_8));
+				connection.hashCommands().hLen(this.keys.participants(id).getBytes(StandardCharsets.UTF_8));
+				connection.hashCommands().hLen(this.keys.connections(id).getBytes(StandardCharsets.UTF_8));
 			}
 			return null;
 		});

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.messaging.handler.annotation.Header;
@@ -99,9 +100,9 @@ class StompMessageController {
 		return ProblemDetails.asMap(new BridgeException(Problem.MALFORMED_JSON, "The body is not the expected JSON"));
 	}
 
-	@MessageExceptionHandler(org.springframework.dao.DataAccessException.class)
+	@MessageExceptionHandler(DataAccessException.class)
 	@SendToUser(destinations = "/queue/errors", broadcast = false)
-	Map<String, Object> storeUnavailable(org.springframework.dao.DataAccessException ex) {
+	Map<String, Object> storeUnavailable(DataAccessException ex) {
 		logger.warn("Redis failed during a STOMP SEND: {}", ex.getMessage());
 		return ProblemDetails.asMap(new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly"));
 	}
