@@ -1,0 +1,176 @@
+// The console at / in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// two pages as participants of two meetings, connected, chatting, and one meeting ended.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BRIDGE_URL, createMeeting, joinAs, moderatorToken, serverToken, unique } from './support.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR
+  ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../target/e2e');
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+let browser;
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+after(() => browser?.close());
+
+/** A page of its own (own session storage) signed in with the token. */
+async function signedIn(token, width = 1280, actAs = '') {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('console', (message) => {
+    // Refused API calls are expected here (and shown in the page); anything else is a bug.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  page.problems = problems;
+  await page.goto(`${BRIDGE_URL}/`);
+  await page.getByLabel('Token (JWT)').fill(token);
+  if (actAs) await page.getByLabel(/Act as participant/).fill(actAs);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#connection-state', { hasText: 'connected' }).waitFor();
+  return page;
+}
+
+async function openAndJoin(page, meetingId, displayName) {
+  await page.getByLabel('Meeting id', { exact: true }).fill(meetingId);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('#meeting-note', { hasText: 'not a member' }).waitFor();
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.locator('#participants li', { hasText: displayName }).waitFor();
+}
+
+const participantsOf = (page, meetingId) =>
+  page.locator(`article[data-meeting="${meetingId}"] ul.people li`);
+
+test('two pages, two connected meetings: participants, chat and an ending seen on both sides', { skip, timeout: 90000 }, async () => {
+  const mars = unique('mars');
+  const earth = unique('earth');
+  await createMeeting(mars);
+  await createMeeting(earth);
+  const alice = unique('alice');
+  const bob = unique('bob');
+
+  const pageA = await signedIn(moderatorToken(alice));
+  const pageB = await signedIn(moderatorToken(bob));
+  await openAndJoin(pageA, mars, 'Alice');
+  await openAndJoin(pageB, earth, 'Bob');
+
+  // Alice connects mars to earth with a payload.
+  await pageA.getByLabel('Meeting to connect to').fill(earth);
+  await pageA.getByLabel('Payload').fill('Hello Everyone.');
+  await pageA.getByRole('button', { name: 'Connect', exact: true }).click();
+
+  // Each side sees the other side's participants.
+  await participantsOf(pageA, earth).filter({ hasText: 'Bob' }).waitFor();
+  await participantsOf(pageB, mars).filter({ hasText: 'Alice' }).waitFor();
+  await pageB.locator('#feed li[data-type="connection-open"]', { hasText: 'Hello Everyone.' }).waitFor();
+
+  // ... and new ones appear live on the other side.
+  await joinAs(earth, unique('carol'), 'Carol');
+  await joinAs(mars, unique('dave'), 'Dave');
+  await participantsOf(pageA, earth).filter({ hasText: 'Carol' }).waitFor();
+  await participantsOf(pageB, mars).filter({ hasText: 'Dave' }).waitFor();
+  await pageA.locator(`#graph g[data-meeting="${earth}"][data-count="2"]`).waitFor();
+
+  // A chat sent from mars appears in earth's feed.
+  await pageA.getByLabel(`Message to ${earth}`).fill('Hi there, from MARS!');
+  await pageA.getByRole('button', { name: 'Send' }).click();
+  await pageB.locator('#feed li[data-type="chat-message"]', { hasText: 'Hi there, from MARS!' }).waitFor();
+  await pageB.locator(`article[data-meeting="${mars}"] .chat-log`, { hasText: 'Hi there, from MARS!' }).waitFor();
+
+  // The feed is ordered by sequence.
+  const sequences = await pageB.locator('#feed li').evaluateAll((items) => items.map((li) => Number(li.dataset.sequence)));
+  assert.deepEqual(sequences, [...sequences].sort((a, b) => a - b));
+  assert.ok(sequences.length >= 4, `earth's feed has its events: ${sequences}`);
+
+  // An API refusal is shown with its problem title and detail: connecting mars to itself.
+  await pageA.getByLabel('Meeting to connect to').fill(mars);
+  await pageA.getByRole('button', { name: 'Connect', exact: true }).click();
+  const problem = pageA.locator('.problem', { hasText: 'self-connection' });
+  await problem.waitFor();
+  assert.ok((await problem.locator('.problem-detail').textContent()).length > 0);
+  await problem.getByRole('button', { name: /Dismiss/ }).press('Enter'); // keyboard-usable
+  await problem.waitFor({ state: 'detached' });
+
+  // Alice ends earth over the connection: earth empties in both views.
+  await pageA.getByRole('button', { name: `End ${earth}` }).click();
+  await pageB.locator('#meeting-status', { hasText: 'ended' }).waitFor();
+  await pageB.locator('#participants li').first().waitFor({ state: 'detached' });
+  assert.equal(await pageB.locator('#participants li').count(), 0);
+  await pageB.locator('#feed li[data-type="meeting-ended"]').waitFor();
+  await pageA.locator(`article[data-meeting="${earth}"] .badge`, { hasText: 'closed: meeting-ended' }).waitFor();
+  assert.equal(await participantsOf(pageA, earth).count(), 0);
+  await pageA.locator(`#graph g[data-meeting="${earth}"][data-count="0"]`).waitFor();
+  await pageA.locator('#feed li[data-type="connection-close"]').waitFor();
+  assert.equal(await pageA.locator('#meeting-status').textContent(), 'active');
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await pageA.screenshot({ path: resolve(SCREENSHOTS, 'console.png'), fullPage: true });
+  await pageB.screenshot({ path: resolve(SCREENSHOTS, 'console-other-side.png'), fullPage: true });
+  assert.deepEqual(pageA.problems, []);
+  assert.deepEqual(pageB.problems, []);
+});
+
+test('at a narrow width every control is reachable and nothing overflows sideways', { skip, timeout: 60000 }, async () => {
+  const mars = unique('mars');
+  await createMeeting(mars);
+  const page = await signedIn(moderatorToken(unique('alice')), 380);
+  await openAndJoin(page, mars, 'Alice');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px`);
+  // Every form control has an accessible name.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button')]
+    .filter((c) => c.offsetParent !== null)
+    .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
+    .map((c) => c.outerHTML));
+  assert.deepEqual(unnamed, []);
+  // Keyboard: tab into the chat-less meeting view and press Leave.
+  await page.getByRole('button', { name: 'Leave' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#meeting-note', { hasText: 'join again' }).waitFor();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, 'console-narrow.png'), fullPage: true });
+});
+
+test('a server token lists meetings with their counts, creates one, acts as a participant and ends it', { skip, timeout: 60000 }, async () => {
+  const watched = unique('venus');
+  await createMeeting(watched);
+  await joinAs(watched, unique('p'), 'Someone');
+  const ops = unique('ops');
+  const page = await signedIn(serverToken(), 1280, ops);
+  await page.locator('#whoami', { hasText: `acting as ${ops}` }).waitFor();
+  const row = page.locator(`#meetings-rows tr[data-meeting="${watched}"]`);
+  await row.waitFor();
+  assert.deepEqual(await row.locator('td').evaluateAll((cells) => cells.slice(1, 4).map((td) => td.textContent)),
+    ['active', '1', '0']);
+
+  const created = unique('jupiter');
+  await page.getByLabel(/New meeting id/).fill(created);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.locator('#meeting-id', { hasText: created }).waitFor();
+  await page.getByLabel('Display name').fill('Ops');
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.locator('#participants li', { hasText: 'Ops' }).waitFor();
+  await page.locator(`#graph g[data-meeting="${created}"][data-count="1"]`).waitFor();
+
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.getByRole('button', { name: `End ${created}` }).click();
+  await page.locator('#meeting-status', { hasText: 'ended' }).waitFor();
+  await page.locator(`#meetings-rows tr[data-meeting="${created}"]`).waitFor({ state: 'detached' });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, 'console-server.png'), fullPage: true });
+  assert.deepEqual(page.problems, []);
+});

@@ -1,0 +1,90 @@
+// Shared by the e2e tests: where the bridge is, tokens, REST as a server, waiting.
+//
+//   BRIDGE_URL         the bridge under test, e.g. http://localhost:8080
+//   BRIDGE_JWT_SECRET  its HS256 secret (tokens are minted here, as scripts/mint-token.mjs does)
+import { createHmac, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export const BRIDGE_URL = process.env.BRIDGE_URL ?? 'http://localhost:8080';
+const SECRET = process.env.BRIDGE_JWT_SECRET;
+if (!SECRET) throw new Error('Set BRIDGE_JWT_SECRET (and BRIDGE_URL) to the bridge under test');
+
+/** The client module exactly as the bridge serves it at /client/meeting-bridge.js. */
+export const CLIENT_PATH = fileURLToPath(new URL('../../src/main/resources/static/client/meeting-bridge.js', import.meta.url));
+export const { MeetingBridge, BridgeError } = await import(CLIENT_PATH);
+
+export function mint(claims, ttlSeconds = 3600) {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (part) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ iat: now, exp: now + ttlSeconds, ...claims })}`;
+  return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+}
+
+export const serverToken = () => mint({ sub: 'server', roles: ['server'] });
+export const participantToken = (sub, ...permissions) =>
+  mint({ sub, permissions: permissions.length ? permissions : ['allow_join'] });
+export const moderatorToken = (sub) => participantToken(sub, 'allow_join', 'allow_mod');
+
+const run = randomBytes(3).toString('hex');
+let counter = 0;
+/** An id no other test (or earlier run against the same Redis) uses. */
+export const unique = (name) => `${name}-${run}-${++counter}`;
+
+/** REST as the server: `api('POST', '/api/meetings', {meetingId})`; throws on an unexpected status. */
+export async function api(method, path, body, token = serverToken()) {
+  const response = await fetch(BRIDGE_URL + path, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+export const createMeeting = (meetingId) => api('POST', '/api/meetings', { meetingId });
+export const joinAs = (meetingId, participantId, displayName = participantId) =>
+  api('POST', `/api/meetings/${meetingId}/participants`, { participantId, displayName });
+
+/** Polls until `check()` is truthy (or throws its last failure after `timeoutMs`). */
+export async function eventually(check, { timeoutMs = 10000, intervalMs = 25, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw last ?? new Error(`timed out waiting for ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * A `ws` WebSocket that records what the client sends and lets a test cut the line, so tests see
+ * the STOMP frames (SUBSCRIBE, UNSUBSCRIBE) and can force a reconnect.
+ */
+export function trackingWebSocket() {
+  const sockets = [];
+  const sent = [];
+  class TrackingWebSocket extends WebSocket {
+    constructor(...args) {
+      super(...args);
+      sockets.push(this);
+    }
+
+    send(data, ...rest) {
+      sent.push(String(data));
+      return super.send(data, ...rest);
+    }
+  }
+  return { TrackingWebSocket, sockets, sent };
+}
+
+/** Connects the client in Node with the `ws` package. */
+export function connect(token, options = {}) {
+  return MeetingBridge.connect({ url: BRIDGE_URL, token, webSocketImpl: WebSocket, ...options });
+}
