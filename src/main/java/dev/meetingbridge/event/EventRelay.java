@@ -87,7 +87,7 @@ public class EventRelay implements DisposableBean {
 			meetingListeners.add(listener);
 			if (first) {
 				try {
-					channels().subscribe(this.keys.eventChannel(meetingId));
+					subscribe(meetingId);
 				}
 				catch (RuntimeException ex) {
 					meetingListeners.remove(listener);
@@ -98,6 +98,41 @@ public class EventRelay implements DisposableBean {
 							"Could not subscribe to the events of meeting " + meetingId, ex) : ex;
 				}
 			}
+		}
+	}
+
+	/**
+	 * Subscribes to the meeting's channel. A subscription that failed (timed out under load, say)
+	 * can leave a pub/sub connection whose replies no longer match its commands, so after a
+	 * failure the connection is replaced, every current channel subscribed again on the new one,
+	 * and the subscription tried once more.
+	 */
+	private void subscribe(String meetingId) {
+		try {
+			channels().subscribe(this.keys.eventChannel(meetingId));
+		}
+		catch (RuntimeException first) {
+			logger.warn("Subscribing to meeting {} failed ({}); replacing the pub/sub connection", meetingId,
+					first.getMessage());
+			replaceConnection();
+			channels().subscribe(this.keys.eventChannel(meetingId));
+		}
+	}
+
+	private void replaceConnection() {
+		Channels old = this.channels;
+		this.channels = null;
+		if (old != null) {
+			try {
+				old.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the old pub/sub connection failed: {}", ex.getMessage());
+			}
+		}
+		Channels fresh = channels();
+		for (String listened : this.listeners.keySet()) {
+			fresh.subscribe(this.keys.eventChannel(listened));
 		}
 	}
 

@@ -62,7 +62,7 @@ public class MeetingScripts {
 
 	private static final long CLOCK_RESAMPLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	/** How long after it was sent a script may still start: half the command timeout, so its answer arrives in time. */
+	/** How long after it was sent a script may still start: most of the command timeout, so its answer arrives in time. */
 	private final long budgetMillis;
 
 	/** Redis's clock as last read, so that deadlines are in the time Redis checks them against. */
@@ -89,7 +89,7 @@ public class MeetingScripts {
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
 		long timeout = (connectionFactory instanceof LettuceConnectionFactory lettuce)
 				? lettuce.getClientConfiguration().getCommandTimeout().toMillis() : 2000;
-		this.budgetMillis = Math.max(100, timeout / 2);
+		this.budgetMillis = Math.max(100, timeout * 3 / 4);
 		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's slot.
 		String prelude = read("meeting-prelude").replace("__PUBLISH__", this.cluster ? "SPUBLISH" : "PUBLISH");
 		for (MeetingScript script : MeetingScript.values()) {

@@ -125,6 +125,13 @@ class RedisFaultTests {
 				assertThat(aliceSession.connected()).as("the session stays open").isTrue();
 
 				await().atMost(Duration.ofSeconds(15)).until(() -> readiness() == 503);
+
+				// A SUBSCRIBE times out on the frozen Redis: refused, and its connection is replaced later.
+				try (StompTestClient watcher = stomp(tokens.server())) {
+					watcher.subscribe("/topic/meetings/" + meeting + "/participant-joined");
+					await().atMost(Duration.ofSeconds(15)).until(() -> !watcher.errorFrames().isEmpty());
+					assertThat(watcher.errorFrames().get(0)).startsWith("store-unavailable");
+				}
 			}
 			finally {
 				signal("CONT");
@@ -141,9 +148,15 @@ class RedisFaultTests {
 			assertThat(api.get("/api/meetings/" + meeting + "/participants").json().path("participants").size())
 				.as("neither refused join took place").isZero();
 
-			aliceSession.send("/app/meetings/" + meeting + "/join", Map.of("displayName", "Alice"));
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> MeetingHistory.of(api, meeting).joined(alice).size() == 1);
+			// Subscriptions work again after the timed-out one: live events flow.
+			try (StompTestClient watcher = stomp(tokens.server())) {
+				var joins = watcher.subscribe("/topic/meetings/" + meeting + "/participant-joined");
+				assertThat(joins.confirmed()).isTrue();
+				aliceSession.send("/app/meetings/" + meeting + "/join", Map.of("displayName", "Alice"));
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> MeetingHistory.of(api, meeting).joined(alice).size() == 1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> joins.size() == 1);
+			}
 			assertThat(errors.messages()).hasSize(1);
 		}
 	}
