@@ -1,0 +1,789 @@
+#!/usr/bin/env node
+// The benchmark driver behind bench/run.sh: starts Redis, bridge instances and peer processes, runs
+// the scenarios of issue 5 against both, prints one table and (full runs) prepends it to RESULTS.md.
+// See bench/README.md.
+import { randomBytes } from 'node:crypto';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  Api, fmtInt, fmtMiB, fmtMs, mintToken, nowMs, sleep, summarize,
+} from './util.mjs';
+import {
+  cpuSeconds, gcCounts, heapAfterGc, jarPath, redisStats, rssBytes, startBridge, startPeer, startRedis, stopAll, stopServer,
+} from './procs.mjs';
+import { closeWorkers, openSubscribers } from './workers.mjs';
+import { PRELUDE as PEER_PRELUDE, SCRIPTS as PEER_SCRIPTS } from '../peer/scripts.mjs';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rootDir = path.resolve(benchDir, '..');
+const ALL_TYPES = ['participant-joined', 'participant-left', 'chat-message', 'connection-open', 'connection-close', 'meeting-ended'];
+
+const { values: opts } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    scenarios: { type: 'string', default: '1,2,3,4,5,6' },
+    record: { type: 'boolean' },
+    'no-record': { type: 'boolean', default: false },
+    jfr: { type: 'boolean', default: false },
+    'client-deflate': { type: 'string', default: 'on' },
+    members: { type: 'boolean', default: false },
+    servers: { type: 'string', default: 'bridge,peer' },
+    out: { type: 'string' },
+    note: { type: 'string' },
+  },
+});
+
+const smoke = opts.smoke;
+const record = opts['no-record'] ? false : (opts.record ?? !smoke);
+const deflate = opts['client-deflate'] !== 'off';
+const kinds = opts.servers.split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = new Set(opts.scenarios.split(',').map((s) => s.trim()));
+const javaHome = process.env.JAVA_HOME || '/usr/lib/jvm/temurin-25-jdk-amd64';
+// Smoke runs only check that nothing is lost or broken: a JVM that starts faster (C1 only, serial GC)
+// keeps them short on a busy 2-core machine. Full runs use the JVM's defaults apart from the heap cap.
+const bridgeJavaOpts = (process.env.BENCH_BRIDGE_JAVA_OPTS
+  ?? (smoke ? '-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC' : '-Xmx1g')).split(/\s+/).filter(Boolean);
+
+const SIZES = smoke ? {
+  fanout: { subscribers: 25, messages: 80, senders: 16, warmup: 20, workers: 1 },
+  steady: { subscribers: 25, rate: 20, seconds: 2, warmup: 20, workers: 1 },
+  slow: { subscribers: 10, rate: 50, seconds: 1, textLength: 4000, workers: 1 },
+  joinLeave: { seconds: 2, concurrency: 16, redisBenchmarkRequests: 5000 },
+  idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
+  two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
+  drain: { idleMs: 5_000, capMs: 30_000 },
+  settleMs: 1_000,
+  textLength: 120,
+} : {
+  fanout: { subscribers: 1000, messages: 2000, senders: 16, warmup: 500, workers: 2 },
+  steady: { subscribers: 1000, rate: 20, seconds: 20, warmup: 200, workers: 2 },
+  slow: { subscribers: 20, rate: 60, seconds: 30, textLength: 4000, workers: 1 },
+  joinLeave: { seconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
+  idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
+  two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 500, workers: 2 },
+  drain: { idleMs: 15_000, capMs: 120_000 },
+  settleMs: 20_000,
+  textLength: 120,
+};
+
+// The idle instance gets room to show what 10,000 sessions need (a heap that is too small thrashes in
+// full GCs and refuses sessions, which measures the cap, not the need).
+const idleJavaOpts = (process.env.BENCH_BRIDGE_IDLE_JAVA_OPTS ?? '-Xmx2g').split(/\s+/).filter(Boolean);
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const outDir = opts.out ?? path.join(os.tmpdir(), `meeting-bridge-bench-${stamp}`);
+mkdirSync(outDir, { recursive: true });
+const secret = randomBytes(32).toString('hex');
+const serverToken = mintToken(secret, { server: true });
+const problems = [];
+const results = {};
+// Chat text padding: random base64, so that compression (permessage-deflate) gets realistic, not
+// repetitive, input and large messages really are large on the wire.
+const NOISE = randomBytes(6144).toString('base64');
+const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+const state = { redis: null, servers: {} };
+
+const starting = {};
+
+function server(kind, name) {
+  const key = `${kind}-${name}`;
+  if (!starting[key]) {
+    starting[key] = startServer(kind, name).finally(() => { delete starting[key]; });
+  }
+  return starting[key];
+}
+
+async function startServer(kind, name) {
+  const key = `${kind}-${name}`;
+  if (!state.servers[key]) {
+    if (kind === 'bridge') {
+      const jar = jarPath(rootDir);
+      if (!jar) throw new Error('target/meeting-bridge-0.1.0-SNAPSHOT.jar is missing: run ./mvnw -DskipTests package');
+      const jfr = opts.jfr && name === 'A' ? path.join(outDir, 'bridge-A.jfr') : undefined;
+      const javaOpts = name === 'idle' ? idleJavaOpts : bridgeJavaOpts;
+      state.servers[key] = await startBridge({ jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts });
+    } else {
+      state.servers[key] = await startPeer({ redis: state.redis, secret, outDir, name, benchDir });
+    }
+    log(`${key} ready on port ${state.servers[key].port} in ${state.servers[key].startMs} ms (pid ${state.servers[key].pid})`);
+  }
+  return state.servers[key];
+}
+
+async function stop(kind, name) {
+  const key = `${kind}-${name}`;
+  if (state.servers[key]) {
+    await stopServer(state.servers[key]);
+    delete state.servers[key];
+  }
+}
+
+/** Waits until the servers are quiet (under 0.15 cores together over 300 ms), at most maxMs. */
+async function settle(servers, maxMs = SIZES.settleMs) {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = servers.reduce((n, s) => n + cpuSeconds(s.pid), 0);
+    await sleep(300);
+    const after = servers.reduce((n, s) => n + cpuSeconds(s.pid), 0);
+    if ((after - before) / 0.3 < 0.15) return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up over REST (the peer serves the same paths)
+
+async function forEachLimited(count, concurrency, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
+    while (next < count) await fn(next++);
+  }));
+}
+
+async function setupChat(target, label, senders, subscribers) {
+  const api = new Api(target.base, serverToken);
+  const src = `${label}-src`;
+  const dst = `${label}-dst`;
+  await api.expect([201], 'POST', '/api/meetings', { meetingId: src });
+  await api.expect([201], 'POST', '/api/meetings', { meetingId: dst });
+  await forEachLimited(senders, 8, (k) => api.expect([201, 200], 'POST', `/api/meetings/${src}/participants`,
+    { displayName: `Sender ${k}`, participantId: `sender-${k}` }));
+  const connection = await api.expect([201, 200], 'POST', `/api/meetings/${src}/connections`, { meetingId: dst });
+  if (opts.members) {
+    await forEachLimited(subscribers, 16, (i) => api.expect([201, 200], 'POST', `/api/meetings/${dst}/participants`,
+      { displayName: `Listener ${i}`, participantId: `${label}-sub-${i}` }));
+  }
+  api.close();
+  return { src, dst, connectionId: connection.id, senders };
+}
+
+function subscriberToken(label, i) {
+  return opts.members ? mintToken(secret, { sub: `${label}-sub-${i}` }) : serverToken;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load: chat over HTTP, deliveries measured by the subscriber workers
+
+async function sendChats({ servers, setup, tag, messages, concurrency, rate, textLength }) {
+  const apis = servers.map((s) => new Api(s.base, serverToken, rate ? 256 : concurrency));
+  const statuses = {};
+  const samples = [];
+  let ok = 0;
+  const path_ = `/api/meetings/${setup.src}/connections/${setup.connectionId}/chat-messages`;
+  async function sendOne(i) {
+    const head = `${tag}|${nowMs().toFixed(3)}|${i}|`;
+    const length = Math.max(1, textLength - head.length);
+    const message = head + NOISE.slice((i * 7919) % (NOISE.length - length), (i * 7919) % (NOISE.length - length) + length);
+    try {
+      const res = await apis[i % apis.length].request('POST', path_, { message, senderId: `sender-${i % setup.senders}` });
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 201) ok++;
+      else if (samples.length < 3) samples.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    } catch (error) {
+      statuses.error = (statuses.error ?? 0) + 1;
+      if (samples.length < 3) samples.push(String(error.message));
+    }
+  }
+  const started = nowMs();
+  if (rate) {
+    const inflight = [];
+    for (let i = 0; i < messages; i++) {
+      const wait = started + (i * 1000) / rate - nowMs();
+      if (wait > 1) await sleep(wait);
+      inflight.push(sendOne(i));
+    }
+    await Promise.all(inflight);
+  } else {
+    await forEachLimited(messages, concurrency, sendOne);
+  }
+  apis.forEach((api) => api.close());
+  return { ok, statuses, samples, sendMs: nowMs() - started };
+}
+
+async function chatPhase({ servers, workers, setup, tag, messages, concurrency = 16, rate, textLength = SIZES.textLength }) {
+  await Promise.all(workers.map((w) => w.call('reset', { tag, messages })));
+  const cpu0 = servers.map((s) => cpuSeconds(s.pid));
+  const redis0 = await redisStats(state.redis.client);
+  const t0 = nowMs();
+  const send = await sendChats({ servers, setup, tag, messages, concurrency, rate, textLength });
+  const collected = await Promise.all(workers.map((w) => w.call('collect', { perSub: send.ok, ...SIZES.drain })));
+  const cpu1 = servers.map((s) => cpuSeconds(s.pid));
+  const redis1 = await redisStats(state.redis.client);
+  const subscribers = collected.reduce((n, c) => n + c.subscribers, 0);
+  const delivered = collected.reduce((n, c) => n + c.received, 0);
+  const lastDelivery = Math.max(...collected.map((c) => c.lastDelivery));
+  const latencies = new Float64Array(collected.reduce((n, c) => n + c.latencies.length, 0));
+  let offset = 0;
+  for (const c of collected) {
+    latencies.set(c.latencies, offset);
+    offset += c.latencies.length;
+  }
+  const serverCpu = cpu1.reduce((n, v, i) => n + v - cpu0[i], 0);
+  const elapsedS = (lastDelivery > 0 ? lastDelivery - t0 : nowMs() - t0) / 1000;
+  const expected = send.ok * subscribers;
+  const result = {
+    messages, sent: send.ok, sendStatuses: send.statuses, sendSamples: send.samples, sendMs: send.sendMs,
+    subscribers, expected, delivered, lost: expected - delivered,
+    duplicates: collected.reduce((n, c) => n + c.duplicates, 0),
+    outOfOrder: collected.reduce((n, c) => n + c.outOfOrder, 0),
+    closedSubscribers: collected.reduce((n, c) => n + c.closedCount, 0),
+    closedSamples: collected.flatMap((c) => c.closed).slice(0, 3),
+    timedOut: collected.some((c) => c.timedOut),
+    elapsedS,
+    deliveriesPerSec: delivered / elapsedS,
+    serverCpuSeconds: serverCpu,
+    deliveriesPerCpuSec: delivered / serverCpu,
+    clientCpuSeconds: collected.reduce((n, c) => n + c.clientCpuSeconds, 0),
+    redisCpuSeconds: redis1.cpu - redis0.cpu,
+    redisCommandsPerMessage: (redis1.commands - redis0.commands) / Math.max(1, send.ok),
+    redisScriptsPerMessage: (redis1.scripts - redis0.scripts) / Math.max(1, send.ok),
+    latency: summarize(latencies),
+  };
+  return result;
+}
+
+function checkDelivery(where, r, { orderMatters = true } = {}) {
+  if (r.sent !== r.messages) problems.push(`${where}: ${r.messages - r.sent} sends failed (${JSON.stringify(r.sendStatuses)} ${r.sendSamples.join('; ')})`);
+  if (r.lost !== 0) problems.push(`${where}: ${r.lost} of ${r.expected} deliveries lost${r.closedSubscribers ? ` (${r.closedSubscribers} subscribers closed: ${r.closedSamples.join('; ')})` : ''}`);
+  if (r.duplicates !== 0) problems.push(`${where}: ${r.duplicates} duplicate deliveries`);
+  if (orderMatters && r.outOfOrder !== 0) problems.push(`${where}: ${r.outOfOrder} deliveries out of sequence order`);
+}
+
+function describe(r) {
+  const l = r.latency;
+  return `${fmtInt(r.delivered)}/${fmtInt(r.expected)} delivered in ${r.elapsedS.toFixed(2)} s: ${fmtInt(r.deliveriesPerSec)}/s, `
+    + `${fmtInt(r.deliveriesPerCpuSec)}/server-CPU-s, p50 ${fmtMs(l.p50)} p99 ${fmtMs(l.p99)} max ${fmtMs(l.max)} ms, `
+    + `lost ${r.lost}, redis scripts/msg ${r.redisScriptsPerMessage.toFixed(1)} cmds/msg ${r.redisCommandsPerMessage.toFixed(1)}, client CPU ${r.clientCpuSeconds.toFixed(1)} s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+/** Scenarios 1, 2 and 5: one receiving meeting, subscribers on every given server, HTTP senders. */
+async function fanoutScenario(kind, servers, label, cfg, { steady = false } = {}) {
+  const setup = await setupChat(servers[0], label, cfg.senders ?? 16, cfg.subscribers);
+  const specs = Array.from({ length: cfg.subscribers }, (_, i) => ({
+    id: `${label}-${i}`, url: servers[i % servers.length].ws, meetingId: setup.dst, token: subscriberToken(label, i),
+  }));
+  const opened = await openSubscribers({ kind, specs, workers: cfg.workers, types: ['chat-message'], deflate, label });
+  try {
+    if (opened.failed) throw new Error(`${opened.failed} subscribers failed to connect: ${opened.errors.join('; ')}`);
+    const connect = summarize(opened.connectMs);
+    log(`  ${kind}: ${opened.opened} subscribers ready (connect p50 ${fmtMs(connect.p50)} ms), WebSocket extensions: '${opened.extensions}'`);
+    const { warmup } = cfg;
+    if (warmup) {
+      const w = await chatPhase({ servers, workers: opened.workers, setup, tag: `w${label}`, messages: warmup });
+      log(`  ${kind} warm-up: ${describe(w)}`);
+    }
+    await settle(servers);
+    const run = steady
+      ? await chatPhase({ servers, workers: opened.workers, setup, tag: `m${label}`, messages: cfg.rate * cfg.seconds, rate: cfg.rate })
+      : await chatPhase({ servers, workers: opened.workers, setup, tag: `m${label}`, messages: cfg.messages, concurrency: cfg.senders });
+    run.extensions = opened.extensions;
+    log(`  ${kind}: ${describe(run)}`);
+    return run;
+  } finally {
+    await closeWorkers(opened.workers);
+  }
+}
+
+async function metric(target, name) {
+  try {
+    const text = await (await fetch(`${target.base}/actuator/prometheus`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line ? Number(line.split(' ').pop()) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Scenario 6: a stalled subscriber next to the others, at a steady rate of large messages. */
+async function slowConsumerScenario(kind, target, label, cfg) {
+  const setup = await setupChat(target, label, 16, cfg.subscribers + 1);
+  const specs = Array.from({ length: cfg.subscribers }, (_, i) => ({
+    id: `${label}-${i}`, url: target.ws, meetingId: setup.dst, token: subscriberToken(label, i),
+  }));
+  const others = await openSubscribers({ kind, specs, workers: cfg.workers, types: ['chat-message'], deflate, label });
+  let stalled;
+  try {
+    if (others.failed) throw new Error(`${others.failed} subscribers failed to connect: ${others.errors.join('; ')}`);
+    const messages = cfg.rate * cfg.seconds;
+    const phase = (tag) => chatPhase({ servers: [target], workers: others.workers, setup, tag, messages, rate: cfg.rate, textLength: cfg.textLength });
+    await chatPhase({ servers: [target], workers: others.workers, setup, tag: `w${label}`, messages: Math.min(50, messages), textLength: cfg.textLength });
+    await settle([target]);
+    const without = await phase(`a${label}`);
+    log(`  ${kind} without a stalled client: ${describe(without)}`);
+    stalled = await openSubscribers({
+      kind, specs: [{ id: `${label}-stalled`, url: target.ws, meetingId: setup.dst, token: subscriberToken(label, cfg.subscribers) }],
+      workers: 1, types: ['chat-message'], deflate, stall: true, label: `${label}-stalled`,
+    });
+    if (stalled.failed) throw new Error(`the stalled client failed to connect: ${stalled.errors.join('; ')}`);
+    await stalled.workers[0].call('reset', { tag: `b${label}`, messages });
+    const rss0 = rssBytes(target.pid);
+    const closedBefore = kind === 'bridge' ? await metric(target, 'bridge_stomp_slow_consumers_closed_total') : NaN;
+    const withStall = await phase(`b${label}`);
+    const rss1 = rssBytes(target.pid);
+    const closedAfter = kind === 'bridge' ? await metric(target, 'bridge_stomp_slow_consumers_closed_total') : NaN;
+    const stalledReport = await stalled.workers[0].call('resume', { waitMs: smoke ? 1000 : 3000 });
+    withStall.stalled = {
+      received: stalledReport.received, of: withStall.sent, closed: stalledReport.closed[0] ?? null,
+      serverClosedCount: closedAfter - closedBefore, serverRssGrowth: rss1 - rss0,
+    };
+    log(`  ${kind} with a stalled client: ${describe(withStall)}`);
+    log(`  ${kind} stalled client: got ${stalledReport.received}/${withStall.sent} after resuming; `
+      + `${stalledReport.closed[0] ?? 'still open'}; server RSS ${rss1 >= rss0 ? '+' : ''}${fmtMiB(rss1 - rss0)} MiB`);
+    return { without, with: withStall, textLength: cfg.textLength };
+  } finally {
+    await closeWorkers(others.workers);
+    if (stalled) await closeWorkers(stalled.workers);
+  }
+}
+
+/** Scenario 3: REST join + leave pairs on one instance, and redis-benchmark's rate for the join script. */
+async function joinLeaveScenario(kind, target, label, cfg) {
+  const api = new Api(target.base, serverToken, cfg.concurrency);
+  const meeting = `${label}-jl`;
+  await api.expect([201], 'POST', '/api/meetings', { meetingId: meeting });
+  const statuses = {};
+  const samples = [];
+  let pairs = 0;
+  const pairMs = [];
+  async function lane(l, deadline) {
+    for (let i = 0; Date.now() < deadline; i++) {
+      const p = `jl-${l}-${i}`;
+      const t = nowMs();
+      const join = await api.request('POST', `/api/meetings/${meeting}/participants`, { displayName: `P ${l} ${i}`, participantId: p });
+      const leave = join.status === 201 ? await api.request('DELETE', `/api/meetings/${meeting}/participants/${p}`) : join;
+      if (join.status === 201 && leave.status === 204) {
+        pairs++;
+        pairMs.push(nowMs() - t);
+      } else {
+        const key = `${join.status}/${leave.status}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+        if (samples.length < 3) samples.push(`${key} ${JSON.stringify(leave.body ?? join.body).slice(0, 200)}`);
+      }
+    }
+  }
+  // Warm-up, then the measured run.
+  await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`w${l}`, Date.now() + Math.min(3000, cfg.seconds * 500))));
+  pairs = 0;
+  pairMs.length = 0;
+  await settle([target]);
+  const cpu0 = cpuSeconds(target.pid);
+  const redis0 = await redisStats(state.redis.client);
+  const t0 = nowMs();
+  await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`m${l}`, Date.now() + cfg.seconds * 1000)));
+  const elapsedS = (nowMs() - t0) / 1000;
+  const cpu = cpuSeconds(target.pid) - cpu0;
+  const redis1 = await redisStats(state.redis.client);
+  api.close();
+  const result = {
+    pairs, elapsedS, pairsPerSec: pairs / elapsedS, serverCpuSeconds: cpu, cpuMsPerPair: (cpu * 1000) / pairs,
+    redisCommandsPerPair: (redis1.commands - redis0.commands) / Math.max(1, pairs),
+    redisScriptsPerPair: (redis1.scripts - redis0.scripts) / Math.max(1, pairs),
+    redisCpuSeconds: redis1.cpu - redis0.cpu, errors: statuses, errorSamples: samples, pairLatency: summarize(pairMs),
+  };
+  result.ceiling = await redisBenchmarkJoin(kind, cfg.redisBenchmarkRequests);
+  log(`  ${kind}: ${fmtInt(result.pairsPerSec)} pairs/s (${pairs} in ${elapsedS.toFixed(1)} s, ${result.cpuMsPerPair.toFixed(2)} server-CPU-ms/pair, `
+    + `${result.redisScriptsPerPair.toFixed(1)} redis scripts and ${result.redisCommandsPerPair.toFixed(1)} cmds/pair); redis-benchmark EVALSHA join ${fmtInt(result.ceiling.rps)}/s`);
+  if (Object.keys(statuses).length) problems.push(`3 join/leave ${kind}: failures ${JSON.stringify(statuses)} ${samples.join('; ')}`);
+  if (pairs === 0) problems.push(`3 join/leave ${kind}: no pair completed`);
+  return result;
+}
+
+/** The same join script the server runs, called by redis-benchmark with a new participant each time. */
+async function redisBenchmarkJoin(kind, requests) {
+  const client = state.redis.client;
+  const meeting = `rb-${kind}`;
+  const ts = new Date().toISOString();
+  const participant = `{"id":"p","displayName":"Redis Benchmark","joinedAt":"${ts}"}`;
+  let source;
+  let keys;
+  let args;
+  if (kind === 'bridge') {
+    const dir = path.join(rootDir, 'src', 'main', 'resources', 'redis');
+    const prelude = readFileSync(path.join(dir, 'meeting-prelude.lua'), 'utf8').replace('__PUBLISH__', 'PUBLISH');
+    source = `${prelude}\nlocal function change()\n${readFileSync(path.join(dir, 'join.lua'), 'utf8')}\nend\nlocal result = change()\nreturn { result, EMITTED }\n`;
+    const tagged = `bridge:{m:${meeting}}:`;
+    keys = ['meeting', 'participants', 'connections', 'connection-info', 'history', 'presence'].map((k) => tagged + k);
+    args = [meeting, `${tagged}events`, '1000', ts, '__rand_int__', participant];
+  } else {
+    source = PEER_SCRIPTS.join;
+    const tagged = `peer:{m:${meeting}}:`;
+    keys = ['meeting', 'participants', 'connections', 'history'].map((k) => tagged + k);
+    args = [meeting, '1000', ts, '__rand_int__', participant];
+  }
+  await client.hset(keys[0], 'status', 'active', 'seq', '0');
+  const sha = await client.script('LOAD', source);
+  const output = await new Promise((resolve, reject) => {
+    const child = spawn('redis-benchmark', ['-h', '127.0.0.1', '-p', String(state.redis.port), '-c', '16', '-n', String(requests),
+      '-r', '1000000000', '--csv', 'EVALSHA', sha, String(keys.length), ...keys, ...args]);
+    let text = '';
+    child.stdout.on('data', (d) => { text += d; });
+    child.stderr.on('data', (d) => { text += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`redis-benchmark exited ${code}: ${text}`))));
+  });
+  // The test name holds the arguments (commas included): the seven figures are the last fields.
+  const line = output.trim().split('\n').find((l) => l.startsWith('"EVALSHA'));
+  const fields = line ? line.split('","') : [];
+  const rps = fields.length >= 8 ? Number(fields[fields.length - 7].replace(/"/g, '')) : NaN;
+  const members = await client.hlen(keys[1]);
+  await client.del(...keys);
+  if (!(rps > 0)) problems.push(`3 redis-benchmark ${kind}: no rate in its output: ${output.slice(0, 300)}`);
+  return { rps, pairsCeiling: rps / 2, membersAdded: members };
+}
+
+/** Scenario 4: idle sessions, each subscribed to its meeting's six topics. */
+async function idleScenario(kind, target, label, cfg) {
+  const meetings = Math.ceil(cfg.sessions / cfg.perMeeting);
+  const api = new Api(target.base, serverToken, 16);
+  await forEachLimited(meetings, 16, (m) => api.expect([201], 'POST', '/api/meetings', { meetingId: `${label}-${m}` }));
+  api.close();
+  await settle([target]);
+  const before = { ...(await heapAfterGc(target)), rss: rssBytes(target.pid), gc: gcCounts(target) };
+  const specs = Array.from({ length: cfg.sessions }, (_, i) => ({
+    id: `${label}-${i}`, url: target.ws, meetingId: `${label}-${Math.floor(i / cfg.perMeeting)}`, token: serverToken,
+  }));
+  const t0 = nowMs();
+  const opened = await openSubscribers({ kind, specs, workers: cfg.workers, types: ALL_TYPES, deflate, label, concurrency: 50, deadlineMs: cfg.deadlineMs });
+  const connectWallS = (nowMs() - t0) / 1000;
+  try {
+    if (opened.failed) problems.push(`4 idle ${kind}: ${opened.failed} of ${cfg.sessions} sessions failed: ${opened.errors.join('; ')}`);
+    await sleep(smoke ? 500 : 3000);
+    const gc = gcCounts(target);
+    const after = { ...(await heapAfterGc(target)), rss: rssBytes(target.pid) };
+    const result = {
+      sessions: opened.opened, meetings, connectWallS, connect: summarize(opened.connectMs),
+      heapBefore: before.heapUsed, heapAfter: after.heapUsed, heapCommitted: after.heapCommitted,
+      rssBefore: before.rss, rssAfter: after.rss,
+      heapPerSessionKiB: (after.heapUsed - before.heapUsed) / 1024 / Math.max(1, opened.opened),
+      failed: opened.failed,
+      fullGcs: gc && before.gc ? gc.fullGcs - before.gc.fullGcs : NaN,
+      gcSeconds: gc && before.gc ? gc.seconds - before.gc.seconds : NaN,
+      javaOpts: kind === 'bridge' ? (SIZES.idle.fresh ? idleJavaOpts : bridgeJavaOpts).join(' ') : '',
+      rssPerSessionKiB: (after.rss - before.rss) / 1024 / Math.max(1, opened.opened),
+    };
+    log(`  ${kind}: ${opened.opened} sessions (${opened.failed} failed) in ${connectWallS.toFixed(1)} s; ${Number.isFinite(result.fullGcs) ? `${result.fullGcs} full GCs, ${result.gcSeconds.toFixed(1)} s in GC; ` : ''}heap after GC ${fmtMiB(result.heapBefore)} -> ${fmtMiB(result.heapAfter)} MiB `
+      + `(${result.heapPerSessionKiB.toFixed(1)} KiB/session), RSS ${fmtMiB(result.rssBefore)} -> ${fmtMiB(result.rssAfter)} MiB`);
+    return result;
+  } finally {
+    await closeWorkers(opened.workers);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function machine() {
+  const first = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim().split('\n')[0];
+    } catch (error) {
+      return (error.stderr?.toString() ?? '').trim().split('\n')[0] || 'unknown';
+    }
+  };
+  const javaOut = spawnSync(path.join(javaHome, 'bin', 'java'), ['-version'], { encoding: 'utf8' });
+  const jdk = `${javaOut.stderr ?? ''}${javaOut.stdout ?? ''}`.trim().split('\n').slice(0, 2).join(' / ') || 'unknown';
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', rootDir, 'rev-parse', '--short', 'HEAD']).toString().trim();
+    const dirty = execFileSync('git', ['-C', rootDir, 'status', '--porcelain', '--', 'src', 'pom.xml']).toString().trim();
+    if (dirty) commit += ' (with uncommitted changes to src/pom.xml)';
+  } catch { /* not a checkout */ }
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    jdk,
+    node: process.version,
+    redis: first('redis-server', ['--version']),
+    kernel: `${os.type()} ${os.release()}`,
+    commit,
+  };
+}
+
+function ratio(b, p) {
+  if (!Number.isFinite(b) || !Number.isFinite(p) || p === 0) return '-';
+  return `${(b / p).toFixed(2)}x`;
+}
+
+const lat = (l) => (l ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)} / ${fmtMs(l.max)}` : '-');
+
+function tableRows() {
+  const rows = [];
+  const get = (scenario, kind) => results[scenario]?.[kind];
+  let key = null;
+  const add = (scenario, name, fb, fp, vb, vp, target = '') => rows.push([scenario, name, fb, fp, ratio(vb, vp), target]);
+  const both = (scenario, name, f, v, target) => {
+    const b = get(key, 'bridge');
+    const p = get(key, 'peer');
+    add(scenario, name, b ? f(b) : '-', p ? f(p) : '-', b ? v(b) : NaN, p ? v(p) : NaN, target);
+  };
+  const s1 = SIZES.fanout;
+  if (results.fanout) {
+    key = 'fanout';
+    const name = `1 fan-out: 1 meeting, ${fmtInt(s1.subscribers)} subs, ${fmtInt(s1.messages)} msgs, ${s1.senders} HTTP senders`;
+    both(name, 'deliveries/s', (r) => fmtInt(r.deliveriesPerSec), (r) => r.deliveriesPerSec, 'bridge >= 1.5x peer');
+    both(name, 'deliveries per server CPU s', (r) => fmtInt(r.deliveriesPerCpuSec), (r) => r.deliveriesPerCpuSec, 'bridge >= 1.5x peer');
+    both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99);
+    both(name, 'lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN, 'none lost');
+    both(name, 'load-client CPU s (subscribers) / server CPU s', (r) => `${r.clientCpuSeconds.toFixed(1)} / ${r.serverCpuSeconds.toFixed(1)}`, (r) => r.serverCpuSeconds);
+  }
+  if (results.steady) {
+    key = 'steady';
+    const s = SIZES.steady;
+    const name = `2 steady: ${s.rate} msg/s x ${s.seconds} s to ${fmtInt(s.subscribers)} subs (${fmtInt(s.rate * s.subscribers)} deliveries/s)`;
+    both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99, 'bridge p99 <= peer and < 50 ms');
+    both(name, 'lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN);
+  }
+  if (results.joinLeave) {
+    key = 'joinLeave';
+    const s = SIZES.joinLeave;
+    const name = `3 join+leave over REST, ${s.concurrency} concurrent, ${s.seconds} s, one instance`;
+    both(name, 'pairs/s', (r) => fmtInt(r.pairsPerSec), (r) => r.pairsPerSec, 'bridge >= 5,000 pairs/s');
+    both(name, 'server CPU ms per pair', (r) => r.cpuMsPerPair.toFixed(2), (r) => r.cpuMsPerPair);
+    both(name, 'Redis commands per pair', (r) => r.redisCommandsPerPair.toFixed(1), (r) => r.redisCommandsPerPair);
+    both(name, 'ceiling: redis-benchmark EVALSHA of its join script, calls/s (pairs = /2)', (r) => fmtInt(r.ceiling.rps), (r) => r.ceiling.rps);
+  }
+  if (results.idle) {
+    key = 'idle';
+    const s = SIZES.idle;
+    const name = `4 idle: ${fmtInt(s.sessions)} sessions on one instance, each subscribed to its meeting (${s.perMeeting}/meeting)`;
+    both(name, 'heap after GC, MiB (before -> with sessions)', (r) => `${fmtMiB(r.heapBefore)} -> ${fmtMiB(r.heapAfter)}`, (r) => r.heapAfter, 'bridge < 512 MiB');
+    both(name, 'heap per session, KiB', (r) => r.heapPerSessionKiB.toFixed(1), (r) => r.heapPerSessionKiB);
+    both(name, 'RSS, MiB (before -> with sessions)', (r) => `${fmtMiB(r.rssBefore)} -> ${fmtMiB(r.rssAfter)}`, (r) => r.rssAfter);
+    both(name, 'sessions that failed to connect / full GCs while connecting', (r) => `${fmtInt(r.failed)} / ${Number.isFinite(r.fullGcs) ? r.fullGcs : '-'}`, () => NaN);
+    both(name, 'connect + subscribe: all (s) / per session p50 / p99 (ms)', (r) => `${r.connectWallS.toFixed(1)} / ${fmtMs(r.connect.p50)} / ${fmtMs(r.connect.p99)}`, (r) => r.connectWallS);
+  }
+  if (results.two) {
+    key = 'two';
+    const s = SIZES.two;
+    const name = `5 two instances: ${fmtInt(s.subscribers)} subs split, ${fmtInt(s.messages)} msgs, senders split`;
+    both(name, 'deliveries/s', (r) => fmtInt(r.deliveriesPerSec), (r) => r.deliveriesPerSec);
+    both(name, 'deliveries per server CPU s (both processes)', (r) => fmtInt(r.deliveriesPerCpuSec), (r) => r.deliveriesPerCpuSec);
+    both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99);
+    both(name, 'lost / out of sequence order', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.outOfOrder)}`, () => NaN);
+    both(name, 'load-client CPU s (subscribers) / server CPU s', (r) => `${r.clientCpuSeconds.toFixed(1)} / ${r.serverCpuSeconds.toFixed(1)}`, (r) => r.serverCpuSeconds);
+  }
+  if (results.slow) {
+    key = 'slow';
+    const s = SIZES.slow;
+    const name = `6 slow consumer: ${s.subscribers} subs + 1 stalled, ${s.rate} msg/s x ${s.seconds} s of ${fmtInt(s.textLength)}-char chats`;
+    both(name, "others' p50 / p99 / max ms without the stalled client", (r) => lat(r.without.latency), (r) => r.without.latency.p99);
+    both(name, "others' p50 / p99 / max ms with it", (r) => lat(r.with.latency), (r) => r.with.latency.p99, 'others unaffected');
+    both(name, 'others lost (with)', (r) => fmtInt(r.with.lost), () => NaN);
+    both(name, 'stalled client: received / sent, end', (r) => `${fmtInt(r.with.stalled.received)} / ${fmtInt(r.with.stalled.of)}, ${r.with.stalled.closed ?? 'open'}${Number.isFinite(r.with.stalled.serverClosedCount) ? `, server closed ${r.with.stalled.serverClosedCount}` : ''}`, () => NaN);
+    both(name, 'server RSS growth during the stall, MiB', (r) => fmtMiB(r.with.stalled.serverRssGrowth), () => NaN);
+  }
+  return rows;
+}
+
+function markdownTable(rows) {
+  const header = ['scenario', 'metric', 'bridge', 'peer (Socket.IO)', 'bridge/peer', 'target'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`];
+  let last = null;
+  for (const row of rows) {
+    const cells = [...row];
+    if (cells[0] === last) cells[0] = '';
+    else last = cells[0];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function recordResults(section) {
+  const file = path.join(benchDir, 'RESULTS.md');
+  const marker = '<!-- newest results first: bench/run.sh inserts each run below this line -->';
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (!text.includes(marker)) {
+    text = `# Benchmark results\n\nmeeting-bridge next to a Socket.IO 4 + Redis adapter peer, as produced by \`bench/run.sh\`\n(see [README.md](README.md) for what each scenario does). Newest run on top; earlier runs are kept\nbelow so that progress shows.\n\n${marker}\n${text}`;
+  }
+  text = text.replace(marker, `${marker}\n\n${section.trim()}\n`);
+  writeFileSync(file, text);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function summarizeJfr(file) {
+  const jfrBin = path.join(javaHome, 'bin', 'jfr');
+  const rank = (map, total, n) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([frame, count]) => `${String(count).padStart(7)}  ${(100 * count / total).toFixed(1).padStart(5)}%  ${frame}`).join('\n');
+  const parse = (event, skipTop) => {
+    const text = execFileSync(jfrBin, ['print', '--events', event, file], { maxBuffer: 1 << 30 }).toString();
+    const top = new Map();
+    const inclusive = new Map();
+    let samples = 0;
+    for (const block of text.split(event)) {
+      const frames = [...block.matchAll(/^\s+([\w$.<>/]+(?:\([^)]*\))?)\s+line:/gm)].map((m) => m[1]);
+      if (!frames.length || (skipTop && skipTop.test(frames[0]))) continue;
+      samples++;
+      top.set(frames[0], (top.get(frames[0]) ?? 0) + 1);
+      for (const frame of new Set(frames)) inclusive.set(frame, (inclusive.get(frame) ?? 0) + 1);
+    }
+    return { samples, top, inclusive };
+  };
+  const java = parse('jdk.ExecutionSample');
+  // Threads in native code are sampled separately; waiting (epoll, accept, blocking reads) is not work.
+  const native = parse('jdk.NativeMethodSample', /EPoll\.wait|Net\.accept|Net\.poll|read0|EventFD|Object\.wait|park/);
+  const summary = `JFR ${file}\n\nJava samples (jdk.ExecutionSample): ${java.samples}; native samples doing work `
+    + `(jdk.NativeMethodSample, waits left out): ${native.samples}\n\n`
+    + `Java, top of stack (self time):\n${rank(java.top, java.samples, 40)}\n\n`
+    + `Native, top of stack:\n${rank(native.top, native.samples, 10)}\n\n`
+    + `Java, anywhere on the stack (inclusive):\n${rank(java.inclusive, java.samples, 60)}\n`;
+  writeFileSync(path.join(outDir, 'jfr-summary.txt'), summary);
+  return summary;
+}
+
+let info = {};
+
+function saveJson() {
+  writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ info, sizes: SIZES, results, problems },
+    (k, v) => (v instanceof Float64Array ? undefined : v), 2));
+}
+
+async function main() {
+  info = machine();
+  const load0 = os.loadavg();
+  const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+  const command = ['bench/run.sh', ...process.argv.slice(2).map(quote)].join(' ');
+  log(`meeting-bridge benchmark (${smoke ? 'smoke' : 'full'}), output in ${outDir}`);
+  log(`machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, ${info.jdk}, Node ${info.node}, ${info.redis}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  log(`clients offer permessage-deflate: ${deflate ? 'yes (as browsers do)' : 'no'}; subscribers authenticate as ${opts.members ? 'members (joined over REST)' : 'server tokens'}`);
+  const started = Date.now();
+  state.redis = await startRedis(outDir);
+  log(`redis-server on port ${state.redis.port}`);
+
+  await Promise.all(kinds.map((kind) => server(kind, 'A')));
+  // Smoke mode starts the second instances in the background while the first scenarios run (its
+  // figures do not matter, its time does); a full run starts them only for scenario 5, and a fresh
+  // instance for scenario 4.
+  if (smoke && (wanted.has('5') || wanted.has('4'))) {
+    for (const kind of kinds) server(kind, 'B').catch(() => {});
+  }
+
+  const scenario = async (id, key, fn) => {
+    if (!wanted.has(id)) return;
+    results[key] = {};
+    for (const kind of kinds) {
+      log(`scenario ${id} (${key}) on ${kind}`);
+      const t = Date.now();
+      try {
+        results[key][kind] = await fn(kind);
+        log(`  (${kind} took ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        saveJson();
+      } catch (error) {
+        problems.push(`${id} ${key} ${kind}: ${error.message}`);
+        log(`  ${kind} FAILED: ${error.stack}`);
+      }
+    }
+  };
+
+  await scenario('1', 'fanout', async (kind) => {
+    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s1${kind[0]}`, SIZES.fanout);
+    checkDelivery(`1 fan-out ${kind}`, r);
+    return r;
+  });
+  await scenario('2', 'steady', async (kind) => {
+    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s2${kind[0]}`, SIZES.steady, { steady: true });
+    checkDelivery(`2 steady ${kind}`, r);
+    return r;
+  });
+  await scenario('6', 'slow', async (kind) => {
+    const r = await slowConsumerScenario(kind, await server(kind, 'A'), `s6${kind[0]}`, SIZES.slow);
+    checkDelivery(`6 slow consumer (without) ${kind}`, r.without);
+    checkDelivery(`6 slow consumer (others, with) ${kind}`, r.with);
+    return r;
+  });
+  await scenario('3', 'joinLeave', async (kind) => joinLeaveScenario(kind, await server(kind, 'A'), `s3${kind[0]}`, SIZES.joinLeave));
+  await scenario('5', 'two', async (kind) => {
+    const servers = [await server(kind, 'A'), await server(kind, 'B')];
+    const r = await fanoutScenario(kind, servers, `s5${kind[0]}`, SIZES.two);
+    // Across instances, order per meeting is part of the bridge's contract; the peer emits locally first.
+    checkDelivery(`5 two instances ${kind}`, r, { orderMatters: kind === 'bridge' });
+    return r;
+  });
+  if (!smoke) {
+    for (const kind of kinds) await stop(kind, 'B');
+  }
+  await scenario('4', 'idle', async (kind) => {
+    const name = SIZES.idle.fresh ? 'idle' : 'B';
+    const target = await server(kind, name);
+    try {
+      return await idleScenario(kind, target, `s4${kind[0]}`, SIZES.idle);
+    } finally {
+      if (SIZES.idle.fresh) await stop(kind, name);
+    }
+  });
+
+  const load1 = os.loadavg();
+  const rows = tableRows();
+  const table = markdownTable(rows);
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  console.log(`\n${table}\n`);
+  saveJson();
+
+  let jfrText = '';
+  if (opts.jfr && state.servers['bridge-A']?.jfr) {
+    const file = state.servers['bridge-A'].jfr;
+    await stop('bridge', 'A');
+    try {
+      jfrText = await summarizeJfr(file);
+      console.log(jfrText.split('\n').slice(0, 48).join('\n'));
+    } catch (error) {
+      log(`JFR summary failed: ${error.message}`);
+    }
+  }
+
+  if (record) {
+    const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
+    const section = [
+      `## ${when} UTC: ${smoke ? 'smoke' : 'full'} run${opts.note ? `: ${opts.note}` : ''}`,
+      '',
+      `- command: \`${command}\` (${minutes} min)`,
+      `- machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB; ${info.jdk}; Node ${info.node}; ${info.redis}; ${info.kernel}`,
+      `- bridge: commit ${info.commit}, JVM options \`${bridgeJavaOpts.join(' ')}\`; clients offer permessage-deflate: ${deflate ? 'yes' : 'no'}`
+        + ` (negotiated with the bridge: '${results.fanout?.bridge?.extensions ?? '?'}', with the peer: '${results.fanout?.peer?.extensions ?? '?'}'); subscribers use ${opts.members ? 'participant tokens of members' : 'server tokens'}`,
+      `- load average before / after: ${load0.map((l) => l.toFixed(2)).join(' ')} / ${load1.map((l) => l.toFixed(2)).join(' ')}`
+        + ' (the machine is shared: figures are noisy, ratios from the same run matter most)',
+      problems.length ? `- problems: ${problems.join('; ')}` : '- problems: none (nothing lost, no failed request)',
+      '',
+      table,
+      '',
+    ].join('\n');
+    const file = recordResults(section);
+    log(`results prepended to ${file}`);
+  }
+
+  await Promise.all(Object.values(state.servers).map((s) => stopServer(s)));
+  await state.redis.client.quit().catch(() => {});
+  stopAll();
+  if (problems.length) {
+    console.log(`PROBLEMS (${problems.length}):\n- ${problems.join('\n- ')}`);
+    console.log(`benchmark ${smoke ? 'smoke ' : ''}FAILED: ${problems.length} problem(s)`);
+    process.exitCode = 1;
+  } else {
+    const ran = Object.values(results).reduce((n, r) => n + Object.keys(r).length, 0);
+    console.log(`benchmark ${smoke ? 'smoke ' : ''}finished in ${minutes} min: nothing lost, nothing broken`);
+    console.log(`benchmark: ${ran} scenario runs completed, no problem`);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? error);
+  stopAll();
+  process.exit(1);
+});
