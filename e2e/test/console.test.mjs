@@ -174,3 +174,22 @@ test('a server token lists meetings with their counts, creates one, acts as a pa
   await page.screenshot({ path: resolve(SCREENSHOTS, 'console-server.png'), fullPage: true });
   assert.deepEqual(page.problems, []);
 });
+
+test('a server token mints a participant token in the page and signs in as that participant', { skip, timeout: 60000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BRIDGE_URL}/`);
+  await page.getByLabel('Token (JWT)').fill(serverToken());
+  const zoe = unique('zoe');
+  await page.getByLabel(/Act as participant/).fill(zoe);
+  await page.getByRole('button', { name: 'Mint a participant token' }).click();
+  await page.waitForFunction(() => document.getElementById('act-as').value === '');
+  const minted = await page.getByLabel('Token (JWT)').inputValue();
+  const claims = JSON.parse(Buffer.from(minted.split('.')[1], 'base64url').toString());
+  assert.equal(claims.sub, zoe);
+  assert.deepEqual(claims.permissions, ['allow_join', 'allow_mod']);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#connection-state', { hasText: 'connected' }).waitFor();
+  await page.locator('#whoami', { hasText: zoe }).waitFor();
+  await context.close();
+});

@@ -538,6 +538,20 @@ function wire() {
     const actAs = $('act-as').value.trim();
     await act('signing in', () => signIn(token, actAs), submitter(event));
   });
+  // A server token mints a participant token (POST /api/tokens), for trying things out as that participant.
+  $('mint').addEventListener('click', (event) => act('minting a participant token', async () => {
+    const participantId = $('act-as').value.trim();
+    if (!participantId) throw new BridgeError({ title: 'Name the participant', status: 400, code: 'validation-failed', detail: 'Fill in "Act as participant" first.' });
+    const response = await fetch('/api/tokens', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${$('token').value.trim()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ participantId, permissions: ['allow_join', 'allow_mod'] }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new BridgeError({ status: response.status, ...body });
+    $('token').value = body.token;
+    $('act-as').value = '';
+  }, event.currentTarget));
   $('sign-out').addEventListener('click', signOut);
   $('open-form').addEventListener('submit', (event) => {
     event.preventDefault();

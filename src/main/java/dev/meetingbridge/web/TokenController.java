@@ -1,0 +1,84 @@
+package dev.meetingbridge.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.security.Permission;
+import dev.meetingbridge.security.TokenMinter;
+import dev.meetingbridge.store.Timestamps;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Mints participant tokens for a server token, so that the console (or a quick trial) can sign in
+ * as a participant without the secret. A server token may already act for anyone, so this grants
+ * nothing it did not have; production backends mint their own tokens.
+ */
+@RestController
+@Tag(name = "Tokens")
+class TokenController {
+
+	private static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+	private static final Duration MAX_TTL = Duration.ofDays(1);
+
+	private final TokenMinter minter;
+
+	private final Clock clock;
+
+	TokenController(TokenMinter minter, Clock clock) {
+		this.minter = minter;
+		this.clock = clock;
+	}
+
+	/** {@code {"participantId", "permissions"?: ["allow_join", "allow_mod"], "roomId"?, "ttlSeconds"?}} */
+	record MintRequest(@Nullable String participantId, @Nullable List<String> permissions, @Nullable String roomId,
+			@Nullable Long ttlSeconds) {
+	}
+
+	@PostMapping(path = "/api/tokens", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Mint a participant token (server tokens only; for trying things out)")
+	@ApiResponse(responseCode = "201", description = "{\"token\", \"expiresAt\"}")
+	ResponseEntity<Map<String, String>> mint(@AuthenticationPrincipal BridgePrincipal principal,
+			@RequestBody MintRequest body) {
+		if (!principal.server()) {
+			throw BridgeException.forbidden("Only server tokens may mint tokens");
+		}
+		String participantId = Identifiers.require("participantId", body.participantId());
+		String roomId = body.roomId() == null ? null : Identifiers.require("roomId", body.roomId());
+		Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+		for (String claim : body.permissions() == null ? List.of(Permission.ALLOW_JOIN.claim()) : body.permissions()) {
+			permissions.add(EnumSet.allOf(Permission.class)
+				.stream()
+				.filter((permission) -> permission.claim().equals(claim))
+				.findFirst()
+				.orElseThrow(() -> BridgeException.invalid("permissions", "must be allow_join or allow_mod")));
+		}
+		Duration ttl = body.ttlSeconds() == null ? DEFAULT_TTL : Duration.ofSeconds(body.ttlSeconds());
+		if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+			throw BridgeException.invalid("ttlSeconds", "must be between 1 and " + MAX_TTL.toSeconds());
+		}
+		String token = this.minter.participantToken(participantId, permissions, roomId, ttl);
+		return ResponseEntity.status(HttpStatus.CREATED)
+			.body(Map.of("token", token, "expiresAt", Timestamps.format(this.clock.instant().plus(ttl))));
+	}
+
+}
