@@ -9,6 +9,7 @@
 # frames)  --client-deflate=off (clients do not offer permessage-deflate)  --members (subscribers join
 # as participants instead of using a server token)  --no-record  --note="what changed"  --out=DIR
 # Environment: JAVA_HOME (default: the JDK 25 below), BENCH_BRIDGE_JAVA_OPTS (default -Xmx1g),
+# BENCH_BRIDGE_IDLE_JAVA_OPTS (scenario 4, default -Xmx2g), BENCH_BRIDGE_ARGS (extra Spring arguments),
 # BENCH_BUILD=1 to rebuild the jar first.
 #
 # It starts its own redis-server on a free loopback port (never 6379), the bridge jar with `java -jar`

@@ -16,7 +16,7 @@ import {
   cpuSeconds, gcCounts, heapAfterGc, jarPath, redisStats, rssBytes, startBridge, startPeer, startRedis, stopAll, stopServer,
 } from './procs.mjs';
 import { closeWorkers, openSubscribers } from './workers.mjs';
-import { PRELUDE as PEER_PRELUDE, SCRIPTS as PEER_SCRIPTS } from '../peer/scripts.mjs';
+import { SCRIPTS as PEER_SCRIPTS } from '../peer/scripts.mjs';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = path.resolve(benchDir, '..');
@@ -70,6 +70,8 @@ const SIZES = smoke ? {
   textLength: 120,
 };
 
+// Extra Spring Boot arguments for every bridge instance, e.g. '--logging.level.org.springframework.messaging=DEBUG'.
+const bridgeArgs = (process.env.BENCH_BRIDGE_ARGS ?? '').split(/\s+/).filter(Boolean);
 // The idle instance gets room to show what 10,000 sessions need (a heap that is too small thrashes in
 // full GCs and refuses sessions, which measures the cap, not the need).
 const idleJavaOpts = (process.env.BENCH_BRIDGE_IDLE_JAVA_OPTS ?? '-Xmx2g').split(/\s+/).filter(Boolean);
@@ -108,7 +110,7 @@ async function startServer(kind, name) {
       if (!jar) throw new Error('target/meeting-bridge-0.1.0-SNAPSHOT.jar is missing: run ./mvnw -DskipTests package');
       const jfr = opts.jfr && name === 'A' ? path.join(outDir, 'bridge-A.jfr') : undefined;
       const javaOpts = name === 'idle' ? idleJavaOpts : bridgeJavaOpts;
-      state.servers[key] = await startBridge({ jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts });
+      state.servers[key] = await startBridge({ jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts, extraArgs: bridgeArgs });
     } else {
       state.servers[key] = await startPeer({ redis: state.redis, secret, outDir, name, benchDir });
     }
@@ -631,7 +633,7 @@ async function summarizeJfr(file) {
   };
   const java = parse('jdk.ExecutionSample');
   // Threads in native code are sampled separately; waiting (epoll, accept, blocking reads) is not work.
-  const native = parse('jdk.NativeMethodSample', /EPoll\.wait|Net\.accept|Net\.poll|read0|EventFD|Object\.wait|park/);
+  const native = parse('jdk.NativeMethodSample', /EPoll\.wait|doSelect|Net\.accept|Net\.poll|read0|EventFD|Object\.wait|park/);
   const summary = `JFR ${file}\n\nJava samples (jdk.ExecutionSample): ${java.samples}; native samples doing work `
     + `(jdk.NativeMethodSample, waits left out): ${native.samples}\n\n`
     + `Java, top of stack (self time):\n${rank(java.top, java.samples, 40)}\n\n`
@@ -748,7 +750,7 @@ async function main() {
       '',
       `- command: \`${command}\` (${minutes} min)`,
       `- machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB; ${info.jdk}; Node ${info.node}; ${info.redis}; ${info.kernel}`,
-      `- bridge: commit ${info.commit}, JVM options \`${bridgeJavaOpts.join(' ')}\`; clients offer permessage-deflate: ${deflate ? 'yes' : 'no'}`
+      `- bridge: commit ${info.commit}, JVM options \`${bridgeJavaOpts.join(' ')}\`${wanted.has('4') && SIZES.idle.fresh ? ` (scenario 4's instance \`${idleJavaOpts.join(' ')}\`)` : ''}; clients offer permessage-deflate: ${deflate ? 'yes' : 'no'}`
         + ` (negotiated with the bridge: '${results.fanout?.bridge?.extensions ?? '?'}', with the peer: '${results.fanout?.peer?.extensions ?? '?'}'); subscribers use ${opts.members ? 'participant tokens of members' : 'server tokens'}`,
       `- load average before / after: ${load0.map((l) => l.toFixed(2)).join(' ')} / ${load1.map((l) => l.toFixed(2)).join(' ')}`
         + ' (the machine is shared: figures are noisy, ratios from the same run matter most)',
