@@ -234,18 +234,24 @@ export class FrameParser {
   }
 
   /**
+   * Parses whatever complete frames the data finishes; one WebSocket message may carry several
+   * frames (the bridge sends what queued up for a session together) or part of one. Linear in
+   * the data: the buffer is walked with a cursor and cut once per call.
    * @param {string} data
    * @returns {{command: string, headers: Record<string, string>, body: string}[]}
    */
   push(data) {
-    this.buffer += data;
+    const text = this.buffer + data;
     const frames = [];
+    let at = 0;
     for (;;) {
-      this.buffer = this.buffer.replace(/^(\r?\n)+/, '');
-      if (!this.buffer) break;
-      const match = /\r?\n\r?\n/.exec(this.buffer);
+      while (text[at] === '\n' || (text[at] === '\r' && text[at + 1] === '\n')) at += text[at] === '\r' ? 2 : 1;
+      if (at >= text.length) break;
+      const end = /\r?\n\r?\n/g;
+      end.lastIndex = at;
+      const match = end.exec(text);
       if (!match) break;
-      const lines = this.buffer.slice(0, match.index).split(/\r?\n/);
+      const lines = text.slice(at, match.index).split(/\r?\n/);
       const command = lines.shift();
       const headers = {};
       for (const line of lines) {
@@ -254,26 +260,42 @@ export class FrameParser {
         const name = unescapeHeader(line.slice(0, colon));
         if (!(name in headers)) headers[name] = unescapeHeader(line.slice(colon + 1)); // first wins (STOMP 1.2)
       }
-      const rest = this.buffer.slice(match.index + match[0].length);
-      let body;
-      let consumed;
+      const bodyStart = match.index + match[0].length;
+      let bodyEnd;
       if (headers['content-length'] !== undefined) {
-        const length = Number(headers['content-length']);
-        const bytes = encoder.encode(rest);
-        if (bytes.length < length + 1) break; // the body and its NUL are not all here yet
-        body = decoder.decode(bytes.subarray(0, length));
-        consumed = body.length + 1;
+        bodyEnd = charsSpanning(text, bodyStart, Number(headers['content-length']));
+        if (bodyEnd < 0 || bodyEnd >= text.length) break; // the body and its NUL are not all here yet
       } else {
-        const nul = rest.indexOf('\0');
-        if (nul < 0) break;
-        body = rest.slice(0, nul);
-        consumed = nul + 1;
+        bodyEnd = text.indexOf('\0', bodyStart);
+        if (bodyEnd < 0) break;
       }
-      this.buffer = rest.slice(consumed);
-      frames.push({ command, headers, body });
+      frames.push({ command, headers, body: text.slice(bodyStart, bodyEnd) });
+      at = bodyEnd + 1;
     }
+    this.buffer = text.slice(at);
     return frames;
   }
+}
+
+/**
+ * The index just past the characters of `text` from `start` that take `byteLength` bytes in
+ * UTF-8, or -1 when the text ends before that.
+ */
+function charsSpanning(text, start, byteLength) {
+  let bytes = 0;
+  let i = start;
+  while (bytes < byteLength) {
+    if (i >= text.length) return -1;
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i += 1; // the low surrogate of the pair
+    } else bytes += 3;
+    i += 1;
+  }
+  return i;
 }
 
 /**

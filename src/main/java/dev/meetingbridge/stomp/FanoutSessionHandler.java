@@ -5,13 +5,12 @@ import dev.meetingbridge.presence.PresenceService;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
- * Gives the fan-out its own handle on each WebSocket session. The session is wrapped once in a
- * bounded, thread-safe decorator that both Spring's STOMP handler and the fan-out write
- * through, so their frames never interleave and a slow client cannot hold anyone else up.
+ * Gives the fan-out its own handle on each WebSocket session. The session is wrapped once in an
+ * {@link OutboxSession} (bounded, non-blocking) that both Spring's STOMP handler and the fan-out
+ * write through, so their frames never interleave and a slow client cannot hold anyone else up.
  */
 class FanoutSessionHandler extends WebSocketHandlerDecorator {
 
@@ -34,11 +33,18 @@ class FanoutSessionHandler extends WebSocketHandlerDecorator {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-		WebSocketSession shared = new ConcurrentWebSocketSessionDecorator(session, this.sendTimeLimit,
-				this.bufferSizeLimit, ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
-		this.fanout.sessionOpened(shared);
+		OutboxSession shared = this.fanout.sessionOpened(session, this.sendTimeLimit, this.bufferSizeLimit);
 		this.presence.sessionStarted(shared.getId());
 		super.afterConnectionEstablished(shared);
+	}
+
+	/**
+	 * Frames larger than the container's small receive buffer come in parts; Spring's STOMP
+	 * decoder buffers a frame until it is whole (up to the message size limit).
+	 */
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
 	}
 
 	@Override

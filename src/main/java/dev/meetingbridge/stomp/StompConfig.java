@@ -5,7 +5,9 @@ import java.util.List;
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.presence.PresenceService;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
@@ -16,6 +18,7 @@ import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBr
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,13 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocketMessageBroker
-class StompConfig implements WebSocketMessageBrokerConfigurer {
+class StompConfig implements WebSocketMessageBrokerConfigurer, DisposableBean {
 
 	static final int MESSAGE_SIZE_LIMIT = 64 * 1024;
 
 	static final int SEND_BUFFER_LIMIT = 512 * 1024;
 
 	static final int SEND_TIME_LIMIT_MILLIS = 10_000;
+
+	/** Characters (text) or bytes (binary) of a client's message the container buffers at a time. */
+	static final int RECEIVE_BUFFER_SIZE = 1024;
 
 	private final StompInboundInterceptor interceptor;
 
@@ -44,6 +50,21 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 
 	private final PresenceService presence;
 
+	/**
+	 * Not beans: a scheduler bean is also an {@code Executor}, and Spring Boot would then back
+	 * off its own task executor and hand this one thread every STOMP channel instead.
+	 */
+	private final ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
+
+	/**
+	 * Inbound frames (CONNECT, SUBSCRIBE with its Redis reads, SEND) and outbound ones (CONNECTED,
+	 * RECEIPT, the error queue, heart-beats) each get a virtual thread: they block on Redis or a
+	 * socket, never on each other. Spring keeps each session's frames in order.
+	 */
+	private final SimpleAsyncTaskExecutor inbound = virtualThreads("stomp-in-");
+
+	private final SimpleAsyncTaskExecutor outbound = virtualThreads("stomp-out-");
+
 	StompConfig(StompInboundInterceptor interceptor, TopicFanout fanout, PresenceService presence,
 			BridgeProperties properties, JsonMapper json) {
 		this.interceptor = interceptor;
@@ -51,6 +72,9 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 		this.presence = presence;
 		this.properties = properties;
 		this.json = json;
+		this.heartbeats.setPoolSize(1);
+		this.heartbeats.setThreadNamePrefix("stomp-heartbeat-");
+		this.heartbeats.initialize();
 	}
 
 	@Override
@@ -67,7 +91,7 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 		long heartbeat = this.properties.stomp().heartbeat().toMillis();
 		registry.enableSimpleBroker("/queue")
 			.setHeartbeatValue(new long[] { heartbeat, heartbeat })
-			.setTaskScheduler(heartbeatScheduler());
+			.setTaskScheduler(this.heartbeats);
 		registry.setApplicationDestinationPrefixes("/app");
 		registry.setUserDestinationPrefix("/user");
 		registry.setPreservePublishOrder(true);
@@ -75,7 +99,12 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.interceptor);
+		registration.executor(this.inbound).interceptors(this.interceptor);
+	}
+
+	@Override
+	public void configureClientOutboundChannel(ChannelRegistration registration) {
+		registration.executor(this.outbound);
 	}
 
 	@Override
@@ -93,13 +122,31 @@ class StompConfig implements WebSocketMessageBrokerConfigurer {
 		return false;
 	}
 
+	private static SimpleAsyncTaskExecutor virtualThreads(String prefix) {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(prefix);
+		executor.setVirtualThreads(true);
+		return executor;
+	}
+
+	/**
+	 * Small per-session receive buffers in the WebSocket container: every idle session keeps them.
+	 * Larger client frames (a 4,096-character chat SEND) arrive in parts that Spring's STOMP
+	 * decoder joins, up to {@link #MESSAGE_SIZE_LIMIT} ({@link FanoutSessionHandler} accepts partial
+	 * messages).
+	 */
 	@Bean
-	ThreadPoolTaskScheduler heartbeatScheduler() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setPoolSize(1);
-		scheduler.setThreadNamePrefix("stomp-heartbeat-");
-		scheduler.initialize();
-		return scheduler;
+	ServletServerContainerFactoryBean webSocketContainer() {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(RECEIVE_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
+		return container;
+	}
+
+	@Override
+	public void destroy() {
+		this.heartbeats.shutdown();
+		this.inbound.close();
+		this.outbound.close();
 	}
 
 }

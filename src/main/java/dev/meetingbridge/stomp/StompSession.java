@@ -4,38 +4,31 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
- * A connected STOMP client as the fan-out sees it: its WebSocket session (safe for concurrent
- * sends, bounded, closed when it falls too far behind) and its subscriptions.
+ * A connected STOMP client as the fan-out sees it: its outbox (safe for concurrent sends,
+ * bounded, closed when it falls too far behind) and its subscriptions.
  */
 final class StompSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(StompSession.class);
 
-	private final WebSocketSession socket;
+	private final OutboxSession socket;
 
 	private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-	private final Counter slowConsumersClosed;
-
 	private final int writer;
 
-	StompSession(WebSocketSession socket, int writer, Counter slowConsumersClosed) {
+	StompSession(OutboxSession socket, int writer) {
 		this.socket = socket;
 		this.writer = writer;
-		this.slowConsumersClosed = slowConsumersClosed;
 	}
 
-	/** The fan-out writer that writes all of this session's frames, in order. */
+	/** The fan-out writer that hands all of this session's frames to its outbox, in order. */
 	int writer() {
 		return this.writer;
 	}
@@ -48,28 +41,15 @@ final class StompSession {
 		return this.subscriptions;
 	}
 
+	/** Queues a frame; never blocks (a session that falls too far behind is closed by its outbox). */
 	void send(String frame) {
-		if (!this.socket.isOpen()) {
-			logger.trace("Not delivering to closed STOMP session {}", id());
-			return;
-		}
 		if (logger.isTraceEnabled()) {
 			logger.trace("Delivering to STOMP session {}: {}", id(), frame);
 		}
-		try {
-			this.socket.sendMessage(new TextMessage(frame));
-		}
-		catch (SessionLimitExceededException ex) {
-			// The decorator closes a session that stays over its buffer or time bound.
-			logger.info("Closed STOMP session {}: it fell behind ({})", id(), ex.getMessage());
-			this.slowConsumersClosed.increment();
-		}
-		catch (IOException | IllegalStateException ex) {
-			logger.debug("Could not deliver to STOMP session {}: {}", id(), ex.getMessage());
-			close();
-		}
+		this.socket.send(frame);
 	}
 
+	/** Closes once the frames queued before are out. */
 	void close() {
 		try {
 			this.socket.close(CloseStatus.POLICY_VIOLATION);

@@ -72,9 +72,13 @@ class TopicFanout implements DisposableBean {
 		}
 	}
 
-	void sessionOpened(WebSocketSession socket) {
+	/** Takes a new session on, returning the handle everything must write to it through. */
+	OutboxSession sessionOpened(WebSocketSession socket, int sendTimeLimitMillis, int bufferSizeLimit) {
 		int writer = Math.floorMod(this.nextWriter.getAndIncrement(), this.writers.length);
-		this.sessions.put(socket.getId(), new StompSession(socket, writer, this.metrics.slowConsumersClosed()));
+		OutboxSession outbox = new OutboxSession(socket, bufferSizeLimit, sendTimeLimitMillis,
+				this.metrics.slowConsumersClosed()::increment);
+		this.sessions.put(socket.getId(), new StompSession(outbox, writer));
+		return outbox;
 	}
 
 	private int subscriptionCount() {

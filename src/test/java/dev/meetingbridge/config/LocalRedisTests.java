@@ -1,8 +1,9 @@
 package dev.meetingbridge.config;
 
 import java.net.ServerSocket;
-
+import java.time.Duration;
 import java.util.function.Supplier;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -11,6 +12,7 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The local profile's embedded Redis: started only when nothing is configured or running, and only in that profile. */
 class LocalRedisTests {
@@ -39,7 +41,8 @@ class LocalRedisTests {
 			context.publishEvent(new ContextClosedEvent(context));
 			context.close();
 		}
-		assertThat(LocalRedis.answers("127.0.0.1", port)).isFalse();
+		// Stopping signals the process; it is gone a moment later.
+		await().atMost(Duration.ofSeconds(10)).until(() -> !LocalRedis.answers("127.0.0.1", port));
 	}
 
 	@Test

@@ -411,18 +411,37 @@ class StompTopicsTests extends IntegrationTest {
 
 	@Test
 	void chatSendDeliversTheMessageToTheOtherMeeting() {
+		ChatPair pair = chatPair();
+		connect(tokens.participant(pair.alice())).send(chatSend(pair.a(), pair.connection()),
+				Map.of("message", "over STOMP"));
+		JsonNode message = pair.bobSees().await(chat("over STOMP")).path("message");
+		assertThat(message.path("sender").path("id").asString()).isEqualTo(pair.alice());
+		assertThat(message.path("fromMeetingId").asString()).isEqualTo(pair.a());
+		assertThat(message.path("toMeetingId").asString()).isEqualTo(pair.b());
+	}
+
+	@Test
+	void theLongestChatSendArrivesWholeThoughItExceedsTheSocketsReceiveBuffer() {
+		ChatPair pair = chatPair();
+		// 4,095 characters, many of two or three bytes: the frame reaches the bridge in several parts.
+		String longest = "Grüße ✓ ".repeat(512).strip();
+		connect(tokens.participant(pair.alice())).send(chatSend(pair.a(), pair.connection()),
+				Map.of("message", longest));
+		JsonNode message = pair.bobSees().await(chat(longest)).path("message");
+		assertThat(message.path("message").asString()).hasSize(longest.length());
+	}
+
+	/** Alice's meeting connected to Bob's, Bob subscribed to his meeting's chat. */
+	private ChatPair chatPair() {
 		String alice = fixtures.participant("alice");
 		String bob = fixtures.participant("bob");
 		String a = fixtures.activeMeetingWith(alice);
 		String b = fixtures.activeMeetingWith(bob);
 		String connection = fixtures.connect(a, b);
-		Received bobSees = connect(tokens.participant(bob)).subscribe(topic(b, "chat-message"));
-		StompTestClient aliceClient = connect(tokens.participant(alice));
-		aliceClient.send(chatSend(a, connection), Map.of("message", "over STOMP"));
-		JsonNode message = bobSees.await(chat("over STOMP")).path("message");
-		assertThat(message.path("sender").path("id").asString()).isEqualTo(alice);
-		assertThat(message.path("fromMeetingId").asString()).isEqualTo(a);
-		assertThat(message.path("toMeetingId").asString()).isEqualTo(b);
+		return new ChatPair(alice, a, b, connection, connect(tokens.participant(bob)).subscribe(topic(b, "chat-message")));
+	}
+
+	private record ChatPair(String alice, String a, String b, String connection, Received bobSees) {
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -1,0 +1,299 @@
+package dev.meetingbridge.stomp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * A WebSocket session whose sends never block the sender. Frames go into a bounded outbox and
+ * out through the container's asynchronous send; what is queued while one send is on the wire
+ * goes out together as the next WebSocket message, up to {@link #BATCH_LIMIT} characters (STOMP
+ * frames end with a NUL, so a message may carry several). A client that lets more than the buffer limit pile up, or does not
+ * take a message within the time limit, is closed with 1008 (policy violation): it falls behind
+ * alone and nobody else waits for it.
+ * <p>
+ * Everything written to the session goes through here: the fan-out's MESSAGE frames and Spring's
+ * own frames (CONNECTED, RECEIPT, ERROR, the error queue, heart-beats), so they never interleave.
+ * On a server without the standard asynchronous API, sends fall back to blocking ones under a lock.
+ */
+final class OutboxSession extends WebSocketSessionDecorator {
+
+	private static final Logger logger = LoggerFactory.getLogger(OutboxSession.class);
+
+	/** Tomcat's per-session bound on a blocking send; the close frame to a stalled client is one. */
+	private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	private static final long CLOSE_SEND_TIMEOUT_MILLIS = 1_000;
+
+	/**
+	 * The most characters of queued frames sent as one WebSocket message. Clients with a bounded
+	 * message buffer (8,192 characters in Tomcat's, so in Spring's Java STOMP client) must never
+	 * see a message larger than the largest single frame would be.
+	 */
+	static final int BATCH_LIMIT = 8192;
+
+	private final RemoteEndpoint.@Nullable Async remote;
+
+	private final @Nullable Session nativeSession;
+
+	private final int bufferLimit;
+
+	private final long timeLimitNanos;
+
+	private final Runnable onFellBehind;
+
+	/** Text frames ({@code String}) and other messages waiting for the send on the wire. */
+	private @Nullable ArrayDeque<Object> queue;
+
+	/** Characters (text) and bytes (binary) waiting. */
+	private int queued;
+
+	private boolean sending;
+
+	private long sendingSince;
+
+	private boolean closed;
+
+	/** A close asked for while frames were still going out; it happens once they are out. */
+	private @Nullable CloseStatus closeWhenSent;
+
+	OutboxSession(WebSocketSession delegate, int bufferLimit, int timeLimitMillis, Runnable onFellBehind) {
+		super(delegate);
+		this.bufferLimit = bufferLimit;
+		this.timeLimitNanos = TimeUnit.MILLISECONDS.toNanos(timeLimitMillis);
+		this.onFellBehind = onFellBehind;
+		Session standard = (delegate instanceof NativeWebSocketSession nativeOne)
+				? nativeOne.getNativeSession(Session.class) : null;
+		this.nativeSession = standard;
+		this.remote = (standard != null) ? standard.getAsyncRemote() : null;
+		if (this.remote != null) {
+			this.remote.setSendTimeout(timeLimitMillis);
+		}
+	}
+
+	/** Queues a text frame; returns at once. Frames to a closed or fallen-behind session are dropped. */
+	void send(String frame) {
+		offer(frame, frame.length());
+	}
+
+	@Override
+	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		switch (message) {
+			case TextMessage text -> offer(text.getPayload(), text.getPayloadLength());
+			case BinaryMessage binary -> offer(binary, binary.getPayloadLength());
+			default -> throw new IllegalArgumentException("Unsupported message type " + message.getClass().getSimpleName());
+		}
+	}
+
+	/** A text frame ({@code String}) or a binary message, sent now if nothing is on the wire, else queued. */
+	private void offer(Object item, int size) {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			if (this.sending) {
+				enqueue(item, size);
+				return;
+			}
+			this.sending = true;
+			this.sendingSince = System.nanoTime();
+		}
+		pump(item);
+	}
+
+	/** Called holding the lock while a send is on the wire. */
+	private void enqueue(Object item, int size) {
+		if (this.queued + size > this.bufferLimit || System.nanoTime() - this.sendingSince > this.timeLimitNanos) {
+			fellBehind();
+			return;
+		}
+		if (this.queue == null) {
+			this.queue = new ArrayDeque<>();
+		}
+		this.queue.add(item);
+		this.queued += size;
+	}
+
+	/**
+	 * Sends batches until the outbox is empty or a send is left in flight; a send that completes
+	 * before it returns continues here instead of in its callback, so the stack does not grow.
+	 */
+	private void pump(@Nullable Object first) {
+		Object batch = first;
+		while (batch != null) {
+			InFlight send = new InFlight();
+			try {
+				write(batch, send);
+			}
+			catch (RuntimeException | IOException ex) {
+				failed(ex);
+				return;
+			}
+			if (send.state.compareAndSet(InFlight.PENDING, InFlight.RETURNED)) {
+				return;
+			}
+			batch = next(send.result);
+		}
+	}
+
+	private void write(Object batch, InFlight send) throws IOException {
+		RemoteEndpoint.Async async = this.remote;
+		if (async == null) {
+			synchronized (getDelegate()) {
+				getDelegate().sendMessage((batch instanceof String text) ? new TextMessage(text) : (WebSocketMessage<?>) batch);
+			}
+			send.onResult(new SendResult(this.nativeSession));
+		}
+		else if (batch instanceof String text) {
+			async.sendText(text, send);
+		}
+		else {
+			async.sendBinary(((BinaryMessage) batch).getPayload(), send);
+		}
+	}
+
+	/** The next batch once a send completed, or {@code null} when there is nothing left to send. */
+	private @Nullable Object next(@Nullable SendResult result) {
+		if (result == null || !result.isOK()) {
+			failed(result != null ? result.getException() : null);
+			return null;
+		}
+		CloseStatus closing;
+		synchronized (this) {
+			closing = this.closeWhenSent;
+			ArrayDeque<Object> waiting = this.queue;
+			if (this.closed || waiting == null || waiting.isEmpty()) {
+				this.sending = false;
+				this.queue = null;
+				this.queued = 0;
+				if (closing != null && !this.closed) {
+					this.closed = true;
+				}
+				else {
+					closing = null;
+				}
+			}
+			else {
+				return drain(waiting);
+			}
+		}
+		if (closing != null) {
+			closeQuietly(closing);
+		}
+		return null;
+	}
+
+	/** Called holding the lock: the next batch, all queued text frames at the head as one message. */
+	private Object drain(ArrayDeque<Object> waiting) {
+		this.sendingSince = System.nanoTime();
+		if (waiting.peek() instanceof BinaryMessage binary) {
+			this.queued -= binary.getPayloadLength();
+			return waiting.poll();
+		}
+		StringBuilder text = new StringBuilder(Math.min(this.queued, BATCH_LIMIT));
+		while (waiting.peek() instanceof String frame
+				&& (text.isEmpty() || text.length() + frame.length() <= BATCH_LIMIT)) {
+			waiting.poll();
+			text.append(frame);
+			this.queued -= frame.length();
+		}
+		return text.toString();
+	}
+
+	/** Called holding the lock. */
+	private void fellBehind() {
+		logger.info("Closing STOMP session {}: it fell behind ({} characters waiting)", getId(), this.queued);
+		this.onFellBehind.run();
+		closeAbruptly(CloseStatus.POLICY_VIOLATION.withReason("Too slow to receive"));
+	}
+
+	private void failed(@Nullable Throwable cause) {
+		logger.debug("Could not deliver to STOMP session {}: {}", getId(), (cause != null) ? cause.toString() : "no result");
+		synchronized (this) {
+			closeAbruptly(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	/** Called holding the lock: drops what waits and closes on another thread, never blocking the sender. */
+	private void closeAbruptly(CloseStatus status) {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.queue = null;
+		this.queued = 0;
+		if (this.nativeSession != null) {
+			// The close frame waits behind the stalled send; do not let it wait Tomcat's default 20 s.
+			this.nativeSession.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
+		}
+		Thread.ofVirtual().name("stomp-close-" + getId()).start(() -> closeQuietly(status));
+	}
+
+	/** Closes once everything queued before is out (an ERROR frame before its close, say). */
+	@Override
+	public void close(CloseStatus status) throws IOException {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			if (this.sending) {
+				this.closeWhenSent = status;
+				return;
+			}
+			this.closed = true;
+		}
+		super.close(status);
+	}
+
+	private void closeQuietly(CloseStatus status) {
+		try {
+			super.close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Closing STOMP session {} failed: {}", getId(), ex.toString());
+		}
+	}
+
+	/** One send on the wire: who continues after it, the sender or the container's callback. */
+	private final class InFlight implements SendHandler {
+
+		static final int PENDING = 0;
+
+		static final int COMPLETED = 1;
+
+		static final int RETURNED = 2;
+
+		final AtomicInteger state = new AtomicInteger(PENDING);
+
+		volatile @Nullable SendResult result;
+
+		@Override
+		public void onResult(SendResult result) {
+			this.result = result;
+			if (!this.state.compareAndSet(PENDING, COMPLETED)) {
+				// The sender already returned: continue on this (the container's) thread.
+				pump(next(result));
+			}
+		}
+
+	}
+
+}
