@@ -2,6 +2,7 @@ package dev.meetingbridge.stomp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 /**
  * A WebSocket session whose sends never block the sender. Frames go into a bounded outbox and
  * out through the container's asynchronous send; what is queued while one send is on the wire
- * goes out together as the next WebSocket message, up to {@link #BATCH_LIMIT} characters (STOMP
+ * goes out together as the next WebSocket message, up to {@link #BATCH_LIMIT} bytes (STOMP
  * frames end with a NUL, so a message may carry several). A client that lets more than the buffer limit pile up, or does not
  * take a message within the time limit, is closed with 1008 (policy violation): it falls behind
  * alone and nobody else waits for it.
@@ -44,13 +45,16 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	private static final long CLOSE_SEND_TIMEOUT_MILLIS = 1_000;
 
 	/**
-	 * The most characters of queued frames sent as one WebSocket message. Clients with a bounded
+	 * The most bytes of queued frames sent as one WebSocket message. Clients with a bounded
 	 * message buffer (8,192 characters in Tomcat's, so in Spring's Java STOMP client) must never
 	 * see a message larger than the largest single frame would be.
 	 */
 	static final int BATCH_LIMIT = 8192;
 
 	private final RemoteEndpoint.@Nullable Async remote;
+
+	/** Tomcat's endpoint behind {@link #remote}, to send pre-encoded text through; else {@code null}. */
+	private final @Nullable Object encodedTextTarget;
 
 	private final @Nullable Session nativeSession;
 
@@ -60,10 +64,13 @@ final class OutboxSession extends WebSocketSessionDecorator {
 
 	private final Runnable onFellBehind;
 
-	/** Text frames ({@code String}) and other messages waiting for the send on the wire. */
+	/**
+	 * What waits for the send on the wire: text frames as the parts of their UTF-8 bytes
+	 * ({@code byte[][]}, joined when sent) and binary messages.
+	 */
 	private @Nullable ArrayDeque<Object> queue;
 
-	/** Characters (text) and bytes (binary) waiting. */
+	/** Bytes waiting. */
 	private int queued;
 
 	private boolean sending;
@@ -71,6 +78,9 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	private long sendingSince;
 
 	private boolean closed;
+
+	/** Frames were appended while idle and the fan-out writer has yet to {@link #flush}. */
+	private boolean flushPending;
 
 	/** A close asked for while frames were still going out; it happens once they are out. */
 	private @Nullable CloseStatus closeWhenSent;
@@ -87,49 +97,86 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		if (this.remote != null) {
 			this.remote.setSendTimeout(timeLimitMillis);
 		}
+		this.encodedTextTarget = (this.remote != null) ? EncodedText.target(this.remote) : null;
 	}
 
-	/** Queues a text frame; returns at once. Frames to a closed or fallen-behind session are dropped. */
-	void send(String frame) {
-		offer(frame, frame.length());
+	/**
+	 * Queues a text frame given as the parts of its UTF-8 bytes (sent one after the other, never
+	 * copied before); returns at once. Frames to a closed or fallen-behind session are dropped.
+	 */
+	void send(byte[]... parts) {
+		offer(parts, sizeOf(parts));
 	}
 
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		switch (message) {
-			case TextMessage text -> offer(text.getPayload(), text.getPayloadLength());
+			case TextMessage text -> send(text.asBytes());
 			case BinaryMessage binary -> offer(binary, binary.getPayloadLength());
 			default -> throw new IllegalArgumentException("Unsupported message type " + message.getClass().getSimpleName());
 		}
 	}
 
-	/** A text frame ({@code String}) or a binary message, sent now if nothing is on the wire, else queued. */
-	private void offer(Object item, int size) {
+	/**
+	 * Queues a frame for the fan-out without sending it yet, so that the frames of several events
+	 * go out together. Returns {@code true} when the caller must {@link #flush} it later (nothing
+	 * is on the wire to pick the frame up when it completes).
+	 */
+	boolean append(byte[][] parts) {
 		synchronized (this) {
-			if (this.closed) {
-				return;
+			if (this.closed || !enqueue(parts, sizeOf(parts)) || this.sending || this.flushPending) {
+				return false;
 			}
-			if (this.sending) {
-				enqueue(item, size);
-				return;
-			}
-			this.sending = true;
-			this.sendingSince = System.nanoTime();
+			this.flushPending = true;
+			return true;
 		}
-		pump(item);
 	}
 
-	/** Called holding the lock while a send is on the wire. */
-	private void enqueue(Object item, int size) {
-		if (this.queued + size > this.bufferLimit || System.nanoTime() - this.sendingSince > this.timeLimitNanos) {
+	/** Starts sending what {@link #append} queued, unless a send on the wire will pick it up. */
+	void flush() {
+		Object batch;
+		synchronized (this) {
+			this.flushPending = false;
+			batch = startSending();
+		}
+		pump(batch);
+	}
+
+	/** A text frame ({@code byte[][]}) or a binary message: queued, and sent now if nothing is on the wire. */
+	private void offer(Object item, int size) {
+		Object batch;
+		synchronized (this) {
+			if (this.closed || !enqueue(item, size)) {
+				return;
+			}
+			batch = startSending();
+		}
+		pump(batch);
+	}
+
+	/** Called holding the lock; {@code false} when the session fell behind (and is being closed). */
+	private boolean enqueue(Object item, int size) {
+		if (this.queued + size > this.bufferLimit
+				|| (this.sending && System.nanoTime() - this.sendingSince > this.timeLimitNanos)) {
 			fellBehind();
-			return;
+			return false;
 		}
 		if (this.queue == null) {
 			this.queue = new ArrayDeque<>();
 		}
 		this.queue.add(item);
 		this.queued += size;
+		return true;
+	}
+
+	/** Called holding the lock: the first batch to send, or {@code null} if a send is on the wire or nothing waits. */
+	private @Nullable Object startSending() {
+		ArrayDeque<Object> waiting = this.queue;
+		if (this.closed || this.sending || waiting == null || waiting.isEmpty()) {
+			return null;
+		}
+		this.sending = true;
+		return drain(waiting);
 	}
 
 	/**
@@ -154,19 +201,25 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		}
 	}
 
+	/** Starts sending a batch: UTF-8 text ({@code ByteBuffer}) or a binary message. */
 	private void write(Object batch, InFlight send) throws IOException {
 		RemoteEndpoint.Async async = this.remote;
 		if (async == null) {
+			WebSocketMessage<?> message = (batch instanceof ByteBuffer text)
+					? new TextMessage(StandardCharsets.UTF_8.decode(text).toString()) : (WebSocketMessage<?>) batch;
 			synchronized (getDelegate()) {
-				getDelegate().sendMessage((batch instanceof String text) ? new TextMessage(text) : (WebSocketMessage<?>) batch);
+				getDelegate().sendMessage(message);
 			}
 			send.onResult(new SendResult(this.nativeSession));
 		}
-		else if (batch instanceof String text) {
-			async.sendText(text, send);
+		else if (!(batch instanceof ByteBuffer text)) {
+			async.sendBinary(((BinaryMessage) batch).getPayload(), send);
+		}
+		else if (this.encodedTextTarget != null) {
+			EncodedText.send(this.encodedTextTarget, text, send);
 		}
 		else {
-			async.sendBinary(((BinaryMessage) batch).getPayload(), send);
+			async.sendText(StandardCharsets.UTF_8.decode(text).toString(), send);
 		}
 	}
 
@@ -201,26 +254,48 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		return null;
 	}
 
-	/** Called holding the lock: the next batch, all queued text frames at the head as one message. */
+	/**
+	 * Called holding the lock: the next batch, a binary message or all text frames at the head
+	 * of the queue joined into one message of at most {@link #BATCH_LIMIT} bytes (one larger
+	 * frame goes alone).
+	 */
 	private Object drain(ArrayDeque<Object> waiting) {
 		this.sendingSince = System.nanoTime();
 		if (waiting.peek() instanceof BinaryMessage binary) {
 			this.queued -= binary.getPayloadLength();
 			return waiting.poll();
 		}
-		StringBuilder text = new StringBuilder(Math.min(this.queued, BATCH_LIMIT));
-		while (waiting.peek() instanceof String frame
-				&& (text.isEmpty() || text.length() + frame.length() <= BATCH_LIMIT)) {
-			waiting.poll();
-			text.append(frame);
-			this.queued -= frame.length();
+		int frames = 0;
+		int size = 0;
+		for (Object item : waiting) {
+			int frameSize = (item instanceof byte[][] parts) ? sizeOf(parts) : -1;
+			if (frameSize < 0 || (frames > 0 && size + frameSize > BATCH_LIMIT)) {
+				break;
+			}
+			frames++;
+			size += frameSize;
 		}
-		return text.toString();
+		ByteBuffer batch = ByteBuffer.allocate(size);
+		for (int i = 0; i < frames; i++) {
+			for (byte[] part : (byte[][]) waiting.poll()) {
+				batch.put(part);
+			}
+		}
+		this.queued -= size;
+		return batch.flip();
+	}
+
+	private static int sizeOf(byte[][] parts) {
+		int size = 0;
+		for (byte[] part : parts) {
+			size += part.length;
+		}
+		return size;
 	}
 
 	/** Called holding the lock. */
 	private void fellBehind() {
-		logger.info("Closing STOMP session {}: it fell behind ({} characters waiting)", getId(), this.queued);
+		logger.info("Closing STOMP session {}: it fell behind ({} bytes waiting)", getId(), this.queued);
 		this.onFellBehind.run();
 		closeAbruptly(CloseStatus.POLICY_VIOLATION.withReason("Too slow to receive"));
 	}

@@ -13,30 +13,37 @@ final class StompFrames {
 	private StompFrames() {
 	}
 
-	/** A MESSAGE frame split around its subscription id. */
-	record MessageFrame(String head, String tail) {
+	/**
+	 * A MESSAGE frame in UTF-8, split around its subscription id: a subscriber's frame is
+	 * {@code head}, its {@link Subscription#escapedId() id}, {@code tail}, sent as they are.
+	 */
+	record MessageFrame(byte[] head, byte[] tail) {
 
-		String forSubscription(Subscription subscription) {
-			return this.head + subscription.escapedId() + this.tail;
+		byte[][] forSubscription(Subscription subscription) {
+			return new byte[][] { this.head, subscription.escapedId(), this.tail };
 		}
 
 	}
 
 	static MessageFrame message(String destination, String messageId, String jsonBody) {
-		int length = jsonBody.getBytes(StandardCharsets.UTF_8).length;
+		byte[] body = jsonBody.getBytes(StandardCharsets.UTF_8);
 		String head = "MESSAGE\ndestination:" + escapeHeader(destination) + "\ncontent-type:application/json"
-				+ "\ncontent-length:" + length + "\nmessage-id:" + escapeHeader(messageId) + "\nsubscription:";
-		String tail = "\n\n" + jsonBody + "\0";
-		return new MessageFrame(head, tail);
+				+ "\ncontent-length:" + body.length + "\nmessage-id:" + escapeHeader(messageId) + "\nsubscription:";
+		byte[] tail = new byte[body.length + 3];
+		tail[0] = '\n';
+		tail[1] = '\n';
+		System.arraycopy(body, 0, tail, 2, body.length);
+		tail[tail.length - 1] = 0;
+		return new MessageFrame(head.getBytes(StandardCharsets.UTF_8), tail);
 	}
 
-	static String receipt(String receiptId) {
-		return "RECEIPT\nreceipt-id:" + escapeHeader(receiptId) + "\n\n\0";
+	static byte[] receipt(String receiptId) {
+		return ("RECEIPT\nreceipt-id:" + escapeHeader(receiptId) + "\n\n\0").getBytes(StandardCharsets.UTF_8);
 	}
 
-	static String error(String message, @Nullable String receiptId) {
+	static byte[] error(String message, @Nullable String receiptId) {
 		String receipt = receiptId == null ? "" : "\nreceipt-id:" + escapeHeader(receiptId);
-		return "ERROR\nmessage:" + escapeHeader(message) + receipt + "\n\n\0";
+		return ("ERROR\nmessage:" + escapeHeader(message) + receipt + "\n\n\0").getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** STOMP 1.2 header value escaping. */

@@ -1,6 +1,7 @@
 package dev.meetingbridge.stomp;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,16 +38,31 @@ final class StompSession {
 		return this.socket.getId();
 	}
 
+	OutboxSession outbox() {
+		return this.socket;
+	}
+
 	Map<String, Subscription> subscriptions() {
 		return this.subscriptions;
 	}
 
-	/** Queues a frame; never blocks (a session that falls too far behind is closed by its outbox). */
-	void send(String frame) {
+	/**
+	 * Queues a frame given as the parts of its UTF-8 bytes; never blocks (a session that falls
+	 * too far behind is closed by its outbox).
+	 */
+	void send(byte[]... frame) {
 		if (logger.isTraceEnabled()) {
-			logger.trace("Delivering to STOMP session {}: {}", id(), frame);
+			logger.trace("Delivering to STOMP session {}: {}", id(), decode(frame));
 		}
 		this.socket.send(frame);
+	}
+
+	private static String decode(byte[][] parts) {
+		StringBuilder text = new StringBuilder();
+		for (byte[] part : parts) {
+			text.append(new String(part, StandardCharsets.UTF_8));
+		}
+		return text.toString();
 	}
 
 	/** Closes once the frames queued before are out. */

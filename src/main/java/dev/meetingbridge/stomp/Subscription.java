@@ -1,5 +1,6 @@
 package dev.meetingbridge.stomp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,8 @@ final class Subscription {
 
 	private final EventType type;
 
-	private final String escapedId;
+	/** The id as the {@code subscription} header's value, in UTF-8. */
+	private final byte[] escapedId;
 
 	private final Set<Ground> grounds;
 
@@ -34,7 +36,7 @@ final class Subscription {
 		this.id = id;
 		this.meetingId = meetingId;
 		this.type = type;
-		this.escapedId = StompFrames.escapeHeader(id);
+		this.escapedId = StompFrames.escapeHeader(id).getBytes(StandardCharsets.UTF_8);
 		this.grounds = new HashSet<>(grounds);
 		Set<String> held = new HashSet<>();
 		held.add(meetingId);
@@ -50,7 +52,7 @@ final class Subscription {
 		return this.id;
 	}
 
-	String escapedId() {
+	byte[] escapedId() {
 		return this.escapedId;
 	}
 

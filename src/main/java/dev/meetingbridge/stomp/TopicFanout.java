@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -51,7 +49,7 @@ class TopicFanout implements DisposableBean {
 	private final Object lock = new Object();
 
 	/** Writer threads; each session belongs to one, round robin. */
-	private final ExecutorService[] writers;
+	private final FanoutWriter[] writers;
 
 	private final AtomicInteger nextWriter = new AtomicInteger();
 
@@ -61,14 +59,11 @@ class TopicFanout implements DisposableBean {
 		this.relay = relay;
 		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount,
 				relay::listenedMeetings);
-		// Writes are short, mostly CPU; a few more writers than cores cover the occasional blocked socket.
-		int count = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
-		this.writers = new ExecutorService[count];
+		// Writers never block (sends are asynchronous), so one per core keeps every core busy.
+		int count = Runtime.getRuntime().availableProcessors();
+		this.writers = new FanoutWriter[count];
 		for (int i = 0; i < count; i++) {
-			this.writers[i] = Executors.newSingleThreadExecutor(Thread.ofPlatform()
-				.name("stomp-fanout-" + i)
-				.daemon(true)
-				.factory());
+			this.writers[i] = new FanoutWriter("stomp-fanout-" + i, this.metrics);
 		}
 	}
 
@@ -295,16 +290,7 @@ class TopicFanout implements DisposableBean {
 		for (int writer = 0; writer < byWriter.length; writer++) {
 			List<Subscription> share = byWriter[writer];
 			if (share != null) {
-				this.writers[writer].execute(() -> {
-					int delivered = 0;
-					for (Subscription subscription : share) {
-						if (!subscription.cancelled()) {
-							subscription.session().send(frame.forSubscription(subscription));
-							delivered++;
-						}
-					}
-					this.metrics.delivered(received.type(), delivered, event.timestamp());
-				});
+				this.writers[writer].submit(new FanoutWriter.Delivery(frame, share, received.type(), event.timestamp()));
 			}
 		}
 	}
@@ -352,8 +338,8 @@ class TopicFanout implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		for (ExecutorService writer : this.writers) {
-			writer.shutdownNow();
+		for (FanoutWriter writer : this.writers) {
+			writer.stop();
 		}
 	}
 
