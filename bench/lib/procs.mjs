@@ -97,8 +97,6 @@ export async function startBridge({ jar, javaHome, redis, secret, outDir, name, 
     '--spring.data.redis.host=127.0.0.1', `--spring.data.redis.port=${redis.port}`,
     // The senders are one participant per HTTP sender: raise the chat limit so they are never throttled.
     '--bridge.chat.rate-per-second=100000', '--bridge.chat.burst=100000',
-    // Tomcat's default (8192) silently stops accepting sessions beyond it; the idle scenario needs 10,000.
-    '--server.tomcat.max-connections=20000',
     '--logging.level.root=WARN', '--logging.level.dev.meetingbridge=WARN',
     ...extraArgs];
   const started = Date.now();

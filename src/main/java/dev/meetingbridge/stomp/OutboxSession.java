@@ -322,6 +322,21 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		Thread.ofVirtual().name("stomp-close-" + getId()).start(() -> closeQuietly(status));
 	}
 
+	/**
+	 * The size of a client message Spring's STOMP decoder accepts (it joins the parts the
+	 * container delivers). Reported so that Spring's STOMP handler does not raise the container's
+	 * per-session receive buffer to 16 KiB, which every idle session would then carry.
+	 */
+	@Override
+	public int getTextMessageSizeLimit() {
+		return StompConfig.MESSAGE_SIZE_LIMIT;
+	}
+
+	/** Ignored: see {@link #getTextMessageSizeLimit()}. */
+	@Override
+	public void setTextMessageSizeLimit(int messageSizeLimit) {
+	}
+
 	/** Closes once everything queued before is out (an ERROR frame before its close, say). */
 	@Override
 	public void close(CloseStatus status) throws IOException {

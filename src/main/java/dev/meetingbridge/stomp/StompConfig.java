@@ -6,6 +6,7 @@ import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.presence.PresenceService;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +40,10 @@ class StompConfig implements WebSocketMessageBrokerConfigurer, DisposableBean {
 
 	/** Characters (text) or bytes (binary) of a client's message the container buffers at a time. */
 	static final int RECEIVE_BUFFER_SIZE = 1024;
+
+	static final int SOCKET_READ_BUFFER_SIZE = 2048;
+
+	static final int SOCKET_WRITE_BUFFER_SIZE = 4096;
 
 	private final StompInboundInterceptor interceptor;
 
@@ -140,6 +145,19 @@ class StompConfig implements WebSocketMessageBrokerConfigurer, DisposableBean {
 		container.setMaxTextMessageBufferSize(RECEIVE_BUFFER_SIZE);
 		container.setMaxBinaryMessageBufferSize(RECEIVE_BUFFER_SIZE);
 		return container;
+	}
+
+	/**
+	 * Smaller socket buffers for every connection, most of which are idle WebSocket sessions
+	 * (Tomcat's default is 8 KiB each way). Larger writes go to the socket without copying
+	 * through the write buffer.
+	 */
+	@Bean
+	TomcatConnectorCustomizer socketBufferSizes() {
+		return (connector) -> {
+			connector.setProperty("socket.appReadBufSize", Integer.toString(SOCKET_READ_BUFFER_SIZE));
+			connector.setProperty("socket.appWriteBufSize", Integer.toString(SOCKET_WRITE_BUFFER_SIZE));
+		};
 	}
 
 	@Override

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
 import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -286,6 +288,22 @@ public final class StompTestClient implements AutoCloseable {
 	private static final class SocketCapturingClient extends StandardWebSocketClient {
 
 		private volatile WebSocketSession socket;
+
+		/**
+		 * Its own message buffer sizes: the tests share the JVM with the bridge, which shrinks
+		 * Tomcat's WebSocket defaults for its sessions (a client must take whole 8 KiB batches
+		 * and single frames of a 4,096-character chat).
+		 */
+		SocketCapturingClient() {
+			super(container());
+		}
+
+		private static WebSocketContainer container() {
+			WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+			container.setDefaultMaxTextMessageBufferSize(1024 * 1024);
+			container.setDefaultMaxBinaryMessageBufferSize(1024 * 1024);
+			return container;
+		}
 
 		@Override
 		protected CompletableFuture<WebSocketSession> executeInternal(WebSocketHandler handler, HttpHeaders headers,
