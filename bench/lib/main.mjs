@@ -52,19 +52,19 @@ const SIZES = smoke ? {
   fanout: { subscribers: 25, messages: 80, senders: 16, warmup: 20, workers: 1 },
   steady: { subscribers: 25, rate: 20, seconds: 2, warmup: 20, workers: 1 },
   slow: { subscribers: 10, rate: 50, seconds: 1, textLength: 4000, workers: 1 },
-  joinLeave: { seconds: 2, concurrency: 16, redisBenchmarkRequests: 5000 },
+  joinLeave: { seconds: 2, warmupSeconds: 1, concurrency: 16, redisBenchmarkRequests: 5000 },
   idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
   two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
   drain: { idleMs: 5_000, capMs: 30_000 },
   settleMs: 1_000,
   textLength: 120,
 } : {
-  fanout: { subscribers: 1000, messages: 2000, senders: 16, warmup: 500, workers: 2 },
-  steady: { subscribers: 1000, rate: 20, seconds: 20, warmup: 200, workers: 2 },
+  fanout: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
+  steady: { subscribers: 1000, rate: 20, seconds: 20, warmup: 1000, workers: 2 },
   slow: { subscribers: 20, rate: 60, seconds: 30, textLength: 4000, workers: 1 },
-  joinLeave: { seconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
+  joinLeave: { seconds: 20, warmupSeconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
   idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
-  two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 500, workers: 2 },
+  two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
   drain: { idleMs: 15_000, capMs: 120_000 },
   settleMs: 20_000,
   textLength: 120,
@@ -372,8 +372,8 @@ async function joinLeaveScenario(kind, target, label, cfg) {
       }
     }
   }
-  // Warm-up, then the measured run.
-  await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`w${l}`, Date.now() + Math.min(3000, cfg.seconds * 500))));
+  // Warm-up (the same for both servers: the JVM's JIT needs some seconds of this load), then the measured run.
+  await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`w${l}`, Date.now() + cfg.warmupSeconds * 1000)));
   pairs = 0;
   pairMs.length = 0;
   await settle([target]);

@@ -80,7 +80,10 @@ function openStomp(sub, { types, deflate, stall }) {
       heartbeatIncoming: stall ? 0 : 10_000,
       heartbeatOutgoing: stall ? 0 : 10_000,
       connectionTimeout: 60_000,
-      debug: () => {},
+      // stompjs closes the socket itself when nothing came from the server for 2 x 10 s: say so.
+      debug: (text) => {
+        if (text.startsWith('did not receive server activity')) sub.closed = sub.closed ?? `client: ${text}`;
+      },
     });
     sub.client = client;
     client.onConnect = () => {

@@ -7,7 +7,6 @@ import java.util.Map;
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
-import dev.meetingbridge.support.MeetingHistory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -227,12 +226,4 @@ class ChatApiTests extends IntegrationTest {
 	}
 
 	/** Events of one type in the meeting's history, which is checked to be numbered 1, 2, 3... */
-	private List<JsonNode> events(String meetingId, String type) {
-		return MeetingHistory.of(api, meetingId).ofType(type);
-	}
-
-	private long latestSequence(String meetingId) {
-		return MeetingHistory.of(api, meetingId).latestSequence();
-	}
-
 }

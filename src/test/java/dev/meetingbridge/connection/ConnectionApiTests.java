@@ -11,7 +11,6 @@ import java.util.concurrent.Future;
 
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
-import dev.meetingbridge.support.MeetingHistory;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -459,28 +458,6 @@ class ConnectionApiTests extends IntegrationTest {
 	private void end(String meetingId) {
 		Api.Response ended = api.post("/api/meetings/" + meetingId + "/end");
 		assertThat(ended.status()).as(ended.toString()).isEqualTo(200);
-	}
-
-	private static String connections(String meetingId) {
-		return "/api/meetings/" + meetingId + "/connections";
-	}
-
-	private static List<String> ids(JsonNode participants) {
-		List<String> ids = new ArrayList<>();
-		participants.properties().forEach((entry) -> ids.add(entry.getKey()));
-		return ids;
-	}
-
-	private List<JsonNode> events(String meetingId) {
-		return MeetingHistory.of(api, meetingId).events();
-	}
-
-	private List<JsonNode> events(String meetingId, String type) {
-		return MeetingHistory.of(api, meetingId).ofType(type);
-	}
-
-	private long latestSequence(String meetingId) {
-		return MeetingHistory.of(api, meetingId).latestSequence();
 	}
 
 }

@@ -1,12 +1,10 @@
 package dev.meetingbridge.meeting;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
-import dev.meetingbridge.support.MeetingHistory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -212,28 +210,6 @@ class EndingCascadeTests extends IntegrationTest {
 		assertThat(closes).as("connection-close of %s on %s", connectionId, meetingId).hasSize(1);
 		assertThat(closes.get(0).path("meetingId").asString()).isEqualTo(meetingId);
 		assertThat(closes.get(0).path("reason").asString()).isEqualTo("meeting-ended");
-	}
-
-	private static String connections(String meetingId) {
-		return "/api/meetings/" + meetingId + "/connections";
-	}
-
-	private static List<String> ids(JsonNode participants) {
-		List<String> ids = new ArrayList<>();
-		participants.properties().forEach((entry) -> ids.add(entry.getKey()));
-		return ids;
-	}
-
-	private List<JsonNode> events(String meetingId) {
-		return MeetingHistory.of(api, meetingId).events();
-	}
-
-	private List<JsonNode> events(String meetingId, String type) {
-		return MeetingHistory.of(api, meetingId).ofType(type);
-	}
-
-	private long latestSequence(String meetingId) {
-		return MeetingHistory.of(api, meetingId).latestSequence();
 	}
 
 }

@@ -1,10 +1,13 @@
 package dev.meetingbridge.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.meetingbridge.security.TokenMinter;
 import org.junit.jupiter.api.BeforeEach;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -67,6 +70,30 @@ public abstract class IntegrationTest {
 
 	protected StompTestClient stomp(String token) {
 		return StompTestClient.connect(wsUrl(), token);
+	}
+
+	/** The meeting's event history, oldest first, read through REST. */
+	protected List<JsonNode> events(String meetingId) {
+		return MeetingHistory.of(this.api, meetingId).events();
+	}
+
+	protected List<JsonNode> events(String meetingId, String type) {
+		return MeetingHistory.of(this.api, meetingId).ofType(type);
+	}
+
+	protected long latestSequence(String meetingId) {
+		return MeetingHistory.of(this.api, meetingId).latestSequence();
+	}
+
+	protected static String connections(String meetingId) {
+		return "/api/meetings/" + meetingId + "/connections";
+	}
+
+	/** The ids of a participant map ({@code {"id": {...}, ...}}), in its order. */
+	protected static List<String> ids(JsonNode participants) {
+		List<String> ids = new ArrayList<>();
+		participants.properties().forEach((entry) -> ids.add(entry.getKey()));
+		return ids;
 	}
 
 	/** A meeting or participant id no other test uses. */

@@ -290,8 +290,4 @@ class ErrorResponsesTests extends IntegrationTest {
 		return api.get("/api/meetings/" + meetingId + "/participants").json().path("participants");
 	}
 
-	private long latestSequence(String meetingId) {
-		return api.get("/api/meetings/" + meetingId + "/events?limit=1").json().path("latestSequence").asLong();
-	}
-
 }

@@ -547,10 +547,6 @@ class MeetingApiTests extends IntegrationTest {
 		return api.get("/api/meetings/" + meetingId + "/participants").json().path("participants");
 	}
 
-	private long latestSequence(String meetingId) {
-		return api.get("/api/meetings/" + meetingId + "/events?limit=1").json().path("latestSequence").asLong();
-	}
-
 	private List<JsonNode> events(String meetingId, long after) {
 		return api.get("/api/meetings/" + meetingId + "/events?limit=1000&after=" + after)
 			.json()
