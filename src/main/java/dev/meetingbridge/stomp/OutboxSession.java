@@ -180,8 +180,10 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	}
 
 	/**
-	 * Sends batches until the outbox is empty or a send is left in flight; a send that completes
-	 * before it returns continues here instead of in its callback, so the stack does not grow.
+	 * Sends batches until the outbox is empty or a send is left in flight. A send that completes
+	 * before it returns (the blocking fallback) continues here instead of in its callback, so the
+	 * stack does not grow; Tomcat always completes on another thread, where {@link InFlight}
+	 * continues.
 	 */
 	private void pump(@Nullable Object first) {
 		Object batch = first;
