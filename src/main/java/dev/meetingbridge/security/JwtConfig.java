@@ -2,6 +2,7 @@ package dev.meetingbridge.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -39,11 +40,11 @@ class JwtConfig {
 	}
 
 	@Bean
-	JwtDecoder jwtDecoder(SigningKey key) {
+	JwtDecoder jwtDecoder(SigningKey key, Clock clock) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key.secretKey()).macAlgorithm(MacAlgorithm.HS256).build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
 				new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull)));
-		return decoder;
+		return new VerifiedTokens(decoder, clock);
 	}
 
 	@Bean
