@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
   BRIDGE_URL, BridgeError, CLIENT_PATH, MeetingBridge, api, connect, createMeeting, eventually, joinAs,
-  moderatorToken, participantToken, serverToken, trackingWebSocket, unique,
+  moderatorToken, participantToken, serverToken, trackingWebSocket, twoMeetings, unique,
 } from './support.mjs';
 
 const open = [];
@@ -18,10 +18,7 @@ after(() => open.forEach((bridge) => bridge.close()));
 
 describe('the ConnectionMeeting API', () => {
   test('the seed document examples run unchanged against two connected meetings', async () => {
-    const mars = unique('mars');
-    const earth = unique('earth');
-    await createMeeting(mars);
-    await createMeeting(earth);
+    const { mars, earth } = await twoMeetings();
     const alice = unique('alice');
     const bob = unique('bob');
 
@@ -94,10 +91,7 @@ describe('the ConnectionMeeting API', () => {
   });
 
   test('on() SUBSCRIBEs to the meeting topic, off() UNSUBSCRIBEs once nothing needs it', async () => {
-    const mars = unique('mars');
-    const earth = unique('earth');
-    await createMeeting(mars);
-    await createMeeting(earth);
+    const { mars, earth } = await twoMeetings();
     const alice = unique('alice');
     const { TrackingWebSocket, sent } = trackingWebSocket();
     const bridge = await client(moderatorToken(alice), { webSocketImpl: TrackingWebSocket });
@@ -149,10 +143,7 @@ describe('the ConnectionMeeting API', () => {
   });
 
   test('a server token acts for the participant named in actAs', async () => {
-    const mars = unique('mars');
-    const earth = unique('earth');
-    await createMeeting(mars);
-    await createMeeting(earth);
+    const { mars, earth } = await twoMeetings();
     const actor = unique('ops');
     const bridge = await client(serverToken(), { actAs: actor });
     assert.equal(bridge.identity.isServer, true);
@@ -215,10 +206,7 @@ describe('errors', () => {
 
 describe('reconnecting', () => {
   test('reconnects by itself and fills what it missed from the history', async () => {
-    const mars = unique('mars');
-    const earth = unique('earth');
-    await createMeeting(mars);
-    await createMeeting(earth);
+    const { mars, earth } = await twoMeetings();
     const alice = unique('alice');
     const bob = unique('bob');
     await joinAs(earth, bob, 'Bob');

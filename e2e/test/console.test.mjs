@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BRIDGE_URL, createMeeting, joinAs, moderatorToken, serverToken, unique } from './support.mjs';
+import { BRIDGE_URL, createMeeting, joinAs, moderatorToken, serverToken, twoMeetings, unique } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR
@@ -56,10 +56,7 @@ const participantsOf = (page, meetingId) =>
   page.locator(`article[data-meeting="${meetingId}"] ul.people li`);
 
 test('two pages, two connected meetings: participants, chat and an ending seen on both sides', { skip, timeout: 90000 }, async () => {
-  const mars = unique('mars');
-  const earth = unique('earth');
-  await createMeeting(mars);
-  await createMeeting(earth);
+  const { mars, earth } = await twoMeetings();
   const alice = unique('alice');
   const bob = unique('bob');
 

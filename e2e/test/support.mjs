@@ -44,6 +44,15 @@ export async function api(method, path, body, token = serverToken()) {
 }
 
 export const createMeeting = (meetingId) => api('POST', '/api/meetings', { meetingId });
+
+/** Two new active meetings, `mars` and `earth` (not connected). */
+export async function twoMeetings() {
+  const mars = unique('mars');
+  const earth = unique('earth');
+  await createMeeting(mars);
+  await createMeeting(earth);
+  return { mars, earth };
+}
 export const joinAs = (meetingId, participantId, displayName = participantId) =>
   api('POST', `/api/meetings/${meetingId}/participants`, { participantId, displayName });
 

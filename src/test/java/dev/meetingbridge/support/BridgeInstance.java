@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * One more bridge instance in this JVM, on its own port, against the shared test Redis and with
  * the test secret: a second (or third) instance next to the test's own context.
  */
-public final class BridgeInstance implements AutoCloseable {
+public final class BridgeInstance implements RunningBridge, AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
@@ -37,20 +37,9 @@ public final class BridgeInstance implements AutoCloseable {
 				new SpringApplicationBuilder(MeetingBridgeApplication.class).run(args.toArray(String[]::new)));
 	}
 
+	@Override
 	public int port() {
 		return this.port;
-	}
-
-	public String baseUrl() {
-		return "http://localhost:" + this.port;
-	}
-
-	public Api api(String token) {
-		return new Api(baseUrl(), token);
-	}
-
-	public StompTestClient stomp(String token) {
-		return StompTestClient.connect("ws://localhost:" + this.port + "/ws", token);
 	}
 
 	public <T> T bean(Class<T> type) {

@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * A bridge in a child JVM (this JVM's java and class path), against the shared test Redis and with
  * the test secret, so that a test can kill it as a crash would: no shutdown hook, no graceful stop.
  */
-public final class BridgeProcess implements AutoCloseable {
+public final class BridgeProcess implements RunningBridge, AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -102,20 +102,9 @@ public final class BridgeProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	@Override
 	public int port() {
 		return this.port;
-	}
-
-	public String baseUrl() {
-		return "http://localhost:" + this.port;
-	}
-
-	public Api api(String token) {
-		return new Api(baseUrl(), token);
-	}
-
-	public StompTestClient stomp(String token) {
-		return StompTestClient.connect("ws://localhost:" + this.port + "/ws", token);
 	}
 
 	public Path log() {
