@@ -33,7 +33,7 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
  * <p>
  * Everything written to the session goes through here: the fan-out's MESSAGE frames and Spring's
  * own frames (CONNECTED, RECEIPT, ERROR, the error queue, heart-beats), so they never interleave.
- * On a server without the standard asynchronous API, sends fall back to blocking ones under a lock.
+ * On a server without the standard asynchronous API, sends fall back to blocking ones, still one at a time.
  */
 final class OutboxSession extends WebSocketSessionDecorator {
 
@@ -209,9 +209,8 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		if (async == null) {
 			WebSocketMessage<?> message = (batch instanceof ByteBuffer text)
 					? new TextMessage(StandardCharsets.UTF_8.decode(text).toString()) : (WebSocketMessage<?>) batch;
-			synchronized (getDelegate()) {
-				getDelegate().sendMessage(message);
-			}
+			// Blocking, and one at a time: the outbox has at most one send on the wire.
+			getDelegate().sendMessage(message);
 			send.onResult(new SendResult(this.nativeSession));
 		}
 		else if (!(batch instanceof ByteBuffer text)) {
