@@ -1,13 +1,6 @@
 package dev.meetingbridge.stomp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +9,7 @@ import java.util.Map;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.BridgeInstance;
 import dev.meetingbridge.support.IntegrationTest;
+import dev.meetingbridge.support.RawWebSocket;
 import dev.meetingbridge.support.StompTestClient;
 import dev.meetingbridge.support.StompTestClient.Received;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,7 +70,7 @@ class SlowConsumerTests extends IntegrationTest {
 		}
 		double closedBefore = slowConsumersClosed();
 
-		try (StalledClient stalled = StalledClient.subscribe(bridge.port(), tokens.server(), topic)) {
+		try (RawWebSocket stalled = stalledSubscriber(topic)) {
 			Api chat = bridge.api(tokens.server());
 			int sent = 0;
 			while (slowConsumersClosed() == closedBefore && sent < MOST_MESSAGES) {
@@ -97,100 +91,22 @@ class SlowConsumerTests extends IntegrationTest {
 		}
 	}
 
-	private static double slowConsumersClosed() {
-		return bridge.bean(MeterRegistry.class).counter("bridge.stomp.slow.consumers.closed").count();
-	}
-
 	/**
 	 * A STOMP client on a raw socket with a tiny receive buffer: it connects, subscribes, sees
 	 * the receipt, and then reads nothing until asked to drain.
 	 */
-	private static final class StalledClient implements AutoCloseable {
+	private RawWebSocket stalledSubscriber(String destination) throws IOException {
+		RawWebSocket socket = RawWebSocket.open(bridge.port(), 4096);
+		assertThat(socket.handshake()).startsWith("HTTP/1.1 101");
+		socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
+		socket.readUntil("CONNECTED");
+		socket.sendText("SUBSCRIBE\nid:stalled\ndestination:" + destination + "\nreceipt:ready\n\n\0");
+		socket.readUntil("receipt-id:ready");
+		return socket;
+	}
 
-		private final Socket socket;
-
-		private StalledClient(Socket socket) {
-			this.socket = socket;
-		}
-
-		static StalledClient subscribe(int port, String token, String destination) throws IOException {
-			Socket socket = new Socket();
-			socket.setReceiveBufferSize(4096);
-			socket.setSoTimeout(10_000);
-			socket.connect(new InetSocketAddress("localhost", port));
-			StalledClient client = new StalledClient(socket);
-			OutputStream out = socket.getOutputStream();
-			out.write(("GET /ws HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\n"
-					+ "Connection: Upgrade\r\nSec-WebSocket-Key: c3RhbGxlZC1jbGllbnQtMQ==\r\n"
-					+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			client.readUntil("\r\n\r\n");
-			client.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + token + "\n\n\0");
-			client.readUntil("CONNECTED");
-			client.sendText("SUBSCRIBE\nid:stalled\ndestination:" + destination + "\nreceipt:ready\n\n\0");
-			client.readUntil("receipt-id:ready");
-			return client;
-		}
-
-		private void readUntil(String marker) throws IOException {
-			InputStream in = this.socket.getInputStream();
-			StringBuilder seen = new StringBuilder();
-			while (seen.indexOf(marker) < 0) {
-				int b = in.read();
-				assertThat(b).as("connection ended before %s", marker).isNotNegative();
-				seen.append((char) b);
-			}
-		}
-
-		/** A masked client text frame (RFC 6455 5.3). */
-		private void sendText(String text) throws IOException {
-			byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-			byte[] mask = { 0x1b, 0x2c, 0x3d, 0x4e };
-			ByteArrayOutputStream frame = new ByteArrayOutputStream();
-			frame.write(0x81);
-			if (payload.length < 126) {
-				frame.write(0x80 | payload.length);
-			}
-			else {
-				frame.write(0x80 | 126);
-				frame.write(payload.length >> 8);
-				frame.write(payload.length & 0xff);
-			}
-			frame.write(mask);
-			for (int i = 0; i < payload.length; i++) {
-				frame.write(payload[i] ^ mask[i % 4]);
-			}
-			this.socket.getOutputStream().write(frame.toByteArray());
-			this.socket.getOutputStream().flush();
-		}
-
-		/** Reads all that was buffered for it; true when the bridge closed the connection at the end. */
-		boolean drainsToTheEnd(Duration within) throws IOException {
-			long deadline = System.nanoTime() + within.toNanos();
-			byte[] buffer = new byte[64 * 1024];
-			InputStream in = this.socket.getInputStream();
-			while (System.nanoTime() < deadline) {
-				try {
-					if (in.read(buffer) < 0) {
-						return true;
-					}
-				}
-				catch (SocketTimeoutException ex) {
-					return false;
-				}
-				catch (IOException ex) {
-					return true; // reset by the bridge
-				}
-			}
-			return false;
-		}
-
-		@Override
-		public void close() throws IOException {
-			this.socket.close();
-		}
-
+	private static double slowConsumersClosed() {
+		return bridge.bean(MeterRegistry.class).counter("bridge.stomp.slow.consumers.closed").count();
 	}
 
 }

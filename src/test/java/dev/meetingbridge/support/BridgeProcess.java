@@ -113,13 +113,7 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 
 	/** SIGKILL, as a crash (or the OOM killer) would: nothing of the bridge runs afterwards. */
 	public void kill() {
-		this.process.destroyForcibly();
-		try {
-			this.process.waitFor();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		ChildProcesses.kill(this.process);
 	}
 
 	@Override

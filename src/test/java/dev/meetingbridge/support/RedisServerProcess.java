@@ -101,13 +101,7 @@ public final class RedisServerProcess implements AutoCloseable {
 	/** Stops the server (SIGKILL), as a crash would. */
 	public void kill() {
 		if (this.process != null) {
-			this.process.destroyForcibly();
-			try {
-				this.process.waitFor();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			ChildProcesses.kill(this.process);
 		}
 	}
 
