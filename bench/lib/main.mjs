@@ -328,10 +328,10 @@ async function slowConsumerScenario(kind, target, label, cfg) {
     if (stalled.failed) throw new Error(`the stalled client failed to connect: ${stalled.errors.join('; ')}`);
     await stalled.workers[0].call('reset', { tag: `b${label}`, messages });
     const rss0 = rssBytes(target.pid);
-    const closedBefore = kind === 'bridge' ? await metric(target, 'bridge_stomp_slow_consumers_closed_total') : NaN;
+    const closedBefore = kind === 'bridge' ? await metric(target, 'bridge_stomp_sessions_closed_total{reason="slow-consumer"}') : NaN;
     const withStall = await phase(`b${label}`);
     const rss1 = rssBytes(target.pid);
-    const closedAfter = kind === 'bridge' ? await metric(target, 'bridge_stomp_slow_consumers_closed_total') : NaN;
+    const closedAfter = kind === 'bridge' ? await metric(target, 'bridge_stomp_sessions_closed_total{reason="slow-consumer"}') : NaN;
     const stalledReport = await stalled.workers[0].call('resume', { waitMs: smoke ? 1000 : 3000 });
     withStall.stalled = {
       received: stalledReport.received, of: withStall.sent, closed: stalledReport.closed[0] ?? null,

@@ -60,8 +60,14 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 			@NotNull @DurationMin(seconds = 1) @DefaultValue("15s") Duration leaseTtl) {
 	}
 
-	/** STOMP endpoint tuning. */
-	public record Stomp(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration heartbeat) {
+	/**
+	 * STOMP endpoint: the heart-beat interval offered to clients (also the interval at which
+	 * clients without heart-beats are pinged; 0 turns both off), how long a WebSocket may stay
+	 * without a completed CONNECT, and how many subscriptions one session may hold.
+	 */
+	public record Stomp(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration heartbeat,
+			@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration connectTimeout,
+			@Min(1) @Max(100_000) @DefaultValue("256") int maxSubscriptions) {
 	}
 
 }

@@ -1,14 +1,20 @@
 package dev.meetingbridge.event;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.ScriptResult;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -31,17 +37,21 @@ import org.springframework.stereotype.Component;
 /**
  * Brings each meeting's events from Redis to this instance: a meeting's channel is subscribed
  * only while something here listens to that meeting, and its events are handed to the listeners
- * one at a time, in the order Redis published them (which is sequence order per meeting).
- * Listeners run on the Redis I/O thread and must not block.
+ * one at a time, in sequence order, each exactly once. Listeners run on the Redis I/O thread (or
+ * a repair thread) and must not block.
  * <p>
- * Lettuce reconnects by itself and subscribes again to every channel when Redis comes back;
- * events published while the connection was down are not replayed here (clients fill such a gap
- * from the history endpoint, which the sequence numbers reveal).
+ * Lettuce reconnects by itself and subscribes again to every channel when Redis comes back, but
+ * pub/sub delivers at most once: what was published while the link was down is lost on it. Each
+ * meeting's {@link MeetingFeed} notices (a sequence that jumps ahead, a re-subscribe of its
+ * channel) and fills the gap from the meeting's history before anything newer goes out; when the
+ * history no longer holds it, its listeners are told ({@link Listener#onLost}).
  */
 @Component
 public class EventRelay implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventRelay.class);
+
+	private static final long REPORT_SECONDS = 10;
 
 	private final LettuceConnectionFactory connectionFactory;
 
@@ -49,29 +59,50 @@ public class EventRelay implements DisposableBean {
 
 	private final JsonMapper json;
 
-	private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
+	private final FeedHistory history;
 
+	private final FeedStatistics statistics;
+
+	private final Map<String, MeetingFeed> feeds = new ConcurrentHashMap<>();
+
+	/** Guards the pub/sub connection and the set of feeds against each other. */
 	private final Object lock = new Object();
 
 	// Unsubscribing may be asked for from the I/O thread, which must never wait for Redis itself.
-	private final ExecutorService maintenance = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+	private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
 		.name("event-relay-maintenance")
 		.daemon(true)
 		.factory());
 
+	/** Gap repairs block on Redis, each on its own virtual thread. */
+	private final ExecutorService repairs = Executors
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-feed-repair-", 0).factory());
+
 	private @Nullable Channels channels;
 
-	EventRelay(LettuceConnectionFactory connectionFactory, RedisKeys keys, JsonMapper json) {
+	EventRelay(LettuceConnectionFactory connectionFactory, RedisKeys keys, JsonMapper json, MeetingScripts scripts,
+			MeterRegistry meters) {
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.json = json;
+		this.history = (meetingId, after, limit) -> readHistory(scripts, meetingId, after, limit);
+		this.statistics = new FeedStatistics(meters);
+		this.maintenance.scheduleWithFixedDelay(this.statistics::report, REPORT_SECONDS, REPORT_SECONDS,
+				TimeUnit.SECONDS);
 	}
 
-	/** Receives a meeting's events. Called on the Redis I/O thread: hand off anything slow. */
-	@FunctionalInterface
+	/** Receives a meeting's events. Called on the Redis I/O thread or a repair thread: hand off anything slow. */
 	public interface Listener {
 
+		/** The next event of the meeting, in sequence order. */
 		void onEvent(ReceivedEvent event);
+
+		/**
+		 * Events of the meeting were missed and its history no longer holds them: whoever was
+		 * told about the meeting's events must start over. The events after the gap follow.
+		 */
+		default void onLost(String meetingId) {
+		}
 
 	}
 
@@ -80,24 +111,52 @@ public class EventRelay implements DisposableBean {
 	 * subscription, so every event published afterwards reaches the listener.
 	 */
 	public void listen(String meetingId, Listener listener) {
+		MeetingFeed feed;
+		boolean first;
 		synchronized (this.lock) {
-			List<Listener> meetingListeners = this.listeners.computeIfAbsent(meetingId,
-					(id) -> new CopyOnWriteArrayList<>());
-			boolean first = meetingListeners.isEmpty();
-			meetingListeners.add(listener);
+			feed = this.feeds.get(meetingId);
+			first = (feed == null);
 			if (first) {
-				try {
-					subscribe(meetingId);
-				}
-				catch (RuntimeException ex) {
-					meetingListeners.remove(listener);
-					if (meetingListeners.isEmpty()) {
-						this.listeners.remove(meetingId);
-					}
-					throw (ex instanceof RedisException) ? new DataAccessResourceFailureException(
-							"Could not subscribe to the events of meeting " + meetingId, ex) : ex;
+				feed = new MeetingFeed(meetingId, this.history, this.repairs, this.statistics);
+				this.feeds.put(meetingId, feed);
+			}
+			feed.listeners().add(listener);
+		}
+		try {
+			if (first) {
+				start(feed);
+			}
+			else {
+				feed.awaitLive();
+			}
+		}
+		catch (RuntimeException ex) {
+			feed.listeners().remove(listener);
+			throw (ex instanceof RedisException) ? new DataAccessResourceFailureException(
+					"Could not subscribe to the events of meeting " + meetingId, ex) : ex;
+		}
+	}
+
+	/** Subscribes a new feed's channel and brings the feed up to date; on failure, undoes it. */
+	private void start(MeetingFeed feed) {
+		String meetingId = feed.meetingId();
+		try {
+			// Where the meeting stands before subscribing: anything after it either arrives or is read.
+			feed.start(this.history.latest(meetingId));
+			synchronized (this.lock) {
+				feed.expectConfirmation();
+				subscribe(meetingId);
+			}
+			feed.settle();
+		}
+		catch (RuntimeException ex) {
+			feed.failed(ex);
+			synchronized (this.lock) {
+				if (this.feeds.remove(meetingId, feed)) {
+					unsubscribeQuietly(meetingId);
 				}
 			}
+			throw ex;
 		}
 	}
 
@@ -131,7 +190,8 @@ public class EventRelay implements DisposableBean {
 			}
 		}
 		Channels fresh = channels();
-		for (String listened : this.listeners.keySet()) {
+		// Each re-subscribe makes its feed catch up with what the old connection may have missed.
+		for (String listened : this.feeds.keySet()) {
 			fresh.subscribe(this.keys.eventChannel(listened));
 		}
 	}
@@ -140,27 +200,33 @@ public class EventRelay implements DisposableBean {
 	public void unlisten(String meetingId, Listener listener) {
 		this.maintenance.execute(() -> {
 			synchronized (this.lock) {
-				List<Listener> meetingListeners = this.listeners.get(meetingId);
-				if (meetingListeners == null || !meetingListeners.remove(listener) || !meetingListeners.isEmpty()) {
+				MeetingFeed feed = this.feeds.get(meetingId);
+				if (feed == null || !feed.listeners().remove(listener) || !feed.listeners().isEmpty()) {
 					return;
 				}
-				this.listeners.remove(meetingId);
-				Channels current = this.channels;
-				if (current != null) {
-					try {
-						current.unsubscribe(this.keys.eventChannel(meetingId));
-					}
-					catch (RuntimeException ex) {
-						logger.warn("Could not unsubscribe from meeting {}: {}", meetingId, ex.getMessage());
-					}
-				}
+				this.feeds.remove(meetingId);
+				feed.close();
+				unsubscribeQuietly(meetingId);
 			}
 		});
 	}
 
+	/** Holding the lock. */
+	private void unsubscribeQuietly(String meetingId) {
+		Channels current = this.channels;
+		if (current != null) {
+			try {
+				current.unsubscribe(this.keys.eventChannel(meetingId));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not unsubscribe from meeting {}: {}", meetingId, ex.getMessage());
+			}
+		}
+	}
+
 	/** Meetings this instance currently receives events of. */
 	public int listenedMeetings() {
-		return this.listeners.size();
+		return this.feeds.size();
 	}
 
 	/** Subscribing to meeting channels: plain pub/sub on a standalone Redis, sharded pub/sub on a cluster. */
@@ -186,6 +252,26 @@ public class EventRelay implements DisposableBean {
 				@Override
 				public void smessage(String channel, String message) {
 					dispatch(channel, message);
+				}
+
+				@Override
+				public void subscribed(String channel, long count) {
+					resubscribed(channel);
+				}
+
+				@Override
+				public void ssubscribed(String channel, long count) {
+					resubscribed(channel);
+				}
+
+				@Override
+				public void unsubscribed(String channel, long count) {
+					unsubscribedByServer(channel);
+				}
+
+				@Override
+				public void sunsubscribed(String channel, long count) {
+					unsubscribedByServer(channel);
 				}
 			};
 			AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
@@ -235,35 +321,89 @@ public class EventRelay implements DisposableBean {
 		return current;
 	}
 
-	private void dispatch(String channel, String message) {
+	/** A channel's subscription was confirmed: after a reconnect, its feed may have missed events. */
+	private void resubscribed(String channel) {
+		MeetingFeed feed = feedOf(channel);
+		if (feed != null) {
+			feed.resubscribed();
+		}
+	}
+
+	/**
+	 * Redis dropped a subscription we still need (a cluster slot moved to another node): subscribe
+	 * again, which makes the feed catch up once confirmed.
+	 */
+	private void unsubscribedByServer(String channel) {
 		String meetingId = this.keys.meetingOfChannel(channel);
-		List<Listener> meetingListeners = (meetingId != null) ? this.listeners.get(meetingId) : null;
-		if (meetingListeners == null || meetingListeners.isEmpty()) {
+		if (meetingId == null || !this.feeds.containsKey(meetingId)) {
 			return;
 		}
-		ReceivedEvent received;
+		this.maintenance.execute(() -> {
+			synchronized (this.lock) {
+				if (this.feeds.containsKey(meetingId)) {
+					logger.info("Redis dropped the subscription to meeting {}; subscribing again", meetingId);
+					try {
+						subscribe(meetingId);
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Could not subscribe to meeting {} again: {}", meetingId, ex.getMessage());
+					}
+				}
+			}
+		});
+	}
+
+	private @Nullable MeetingFeed feedOf(String channel) {
+		String meetingId = this.keys.meetingOfChannel(channel);
+		return (meetingId != null) ? this.feeds.get(meetingId) : null;
+	}
+
+	private void dispatch(String channel, String message) {
+		MeetingFeed feed = feedOf(channel);
+		if (feed == null) {
+			return;
+		}
+		ReceivedEvent received = parse(message);
+		if (received == null) {
+			logger.warn("Ignoring an unreadable event on {}", channel);
+			return;
+		}
+		feed.accept(received);
+	}
+
+	private @Nullable ReceivedEvent parse(String message) {
 		try {
 			BridgeEvent event = this.json.readValue(message, BridgeEvent.class);
 			EventType type = EventType.of(event.type()).orElseThrow();
-			received = new ReceivedEvent(event, type, message);
+			return new ReceivedEvent(event, type, message);
 		}
 		catch (JacksonException | NoSuchElementException ex) {
-			logger.warn("Ignoring an unreadable event on {}: {}", channel, ex.getMessage());
-			return;
+			logger.debug("Unreadable event: {}", ex.getMessage());
+			return null;
 		}
-		for (Listener listener : meetingListeners) {
-			try {
-				listener.onEvent(received);
-			}
-			catch (RuntimeException ex) {
-				logger.error("An event listener failed for meeting {}", meetingId, ex);
+	}
+
+	private FeedHistory.Page readHistory(MeetingScripts scripts, String meetingId, long after, int limit) {
+		ScriptResult result = scripts.run(MeetingScript.HISTORY, meetingId, "", Long.toString(after),
+				Integer.toString(limit));
+		if (!result.ok()) {
+			return new FeedHistory.Page(false, 0, List.of());
+		}
+		List<ReceivedEvent> events = new ArrayList<>();
+		for (String recorded : result.list(2)) {
+			ReceivedEvent event = parse(recorded);
+			if (event != null) {
+				events.add(event);
 			}
 		}
+		return new FeedHistory.Page(true, result.number(1), events);
 	}
 
 	@Override
 	public void destroy() {
 		this.maintenance.shutdownNow();
+		this.repairs.shutdownNow();
+		this.feeds.values().forEach(MeetingFeed::close);
 		Channels current = this.channels;
 		if (current != null) {
 			current.close();

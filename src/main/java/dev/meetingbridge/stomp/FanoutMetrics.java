@@ -22,7 +22,7 @@ final class FanoutMetrics {
 
 	private final Timer latency;
 
-	private final Counter slowConsumersClosed;
+	private final Map<SessionEnd, Counter> sessionsEnded = new EnumMap<>(SessionEnd.class);
 
 	FanoutMetrics(MeterRegistry meters, Supplier<Number> sessions, Supplier<Number> subscriptions,
 			Supplier<Number> meetings) {
@@ -47,9 +47,12 @@ final class FanoutMetrics {
 			.description("From the change in Redis to its frames written, per writer")
 			.publishPercentiles(0.5, 0.99)
 			.register(meters);
-		this.slowConsumersClosed = Counter.builder("bridge.stomp.slow.consumers.closed")
-			.description("Sessions closed because they fell too far behind")
-			.register(meters);
+		for (SessionEnd end : SessionEnd.values()) {
+			this.sessionsEnded.put(end, Counter.builder("bridge.stomp.sessions.closed")
+				.description("STOMP sessions the bridge closed itself, by reason")
+				.tag("reason", end.reason())
+				.register(meters));
+		}
 	}
 
 	void received(EventType type) {
@@ -67,8 +70,8 @@ final class FanoutMetrics {
 		}
 	}
 
-	Counter slowConsumersClosed() {
-		return this.slowConsumersClosed;
+	void sessionEnded(SessionEnd end) {
+		this.sessionsEnded.get(end).increment();
 	}
 
 }

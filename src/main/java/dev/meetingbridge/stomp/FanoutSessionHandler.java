@@ -3,7 +3,9 @@ package dev.meetingbridge.stomp;
 import dev.meetingbridge.presence.PresenceService;
 
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
@@ -36,6 +38,18 @@ class FanoutSessionHandler extends WebSocketHandlerDecorator {
 		OutboxSession shared = this.fanout.sessionOpened(session, this.sendTimeLimit, this.bufferSizeLimit);
 		this.presence.sessionStarted(shared.getId());
 		super.afterConnectionEstablished(shared);
+	}
+
+	/** Anything from the client shows it is still there; a pong is only that. */
+	@Override
+	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) throws Exception {
+		StompSession stomp = this.fanout.session(session.getId());
+		if (stomp != null) {
+			stomp.received();
+		}
+		if (!(message instanceof PongMessage)) {
+			super.handleMessage(session, message);
+		}
 	}
 
 	/**

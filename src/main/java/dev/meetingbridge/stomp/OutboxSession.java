@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -45,6 +47,14 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	private static final long CLOSE_SEND_TIMEOUT_MILLIS = 1_000;
 
 	/**
+	 * Tomcat's per-session wait for the client's answer to a close frame before it drops the
+	 * connection (checked by its background process, every 10 s by default).
+	 */
+	private static final String SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
+	private static final long SESSION_CLOSE_TIMEOUT_MILLIS = 1_000;
+
+	/**
 	 * The most bytes of queued frames sent as one WebSocket message. Clients with a bounded
 	 * message buffer (8,192 characters in Tomcat's, so in Spring's Java STOMP client) must never
 	 * see a message larger than the largest single frame would be.
@@ -62,7 +72,8 @@ final class OutboxSession extends WebSocketSessionDecorator {
 
 	private final long timeLimitNanos;
 
-	private final Runnable onFellBehind;
+	/** Told when the bridge ends the session itself, and why. */
+	private final Consumer<SessionEnd> onEnded;
 
 	/**
 	 * What waits for the send on the wire: text frames as the parts of their UTF-8 bytes
@@ -85,11 +96,11 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	/** A close asked for while frames were still going out; it happens once they are out. */
 	private @Nullable CloseStatus closeWhenSent;
 
-	OutboxSession(WebSocketSession delegate, int bufferLimit, int timeLimitMillis, Runnable onFellBehind) {
+	OutboxSession(WebSocketSession delegate, int bufferLimit, int timeLimitMillis, Consumer<SessionEnd> onEnded) {
 		super(delegate);
 		this.bufferLimit = bufferLimit;
 		this.timeLimitNanos = TimeUnit.MILLISECONDS.toNanos(timeLimitMillis);
-		this.onFellBehind = onFellBehind;
+		this.onEnded = onEnded;
 		Session standard = (delegate instanceof NativeWebSocketSession nativeOne)
 				? nativeOne.getNativeSession(Session.class) : null;
 		this.nativeSession = standard;
@@ -113,6 +124,7 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		switch (message) {
 			case TextMessage text -> send(text.asBytes());
 			case BinaryMessage binary -> offer(binary, binary.getPayloadLength());
+			case PingMessage ping -> offer(ping, ping.getPayloadLength());
 			default -> throw new IllegalArgumentException("Unsupported message type " + message.getClass().getSimpleName());
 		}
 	}
@@ -142,7 +154,7 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		pump(batch);
 	}
 
-	/** A text frame ({@code byte[][]}) or a binary message: queued, and sent now if nothing is on the wire. */
+	/** A text frame ({@code byte[][]}), a binary message or a ping: queued, and sent now if nothing is on the wire. */
 	private void offer(Object item, int size) {
 		Object batch;
 		synchronized (this) {
@@ -213,6 +225,11 @@ final class OutboxSession extends WebSocketSessionDecorator {
 			getDelegate().sendMessage(message);
 			send.onResult(new SendResult(this.nativeSession));
 		}
+		else if (batch instanceof PingMessage ping) {
+			// Control frames have no asynchronous send; with nothing else on the wire it does not wait.
+			async.sendPing(ping.getPayload());
+			send.onResult(new SendResult(this.nativeSession));
+		}
 		else if (!(batch instanceof ByteBuffer text)) {
 			async.sendBinary(((BinaryMessage) batch).getPayload(), send);
 		}
@@ -262,8 +279,8 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	 */
 	private Object drain(ArrayDeque<Object> waiting) {
 		this.sendingSince = System.nanoTime();
-		if (waiting.peek() instanceof BinaryMessage binary) {
-			this.queued -= binary.getPayloadLength();
+		if (waiting.peek() instanceof WebSocketMessage<?> message) {
+			this.queued -= message.getPayloadLength();
 			return waiting.poll();
 		}
 		int frames = 0;
@@ -297,8 +314,24 @@ final class OutboxSession extends WebSocketSessionDecorator {
 	/** Called holding the lock. */
 	private void fellBehind() {
 		logger.info("Closing STOMP session {}: it fell behind ({} bytes waiting)", getId(), this.queued);
-		this.onFellBehind.run();
-		closeAbruptly(CloseStatus.POLICY_VIOLATION.withReason("Too slow to receive"));
+		if (closeAbruptly(SessionEnd.SLOW_CONSUMER.status())) {
+			this.onEnded.accept(SessionEnd.SLOW_CONSUMER);
+		}
+	}
+
+	/**
+	 * Ends the session at once: what waits is dropped, the close frame goes out on another thread,
+	 * and the connection is dropped soon even if the client never answers (it may be gone
+	 * without a FIN). Never blocks.
+	 */
+	void terminate(SessionEnd end) {
+		boolean ended;
+		synchronized (this) {
+			ended = closeAbruptly(end.status());
+		}
+		if (ended) {
+			this.onEnded.accept(end);
+		}
 	}
 
 	private void failed(@Nullable Throwable cause) {
@@ -308,19 +341,25 @@ final class OutboxSession extends WebSocketSessionDecorator {
 		}
 	}
 
-	/** Called holding the lock: drops what waits and closes on another thread, never blocking the sender. */
-	private void closeAbruptly(CloseStatus status) {
+	/**
+	 * Called holding the lock: drops what waits and closes on another thread, never blocking the
+	 * sender. False when the session was closed already.
+	 */
+	private boolean closeAbruptly(CloseStatus status) {
 		if (this.closed) {
-			return;
+			return false;
 		}
 		this.closed = true;
 		this.queue = null;
 		this.queued = 0;
 		if (this.nativeSession != null) {
-			// The close frame waits behind the stalled send; do not let it wait Tomcat's default 20 s.
+			// The close frame waits behind the stalled send; do not let it wait Tomcat's default 20 s,
+			// nor the connection wait 30 s for an answer that a vanished client never sends.
 			this.nativeSession.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
+			this.nativeSession.getUserProperties().put(SESSION_CLOSE_TIMEOUT, SESSION_CLOSE_TIMEOUT_MILLIS);
 		}
 		Thread.ofVirtual().name("stomp-close-" + getId()).start(() -> closeQuietly(status));
+		return true;
 	}
 
 	/**

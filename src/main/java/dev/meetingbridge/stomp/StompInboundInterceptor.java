@@ -2,6 +2,7 @@ package dev.meetingbridge.stomp;
 
 import java.security.Principal;
 
+import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.BridgePrincipal;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -38,12 +40,18 @@ class StompInboundInterceptor implements ChannelInterceptor {
 
 	private final StompErrorReplies errors;
 
+	private final SessionWatch watch;
+
+	private final int maxSubscriptions;
+
 	StompInboundInterceptor(TokenAuthenticator authenticator, TopicSubscriptions subscriptions, TopicFanout fanout,
-			StompErrorReplies errors) {
+			StompErrorReplies errors, SessionWatch watch, BridgeProperties properties) {
 		this.authenticator = authenticator;
 		this.subscriptions = subscriptions;
 		this.fanout = fanout;
 		this.errors = errors;
+		this.watch = watch;
+		this.maxSubscriptions = properties.stomp().maxSubscriptions();
 	}
 
 	@Override
@@ -80,6 +88,7 @@ class StompInboundInterceptor implements ChannelInterceptor {
 		return switch (command) {
 			case CONNECT, STOMP -> {
 				accessor.setUser(authenticate(accessor));
+				connected(accessor);
 				yield message;
 			}
 			case SUBSCRIBE -> {
@@ -89,9 +98,10 @@ class StompInboundInterceptor implements ChannelInterceptor {
 			}
 			case UNSUBSCRIBE -> {
 				String id = accessor.getSubscriptionId();
-				String sessionId = accessor.getSessionId();
-				if (id != null && sessionId != null) {
-					this.fanout.unsubscribe(sessionId, id);
+				StompSession session = session(accessor);
+				if (id != null && session != null) {
+					this.fanout.unsubscribe(session.id(), id);
+					session.queueSubscriptions().remove(id);
 				}
 				receipt(accessor);
 				yield message;
@@ -144,9 +154,42 @@ class StompInboundInterceptor implements ChannelInterceptor {
 		return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7) : null;
 	}
 
+	/**
+	 * The session is CONNECTed: from now on its client must send something within three of its
+	 * negotiated heart-beat intervals (or answer pings), which the {@link SessionWatch} checks.
+	 * Spring's broker is told the client sends none, so that it does not race the watch to close.
+	 */
+	private void connected(StompHeaderAccessor accessor) {
+		StompSession session = session(accessor);
+		long[] heartbeat = accessor.getHeartbeat();
+		if (session != null) {
+			session.received();
+			session.connected(this.watch.negotiatedClientInterval(heartbeat[0]));
+		}
+		accessor.setHeartbeat(0, heartbeat[1]);
+		accessor.setHeader(SimpMessageHeaderAccessor.HEART_BEAT_HEADER, new long[] { 0, heartbeat[1] });
+	}
+
+	private @Nullable StompSession session(StompHeaderAccessor accessor) {
+		String sessionId = accessor.getSessionId();
+		return (sessionId != null) ? this.fanout.session(sessionId) : null;
+	}
+
 	private void subscribe(StompHeaderAccessor accessor) {
 		String destination = accessor.getDestination();
+		String subscriptionId = accessor.getSubscriptionId();
+		StompSession session = session(accessor);
+		if (subscriptionId == null || session == null) {
+			throw new StompRefusal("bad-request", "SUBSCRIBE needs an id header");
+		}
+		boolean replacing = session.subscriptions().containsKey(subscriptionId)
+				|| session.queueSubscriptions().contains(subscriptionId);
+		if (!replacing && session.subscriptionCount() >= this.maxSubscriptions) {
+			throw new StompRefusal("subscription-limit", "a session holds at most " + this.maxSubscriptions
+					+ " subscriptions; unsubscribe first");
+		}
 		if (StompDestinations.ERRORS.equals(destination)) {
+			session.queueSubscriptions().add(subscriptionId);
 			return;
 		}
 		var topic = StompDestinations.topic(destination)
@@ -155,12 +198,7 @@ class StompInboundInterceptor implements ChannelInterceptor {
 		if (!(user instanceof BridgePrincipal principal)) {
 			throw new StompRefusal("unauthenticated", "CONNECT first");
 		}
-		String subscriptionId = accessor.getSubscriptionId();
-		String sessionId = accessor.getSessionId();
-		if (subscriptionId == null || sessionId == null) {
-			throw new StompRefusal("bad-request", "SUBSCRIBE needs an id header");
-		}
-		this.subscriptions.subscribe(sessionId, subscriptionId, principal, topic.meetingId(), topic.type());
+		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId(), topic.type());
 	}
 
 }

@@ -1,7 +1,9 @@
 package dev.meetingbridge.stomp;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,7 +73,7 @@ class TopicFanout implements DisposableBean {
 	OutboxSession sessionOpened(WebSocketSession socket, int sendTimeLimitMillis, int bufferSizeLimit) {
 		int writer = Math.floorMod(this.nextWriter.getAndIncrement(), this.writers.length);
 		OutboxSession outbox = new OutboxSession(socket, bufferSizeLimit, sendTimeLimitMillis,
-				this.metrics.slowConsumersClosed()::increment);
+				this.metrics::sessionEnded);
 		this.sessions.put(socket.getId(), new StompSession(outbox, writer));
 		return outbox;
 	}
@@ -92,8 +94,13 @@ class TopicFanout implements DisposableBean {
 		}
 	}
 
-	int sessionCount() {
-		return this.sessions.size();
+	/** The open sessions, for whoever watches that they are still there. */
+	Collection<StompSession> sessions() {
+		return this.sessions.values();
+	}
+
+	@Nullable StompSession session(String sessionId) {
+		return this.sessions.get(sessionId);
 	}
 
 	/**
@@ -218,6 +225,7 @@ class TopicFanout implements DisposableBean {
 		if (session != null) {
 			session.send(StompFrames.error(message, receiptId));
 			session.close();
+			this.metrics.sessionEnded(SessionEnd.REFUSED);
 		}
 	}
 
@@ -314,6 +322,22 @@ class TopicFanout implements DisposableBean {
 		}
 	}
 
+	/**
+	 * Events of the meeting were lost for good: every local session that was told about it (its
+	 * subscribers, and those whose grounds its events could take away) is closed with 4000
+	 * {@code resync}, so that its client reconnects and reloads rather than go on with a gap.
+	 */
+	private void resync(MeetingEntry entry) {
+		Set<StompSession> affected = new HashSet<>();
+		entry.delivering.values().forEach((subscriptions) -> subscriptions.forEach((s) -> affected.add(s.session())));
+		entry.dependents.forEach((subscription) -> affected.add(subscription.session()));
+		if (!affected.isEmpty()) {
+			logger.warn("Meeting {} missed events its history no longer holds: closing its {} STOMP sessions here "
+					+ "with 4000 resync, so that their clients reload it", entry.meetingId, affected.size());
+		}
+		affected.forEach((session) -> session.terminate(SessionEnd.RESYNC));
+	}
+
 	private static @Nullable Predicate<Ground> lostGrounds(BridgeEvent event, String meetingId,
 			Subscription subscription) {
 		return switch (event) {
@@ -367,6 +391,11 @@ class TopicFanout implements DisposableBean {
 		@Override
 		public void onEvent(ReceivedEvent event) {
 			route(this, event);
+		}
+
+		@Override
+		public void onLost(String meetingId) {
+			resync(this);
 		}
 
 	}

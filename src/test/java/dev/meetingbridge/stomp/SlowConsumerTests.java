@@ -106,7 +106,7 @@ class SlowConsumerTests extends IntegrationTest {
 	}
 
 	private static double slowConsumersClosed() {
-		return bridge.bean(MeterRegistry.class).counter("bridge.stomp.slow.consumers.closed").count();
+		return bridge.bean(MeterRegistry.class).counter("bridge.stomp.sessions.closed", "reason", "slow-consumer").count();
 	}
 
 }

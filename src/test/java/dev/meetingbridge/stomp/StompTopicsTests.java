@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 
 import dev.meetingbridge.security.Permission;
 import dev.meetingbridge.support.Api;
+import dev.meetingbridge.support.Events;
 import dev.meetingbridge.support.IntegrationTest;
 import dev.meetingbridge.support.MembershipReads;
 import dev.meetingbridge.support.StompTestClient;
@@ -151,6 +152,24 @@ class StompTopicsTests extends IntegrationTest {
 		await().until(() -> client.closed() && !client.errorFrames().isEmpty());
 		assertThat(refused.confirmed()).isFalse();
 		assertThat(client.errorFrames()).first().asString().startsWith("unknown-destination");
+	}
+
+	@Test
+	void aSessionHoldsAtMost256SubscriptionsAndOneMoreGetsASubscriptionLimitError() {
+		String alice = fixtures.participant("alice");
+		String meeting = fixtures.activeMeetingWith(alice);
+		StompTestClient client = connect(tokens.participant(alice));
+		List<Received> held = new ArrayList<>();
+		held.add(client.subscribe("/user/queue/errors"));
+		for (int i = 1; i < 256; i++) {
+			held.add(client.subscribe(topic(meeting, Events.TYPES.get(i % Events.TYPES.size()))));
+		}
+		assertThat(held).allSatisfy((subscription) -> assertThat(subscription.confirmed()).isTrue());
+
+		Received refused = client.subscribe(topic(meeting, "chat-message"));
+		await().until(() -> client.closed() && !client.errorFrames().isEmpty());
+		assertThat(refused.confirmed()).isFalse();
+		assertThat(client.errorFrames()).first().asString().startsWith("subscription-limit");
 	}
 
 	@Test

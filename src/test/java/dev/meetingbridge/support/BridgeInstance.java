@@ -26,9 +26,18 @@ public final class BridgeInstance implements RunningBridge, AutoCloseable {
 
 	/** Starts an instance; {@code properties} are {@code name=value} pairs, such as {@code bridge.presence.grace=1s}. */
 	public static BridgeInstance start(String... properties) {
+		return start(TestRedis.arguments(), properties);
+	}
+
+	/** Starts an instance on a standalone Redis at the URL (the test Redis behind a relay, say). */
+	public static BridgeInstance startOn(String redisUrl, String... properties) {
+		return start(List.of("--spring.data.redis.url=" + redisUrl), properties);
+	}
+
+	private static BridgeInstance start(List<String> redis, String... properties) {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=0");
-		args.addAll(TestRedis.arguments());
+		args.addAll(redis);
 		args.add("--bridge.security.jwt-secret=" + IntegrationTest.SECRET);
 		for (String property : properties) {
 			args.add("--" + property);

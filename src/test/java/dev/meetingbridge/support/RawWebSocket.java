@@ -89,9 +89,42 @@ public final class RawWebSocket implements AutoCloseable {
 		this.socket.getOutputStream().flush();
 	}
 
+	/** What {@link #readToTheEnd} appends when the server closed the connection. */
+	public static final String END = "<end of stream>";
+
+	/**
+	 * Reads everything until the server closes the connection (then ends with {@link #END}) or
+	 * nothing arrives for the socket's timeout or the time is up; as Latin-1 text, frames and all.
+	 */
+	public String readToTheEnd(Duration within) throws IOException {
+		long deadline = System.nanoTime() + within.toNanos();
+		this.socket.setSoTimeout((int) within.toMillis());
+		StringBuilder seen = new StringBuilder();
+		byte[] buffer = new byte[64 * 1024];
+		InputStream in = this.socket.getInputStream();
+		while (System.nanoTime() < deadline) {
+			int read;
+			try {
+				read = in.read(buffer);
+			}
+			catch (SocketTimeoutException ex) {
+				return seen.toString();
+			}
+			catch (IOException ex) {
+				return seen.append(END).toString(); // reset by the server
+			}
+			if (read < 0) {
+				return seen.append(END).toString();
+			}
+			seen.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+		}
+		return seen.toString();
+	}
+
 	/** Reads all that was buffered for it; true when the server closed the connection at the end. */
 	public boolean drainsToTheEnd(Duration within) throws IOException {
 		long deadline = System.nanoTime() + within.toNanos();
+		this.socket.setSoTimeout((int) within.toMillis());
 		byte[] buffer = new byte[64 * 1024];
 		InputStream in = this.socket.getInputStream();
 		while (System.nanoTime() < deadline) {

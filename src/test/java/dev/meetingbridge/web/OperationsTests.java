@@ -55,7 +55,11 @@ class OperationsTests extends IntegrationTest {
 					"bridge_events_delivered_total{type=\"participant-joined\"}", "bridge_events_delivery_latency_seconds",
 					"bridge_redis_script_seconds_count{script=\"join\"}", "bridge_redis_script_errors_total",
 					"bridge_chat_rate_limited_total", "bridge_presence_reaped_total",
-					"bridge_stomp_slow_consumers_closed_total");
+					"bridge_stomp_sessions_closed_total{reason=\"slow-consumer\"}",
+					"bridge_stomp_sessions_closed_total{reason=\"connect-timeout\"}",
+					"bridge_stomp_sessions_closed_total{reason=\"heartbeat\"}",
+					"bridge_stomp_sessions_closed_total{reason=\"resync\"}", "bridge_events_gap_repairs_total",
+					"bridge_events_gap_filled_total", "bridge_events_resyncs_total");
 		}
 	}
 

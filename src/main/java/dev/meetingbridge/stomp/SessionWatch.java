@@ -1,0 +1,126 @@
+package dev.meetingbridge.stomp;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.meetingbridge.config.BridgeProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ends sessions whose client is gone or never arrived, so that a half-open connection (a client
+ * that vanished without a FIN) always ends within a bound and its session-bound participants
+ * leave after the grace:
+ * <ul>
+ * <li>a WebSocket without a completed CONNECT within {@code bridge.stomp.connect-timeout};</li>
+ * <li>a client that sends nothing (no frame, no heart-beat) for three of its negotiated heart-beat
+ * intervals;</li>
+ * <li>a client that negotiated no heart-beats and leaves three WebSocket pings, sent at the
+ * server's heart-beat interval while it is silent, unanswered.</li>
+ * </ul>
+ */
+@Component
+class SessionWatch implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionWatch.class);
+
+	/** STOMP 1.2: a receiver should allow for some error margin; three intervals is Spring's and ours. */
+	static final int INTERVALS = 3;
+
+	private final TopicFanout fanout;
+
+	private final long connectTimeoutNanos;
+
+	/** The server's heart-beat interval: what it asks of clients, and how often silent ones are pinged. */
+	private final long heartbeatMillis;
+
+	private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+		.name("stomp-session-watch")
+		.daemon(true)
+		.factory());
+
+	SessionWatch(TopicFanout fanout, BridgeProperties properties) {
+		this.fanout = fanout;
+		Duration connectTimeout = properties.stomp().connectTimeout();
+		this.connectTimeoutNanos = connectTimeout.toNanos();
+		this.heartbeatMillis = properties.stomp().heartbeat().toMillis();
+		long tick = tickMillis(connectTimeout.toMillis(), this.heartbeatMillis);
+		this.ticker.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
+	}
+
+	/** Often enough that no limit overshoots by more than a quarter, at most once a second. */
+	static long tickMillis(long connectTimeoutMillis, long heartbeatMillis) {
+		long shortest = (heartbeatMillis > 0) ? Math.min(connectTimeoutMillis, heartbeatMillis) : connectTimeoutMillis;
+		return Math.clamp(shortest / 4, 25, 1000);
+	}
+
+	/**
+	 * How often a client that sent {@code heart-beat: cx,cy} must send something, as STOMP 1.2
+	 * negotiates it against the server's interval: 0 when either side wants none.
+	 */
+	long negotiatedClientInterval(long clientSends) {
+		return (clientSends > 0 && this.heartbeatMillis > 0) ? Math.max(clientSends, this.heartbeatMillis) : 0;
+	}
+
+	private void check() {
+		long now = System.nanoTime();
+		try {
+			for (StompSession session : this.fanout.sessions()) {
+				check(session, now);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Checking STOMP sessions failed; trying again at the next tick", ex);
+		}
+	}
+
+	private void check(StompSession session, long now) {
+		long heartbeat = session.heartbeatMillis();
+		if (heartbeat == StompSession.NOT_CONNECTED) {
+			if (now - session.openedAt() > this.connectTimeoutNanos) {
+				logger.debug("Closing WebSocket {}: no STOMP CONNECT within the connect timeout", session.id());
+				session.terminate(SessionEnd.CONNECT_TIMEOUT);
+			}
+			return;
+		}
+		long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - session.lastReceived());
+		if (heartbeat > 0) {
+			if (silentMillis > INTERVALS * heartbeat) {
+				logger.debug("Closing STOMP session {}: nothing received for {} ms", session.id(), silentMillis);
+				session.terminate(SessionEnd.HEARTBEAT);
+			}
+		}
+		else if (this.heartbeatMillis > 0) {
+			probe(session, silentMillis / this.heartbeatMillis);
+		}
+	}
+
+	/**
+	 * A client without heart-beats, silent for {@code intervals} whole intervals: pinged once per
+	 * interval, closed once the third ping went unanswered for an interval.
+	 */
+	private void probe(StompSession session, long intervals) {
+		if (intervals > INTERVALS) {
+			logger.debug("Closing STOMP session {}: {} pings unanswered", session.id(), INTERVALS);
+			session.terminate(SessionEnd.HEARTBEAT);
+		}
+		else if (intervals > session.pingsSent()) {
+			session.pinged(intervals);
+			session.ping();
+		}
+		else if (intervals == 0) {
+			session.pinged(0);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.ticker.shutdownNow();
+	}
+
+}
