@@ -32,6 +32,7 @@ const { values: opts } = parseArgs({
     'client-deflate': { type: 'string', default: 'on' },
     members: { type: 'boolean', default: false },
     servers: { type: 'string', default: 'bridge,peer' },
+    'bridge-clients': { type: 'string', default: 'stompjs,bundled' },
     out: { type: 'string' },
     note: { type: 'string' },
   },
@@ -41,6 +42,9 @@ const smoke = opts.smoke;
 const record = opts['no-record'] ? false : (opts.record ?? !smoke);
 const deflate = opts['client-deflate'] !== 'off';
 const kinds = opts.servers.split(',').map((s) => s.trim()).filter(Boolean);
+// Scenarios 1 and 2 run the bridge once per subscriber client: @stomp/stompjs, and the bridge's own
+// meeting-bridge.js ('bundled', downloaded from the bridge under test, as users get it).
+const bridgeClients = opts['bridge-clients'].split(',').map((s) => s.trim()).filter(Boolean);
 const wanted = new Set(opts.scenarios.split(',').map((s) => s.trim()));
 const javaHome = process.env.JAVA_HOME || '/usr/lib/jvm/temurin-25-jdk-amd64';
 // Smoke runs only check that nothing is lost or broken: a JVM that starts faster (C1 only, serial GC)
@@ -60,7 +64,7 @@ const SIZES = smoke ? {
   textLength: 120,
 } : {
   fanout: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
-  steady: { subscribers: 1000, rate: 20, seconds: 20, warmup: 1000, workers: 2 },
+  steady: { subscribers: 1000, rate: 20, seconds: 30, warmup: 1000, workers: 2 },
   slow: { subscribers: 20, rate: 60, seconds: 30, textLength: 4000, workers: 1 },
   joinLeave: { seconds: 20, warmupSeconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
   idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
@@ -210,6 +214,8 @@ async function sendChats({ servers, setup, tag, messages, concurrency, rate, tex
 
 async function chatPhase({ servers, workers, setup, tag, messages, concurrency = 16, rate, textLength = SIZES.textLength }) {
   await Promise.all(workers.map((w) => w.call('reset', { tag, messages })));
+  const bridges = servers.filter((s) => s.kind === 'bridge');
+  const fanout0 = bridges.length === 1 ? await fanoutHistogram(bridges[0]) : null;
   const cpu0 = servers.map((s) => cpuSeconds(s.pid));
   const redis0 = await redisStats(state.redis.client);
   const t0 = nowMs();
@@ -217,6 +223,7 @@ async function chatPhase({ servers, workers, setup, tag, messages, concurrency =
   const collected = await Promise.all(workers.map((w) => w.call('collect', { perSub: send.ok, ...SIZES.drain })));
   const cpu1 = servers.map((s) => cpuSeconds(s.pid));
   const redis1 = await redisStats(state.redis.client);
+  const fanout = fanout0 ? histogramDelta(fanout0, await fanoutHistogram(bridges[0])) : null;
   const subscribers = collected.reduce((n, c) => n + c.subscribers, 0);
   const delivered = collected.reduce((n, c) => n + c.received, 0);
   const lastDelivery = Math.max(...collected.map((c) => c.lastDelivery));
@@ -241,7 +248,10 @@ async function chatPhase({ servers, workers, setup, tag, messages, concurrency =
     deliveriesPerSec: delivered / elapsedS,
     serverCpuSeconds: serverCpu,
     deliveriesPerCpuSec: delivered / serverCpu,
+    serverCpuMicrosPerDelivery: (serverCpu * 1e6) / delivered,
     clientCpuSeconds: collected.reduce((n, c) => n + c.clientCpuSeconds, 0),
+    clientCpuMicrosPerDelivery: (collected.reduce((n, c) => n + c.clientCpuSeconds, 0) * 1e6) / delivered,
+    fanout,
     redisCpuSeconds: redis1.cpu - redis0.cpu,
     redisCommandsPerMessage: (redis1.commands - redis0.commands) / Math.max(1, send.ok),
     redisScriptsPerMessage: (redis1.scripts - redis0.scripts) / Math.max(1, send.ok),
@@ -267,13 +277,20 @@ function describe(r) {
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-/** Scenarios 1, 2 and 5: one receiving meeting, subscribers on every given server, HTTP senders. */
-async function fanoutScenario(kind, servers, label, cfg, { steady = false } = {}) {
+/**
+ * Scenarios 1, 2 and 5: one receiving meeting, subscribers on every given server, HTTP senders.
+ * {@code client} 'bundled' makes the bridge's subscribers use meeting-bridge.js instead of stompjs.
+ */
+async function fanoutScenario(kind, servers, label, cfg, { steady = false, client } = {}) {
   const setup = await setupChat(servers[0], label, cfg.senders ?? 16, cfg.subscribers);
   const specs = Array.from({ length: cfg.subscribers }, (_, i) => ({
     id: `${label}-${i}`, url: servers[i % servers.length].ws, meetingId: setup.dst, token: subscriberToken(label, i),
   }));
-  const opened = await openSubscribers({ kind, specs, workers: cfg.workers, types: ['chat-message'], deflate, label });
+  const bundled = kind === 'bridge' && client === 'bundled';
+  const clientPath = bundled ? await bundledClient(servers[0]) : undefined;
+  const opened = await openSubscribers({
+    kind: bundled ? 'bundled' : kind, specs, workers: cfg.workers, types: ['chat-message'], deflate, label, clientPath,
+  });
   try {
     if (opened.failed) throw new Error(`${opened.failed} subscribers failed to connect: ${opened.errors.join('; ')}`);
     const connect = summarize(opened.connectMs);
@@ -303,6 +320,50 @@ async function metric(target, name) {
   } catch {
     return NaN;
   }
+}
+
+let bundledClientPath;
+
+/** meeting-bridge.js as the bridge under test serves it, saved as a module the workers import. */
+async function bundledClient(target) {
+  if (!bundledClientPath) {
+    const response = await fetch(`${target.base}/client/meeting-bridge.js`);
+    if (!response.ok) throw new Error(`GET /client/meeting-bridge.js: ${response.status}`);
+    bundledClientPath = path.join(outDir, 'meeting-bridge.mjs');
+    writeFileSync(bundledClientPath, await response.text());
+  }
+  return bundledClientPath;
+}
+
+/**
+ * The bridge's own fan-out histogram (an event's arrival from Redis until the last local
+ * subscriber's frame was handed to its socket), as cumulative counts per upper bound in seconds.
+ */
+async function fanoutHistogram(target) {
+  try {
+    const text = await (await fetch(`${target.base}/actuator/prometheus`)).text();
+    const buckets = new Map();
+    for (const line of text.split('\n')) {
+      const match = /^bridge_events_fanout_seconds_bucket\{.*le="([^"]+)".*\} ([0-9.eE+-]+)$/.exec(line);
+      if (match) buckets.set(match[1] === '+Inf' ? Infinity : Number(match[1]), Number(match[2]));
+    }
+    return buckets;
+  } catch {
+    return new Map();
+  }
+}
+
+/** Percentiles (upper bucket bounds, ms) of what the histograms counted between two readings. */
+function histogramDelta(before, after) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const delta = bounds.map((le) => [le, (after.get(le) ?? 0) - (before.get(le) ?? 0)]);
+  const count = delta.length ? delta[delta.length - 1][1] : 0;
+  const at = (q) => {
+    const wanted = count * q;
+    const hit = delta.find(([, cumulative]) => cumulative >= wanted);
+    return hit ? hit[0] * 1000 : NaN;
+  };
+  return { count, p50: at(0.5), p99: at(0.99) };
 }
 
 /** Scenario 6: a stalled subscriber next to the others, at a steady rate of large messages. */
@@ -522,11 +583,14 @@ function tableRows() {
   const get = (scenario, kind) => results[scenario]?.[kind];
   let key = null;
   const add = (scenario, name, fb, fp, vb, vp, target = '') => rows.push([scenario, name, fb, fp, ratio(vb, vp), target]);
-  const both = (scenario, name, f, v, target) => {
-    const b = get(key, 'bridge');
+  const both = (scenario, name, f, v, target, bridgeKind = 'bridge') => {
+    const b = get(key, bridgeKind);
     const p = get(key, 'peer');
+    if (bridgeKind !== 'bridge' && !b) return;
     add(scenario, name, b ? f(b) : '-', p ? f(p) : '-', b ? v(b) : NaN, p ? v(p) : NaN, target);
   };
+  const BUNDLED = 'bridge-bundled';
+  const fanoutMs = (r) => (r.fanout && r.fanout.count ? `${fmtMs(r.fanout.p50)} / ${fmtMs(r.fanout.p99)}` : '-');
   const s1 = SIZES.fanout;
   if (results.fanout) {
     key = 'fanout';
@@ -536,13 +600,28 @@ function tableRows() {
     both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99);
     both(name, 'lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN, 'none lost');
     both(name, 'load-client CPU s (subscribers) / server CPU s', (r) => `${r.clientCpuSeconds.toFixed(1)} / ${r.serverCpuSeconds.toFixed(1)}`, (r) => r.serverCpuSeconds);
+    both(name, 'with meeting-bridge.js subscribers: deliveries/s', (r) => fmtInt(r.deliveriesPerSec), (r) => r.deliveriesPerSec, '', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: deliveries per server CPU s', (r) => fmtInt(r.deliveriesPerCpuSec), (r) => r.deliveriesPerCpuSec, 'bridge >= 1.5x peer', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN, 'none lost', BUNDLED);
+    both(name, 'load-client CPU µs per delivery: stompjs (bridge), socket.io-client (peer)', (r) => r.clientCpuMicrosPerDelivery.toFixed(1), (r) => r.clientCpuMicrosPerDelivery);
+    both(name, 'load-client CPU µs per delivery: meeting-bridge.js (bridge), socket.io-client (peer)', (r) => r.clientCpuMicrosPerDelivery.toFixed(1), (r) => r.clientCpuMicrosPerDelivery, 'bridge < peer', BUNDLED);
   }
   if (results.steady) {
     key = 'steady';
     const s = SIZES.steady;
     const name = `2 steady: ${s.rate} msg/s x ${s.seconds} s to ${fmtInt(s.subscribers)} subs (${fmtInt(s.rate * s.subscribers)} deliveries/s)`;
-    both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99, 'bridge p99 <= peer and < 50 ms');
-    both(name, 'lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN);
+    both(name, 'deliveries per server CPU s', (r) => fmtInt(r.deliveriesPerCpuSec), (r) => r.deliveriesPerCpuSec, 'bridge >= 1.5x peer');
+    both(name, 'server CPU µs per delivery', (r) => r.serverCpuMicrosPerDelivery.toFixed(1), (r) => r.serverCpuMicrosPerDelivery);
+    both(name, 'latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99, 'bridge p99 <= peer');
+    both(name, 'server-side fan-out p50 / p99 ms (bucket bounds)', fanoutMs, (r) => NaN, 'bridge p99 < 5 ms');
+    both(name, 'lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN, 'none lost');
+    both(name, 'load-client CPU µs per delivery: stompjs (bridge), socket.io-client (peer)', (r) => r.clientCpuMicrosPerDelivery.toFixed(1), (r) => r.clientCpuMicrosPerDelivery);
+    both(name, 'with meeting-bridge.js subscribers: deliveries per server CPU s', (r) => fmtInt(r.deliveriesPerCpuSec), (r) => r.deliveriesPerCpuSec, 'bridge >= 1.5x peer', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: server CPU µs per delivery', (r) => r.serverCpuMicrosPerDelivery.toFixed(1), (r) => r.serverCpuMicrosPerDelivery, '', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: latency p50 / p99 / max ms', (r) => lat(r.latency), (r) => r.latency.p99, 'bridge p99 <= peer', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: server-side fan-out p50 / p99 ms', fanoutMs, (r) => NaN, 'bridge p99 < 5 ms', BUNDLED);
+    both(name, 'with meeting-bridge.js subscribers: lost / expected', (r) => `${fmtInt(r.lost)} / ${fmtInt(r.expected)}`, () => NaN, 'none lost', BUNDLED);
+    both(name, 'load-client CPU µs per delivery: meeting-bridge.js (bridge), socket.io-client (peer)', (r) => r.clientCpuMicrosPerDelivery.toFixed(1), (r) => r.clientCpuMicrosPerDelivery, 'bridge < peer', BUNDLED);
   }
   if (results.joinLeave) {
     key = 'joinLeave';
@@ -687,16 +766,24 @@ async function main() {
     }
   };
 
-  await scenario('1', 'fanout', async (kind) => {
-    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s1${kind[0]}`, SIZES.fanout);
-    checkDelivery(`1 fan-out ${kind}`, r);
+  // Scenarios 1 and 2 also run the bridge with meeting-bridge.js subscribers ('bridge-bundled').
+  const withBundled = async (key, kind, run) => {
+    if (kind === 'bridge' && bridgeClients.includes('bundled')) {
+      log(`  bridge with meeting-bridge.js subscribers`);
+      results[key]['bridge-bundled'] = await run('bundled');
+    }
+    return bridgeClients.includes('stompjs') || kind !== 'bridge' ? run(undefined) : undefined;
+  };
+  await scenario('1', 'fanout', (kind) => withBundled('fanout', kind, async (client) => {
+    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s1${kind[0]}${client ? 'j' : ''}`, SIZES.fanout, { client });
+    checkDelivery(`1 fan-out ${kind}${client ? ` (${client})` : ''}`, r);
     return r;
-  });
-  await scenario('2', 'steady', async (kind) => {
-    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s2${kind[0]}`, SIZES.steady, { steady: true });
-    checkDelivery(`2 steady ${kind}`, r);
+  }));
+  await scenario('2', 'steady', (kind) => withBundled('steady', kind, async (client) => {
+    const r = await fanoutScenario(kind, [await server(kind, 'A')], `s2${kind[0]}${client ? 'j' : ''}`, SIZES.steady, { steady: true, client });
+    checkDelivery(`2 steady ${kind}${client ? ` (${client})` : ''}`, r);
     return r;
-  });
+  }));
   await scenario('6', 'slow', async (kind) => {
     const r = await slowConsumerScenario(kind, await server(kind, 'A'), `s6${kind[0]}`, SIZES.slow);
     checkDelivery(`6 slow consumer (without) ${kind}`, r.without);

@@ -1,6 +1,8 @@
-// A load-client process holding many subscribers of one kind: STOMP (@stomp/stompjs over ws) for the
-// bridge, socket.io-client for the peer. Driven by its parent over IPC (serialization 'advanced'):
-//   open    {kind, subs: [{id, url, meetingId, token}], types, deflate, stall, concurrency}
+// A load-client process holding many subscribers of one kind: STOMP (@stomp/stompjs over ws) or the
+// bridge's own client (meeting-bridge.js, as the bridge serves it) for the bridge, socket.io-client for
+// the peer. Driven by its parent over IPC (serialization 'advanced'):
+//   open    {kind: 'bridge'|'bundled'|'peer', subs: [{id, url, meetingId, token}], types, deflate, stall,
+//            concurrency, clientPath (kind 'bundled': the downloaded module)}
 //   reset   {tag, messages}         start counting chat messages whose text starts with tag
 //   collect {perSub, idleMs, capMs} wait until every (non-stalled) subscriber has perSub, or idle, or cap
 //   resume  {}                      (stalled worker) read again and report what arrived and whether it was closed
@@ -107,6 +109,32 @@ function openStomp(sub, { types, deflate, stall }) {
   });
 }
 
+/**
+ * A subscriber as users write it with the bundled client: connect, follow the meeting (it loads
+ * the meeting, subscribes to its own topics and keeps the participant map), listen to chat.
+ */
+async function openBundled(sub, { clientPath, deflate }) {
+  const started = nowMs();
+  const { MeetingBridge } = await import(clientPath);
+  const base = sub.url.replace(/^ws/, 'http').replace(/\/ws$/, '');
+  const webSocketImpl = class extends WebSocket {
+    constructor(url, protocols) {
+      super(url, protocols, { perMessageDeflate: deflate });
+      sub.raw = this;
+    }
+  };
+  const bridge = await MeetingBridge.connect({ url: base, token: sub.token, webSocketImpl, reconnectDelayMs: 60_000 });
+  sub.bundled = bridge;
+  bridge.on('state', (state) => {
+    if (state !== 'connected') sub.closed = sub.closed ?? `client state ${state}`;
+  });
+  const meeting = await bridge.meeting(sub.meetingId);
+  meeting.on('chat-message', (message, event) => onEvent(sub, event));
+  // on() subscribes in the background; wait until the topic is live (the same receipt the client awaits).
+  await meeting.feed?.syncTopics?.();
+  return nowMs() - started;
+}
+
 function openSocketIo(sub, { deflate }) {
   return new Promise((resolve, reject) => {
     const started = nowMs();
@@ -134,7 +162,7 @@ function openSocketIo(sub, { deflate }) {
   });
 }
 
-async function open({ kind, subs: specs, types, deflate, stall, concurrency = 64, deadline }) {
+async function open({ kind, subs: specs, types, deflate, stall, concurrency = 64, deadline, clientPath }) {
   stalled = Boolean(stall);
   const connectMs = [];
   const errors = [];
@@ -151,7 +179,9 @@ async function open({ kind, subs: specs, types, deflate, stall, concurrency = 64
       const sub = newSub(specs[next++]);
       subs.push(sub);
       try {
-        connectMs.push(kind === 'bridge' ? await openStomp(sub, { types, deflate, stall }) : await openSocketIo(sub, { deflate }));
+        connectMs.push(kind === 'bridge' ? await openStomp(sub, { types, deflate, stall })
+          : kind === 'bundled' ? await openBundled(sub, { clientPath, deflate })
+            : await openSocketIo(sub, { deflate }));
       } catch (error) {
         sub.failed = true;
         if (errors.length < 5) errors.push(String(error.message ?? error));
@@ -230,6 +260,7 @@ async function close() {
     try {
       if (sub.client) await sub.client.deactivate({ force: true });
       if (sub.socket) sub.socket.close();
+      if (sub.bundled) sub.bundled.close?.();
     } catch { /* closing anyway */ }
   }
   return { ok: true };

@@ -58,11 +58,11 @@ export function spread(specs, n) {
 }
 
 /** Opens a group of subscribers per worker; returns the workers and what the opening took. */
-export async function openSubscribers({ kind, specs, workers: count, types, deflate, stall = false, concurrency, label, deadlineMs }) {
+export async function openSubscribers({ kind, specs, workers: count, types, deflate, stall = false, concurrency, label, deadlineMs, clientPath }) {
   const groups = spread(specs, count);
   const workers = groups.map((_, i) => new Worker(`${label}-${i}`));
   const results = await Promise.all(workers.map((worker, i) =>
-    worker.call('open', { kind, subs: groups[i], types, deflate, stall, concurrency, deadline: deadlineMs ? Date.now() + deadlineMs : undefined })));
+    worker.call('open', { kind, subs: groups[i], types, deflate, stall, concurrency, clientPath, deadline: deadlineMs ? Date.now() + deadlineMs : undefined })));
   const connectMs = new Float64Array(results.reduce((n, r) => n + r.connectMs.length, 0));
   let offset = 0;
   for (const r of results) {

@@ -375,7 +375,7 @@ public class EventRelay implements DisposableBean {
 		try {
 			BridgeEvent event = this.json.readValue(message, BridgeEvent.class);
 			EventType type = EventType.of(event.type()).orElseThrow();
-			return new ReceivedEvent(event, type, message);
+			return new ReceivedEvent(event, type, message, System.nanoTime());
 		}
 		catch (JacksonException | NoSuchElementException ex) {
 			logger.debug("Unreadable event: {}", ex.getMessage());

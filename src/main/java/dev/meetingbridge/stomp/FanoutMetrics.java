@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.meetingbridge.event.EventType;
@@ -21,6 +23,8 @@ final class FanoutMetrics {
 	private final Map<EventType, Counter> received = new EnumMap<>(EventType.class);
 
 	private final Timer latency;
+
+	private final Timer fanout;
 
 	private final Map<SessionEnd, Counter> sessionsEnded = new EnumMap<>(SessionEnd.class);
 
@@ -43,6 +47,13 @@ final class FanoutMetrics {
 				.tag("type", type.wireName())
 				.register(meters));
 		}
+		this.fanout = Timer.builder("bridge.events.fanout")
+			.description("From an event's arrival from Redis until the last local subscriber's frame was handed to its socket")
+			.publishPercentiles(0.5, 0.99)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofNanos(100_000))
+			.maximumExpectedValue(Duration.ofSeconds(10))
+			.register(meters);
 		this.latency = Timer.builder("bridge.events.delivery.latency")
 			.description("From the change in Redis to its frames written, per writer")
 			.publishPercentiles(0.5, 0.99)
@@ -68,6 +79,30 @@ final class FanoutMetrics {
 		catch (DateTimeParseException ex) {
 			// Not one of ours: nothing to measure.
 		}
+	}
+
+	/**
+	 * One writer handed its share of an event's frames to the sockets; the last one to do so
+	 * records how long the event took from its arrival.
+	 */
+	void handedOn(Shares shares) {
+		if (shares.remaining.decrementAndGet() == 0) {
+			this.fanout.record(System.nanoTime() - shares.receivedAt, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** The writers' shares of one event's fan-out that are still to be handed on. */
+	static final class Shares {
+
+		private final long receivedAt;
+
+		private final AtomicInteger remaining;
+
+		Shares(long receivedAt, int writers) {
+			this.receivedAt = receivedAt;
+			this.remaining = new AtomicInteger(writers);
+		}
+
 	}
 
 	void sessionEnded(SessionEnd end) {

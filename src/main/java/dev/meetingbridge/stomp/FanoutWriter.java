@@ -23,9 +23,9 @@ final class FanoutWriter {
 	/** The most waiting events written before the outboxes are flushed. */
 	static final int COMBINED = 32;
 
-	/** An event's frame for some of its subscribers. */
+	/** An event's frame for some of its subscribers ({@code share} of them: one writer's). */
 	record Delivery(StompFrames.MessageFrame frame, List<Subscription> subscriptions, EventType type,
-			String eventTimestamp) {
+			String eventTimestamp, FanoutMetrics.Shares shares) {
 	}
 
 	private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
@@ -49,17 +49,20 @@ final class FanoutWriter {
 
 	private void run() {
 		List<OutboxSession> toFlush = new ArrayList<>();
+		List<Delivery> written = new ArrayList<>(COMBINED);
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
 				Delivery delivery = this.deliveries.take();
-				int written = 0;
 				do {
 					write(delivery, toFlush);
-					written++;
+					written.add(delivery);
 				}
-				while (written < COMBINED && (delivery = this.deliveries.poll()) != null);
+				while (written.size() < COMBINED && (delivery = this.deliveries.poll()) != null);
 				for (OutboxSession outbox : toFlush) {
 					outbox.flush();
+				}
+				for (Delivery done : written) {
+					this.metrics.handedOn(done.shares());
 				}
 			}
 			catch (InterruptedException ex) {
@@ -70,6 +73,7 @@ final class FanoutWriter {
 			}
 			finally {
 				toFlush.clear();
+				written.clear();
 			}
 		}
 	}

@@ -295,10 +295,16 @@ class TopicFanout implements DisposableBean {
 			byWriter[writer].add(subscription);
 		}
 		this.metrics.received(received.type());
+		int shares = 0;
+		for (List<Subscription> share : byWriter) {
+			shares += (share != null) ? 1 : 0;
+		}
+		FanoutMetrics.Shares handedOn = new FanoutMetrics.Shares(received.receivedAt(), shares);
 		for (int writer = 0; writer < byWriter.length; writer++) {
 			List<Subscription> share = byWriter[writer];
 			if (share != null) {
-				this.writers[writer].submit(new FanoutWriter.Delivery(frame, share, received.type(), event.timestamp()));
+				this.writers[writer]
+					.submit(new FanoutWriter.Delivery(frame, share, received.type(), event.timestamp(), handedOn));
 			}
 		}
 	}

@@ -185,7 +185,7 @@ class MeetingFeedTests {
 				? new BridgeEvent.MeetingEnded(type.wireName(), MEETING, sequence, timestamp, null)
 				: new BridgeEvent.ParticipantJoined(type.wireName(), MEETING, sequence, timestamp,
 						new Participant("p" + sequence, "P " + sequence, timestamp));
-		ReceivedEvent received = new ReceivedEvent(event, type, "{}");
+		ReceivedEvent received = new ReceivedEvent(event, type, "{}", System.nanoTime());
 		this.recorded.add(received);
 		return received;
 	}
