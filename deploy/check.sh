@@ -31,7 +31,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
     created_policy=/usr/sbin/policy-rc.d
   fi
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -o DPkg::Lock::Timeout=300 "${missing[@]}"; } >"$work/apt.log" 2>&1; then
+    cat "$work/apt.log" >&2
+    exit 1
+  fi
 fi
 
 # 1. Compose
