@@ -5,6 +5,8 @@
 // changed) in Debian's nginx, with dnsmasq in the place of Docker's DNS and small stub servers in
 // the place of the bridges, each on its own loopback address:
 //
+//   0. its workers take the open-file limit of worker_rlimit_nofile, or say that the hard limit
+//      they inherit (a container's ulimits) does not allow it;
 //   1. nginx starts while the name "bridge" resolves to nothing, and serves once it does;
 //   2. requests are spread over every address of the name;
 //   3. bridge A stops and comes back as C at another address: requests reach C within the
@@ -292,6 +294,23 @@ async function main() {
     return (await request('GET', '/ping')).status !== 0;
   });
   const master = nginx.pid;
+  // The workers raise their own open-file limit, but never above the hard limit they inherit: in
+  // a container that is the one Compose's ulimits set.
+  const workerFiles = Number(config.match(/^worker_rlimit_nofile (\d+);/m)?.[1]);
+  const hardLimit = Number(fs.readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+\d+\s+(\d+)/m)?.[1]);
+  const workers = fs.readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/);
+  const limits = workers.map((worker) => Number(fs.readFileSync(`/proc/${worker}/limits`, 'utf8')
+    .match(/^Max open files\s+(\d+)/m)?.[1]));
+  if (hardLimit >= workerFiles) {
+    check(limits.every((limit) => limit === workerFiles), `nginx workers may open ${limits} files, not ${workerFiles}`);
+    log(`0. ${workers.length} nginx workers, each allowed ${workerFiles} open files (worker_rlimit_nofile)`);
+  } else {
+    await until('nginx to report the limit it could not set', 5000,
+      () => readLog('error.log').includes(`setrlimit(RLIMIT_NOFILE, ${workerFiles}) failed`));
+    log(`0. the hard open-file limit here is ${hardLimit}, below worker_rlimit_nofile ${workerFiles}: the workers keep `
+      + `${limits.join(', ')} and nginx logs "setrlimit(RLIMIT_NOFILE, ${workerFiles}) failed", as in a container `
+      + 'without the ulimits of docker-compose.yml');
+  }
 
   // 1. Started with no bridge resolvable: 502, then it serves as soon as the name resolves.
   const early = await request('GET', '/api/early');
