@@ -98,6 +98,7 @@ function stubBridge(name, host, port) {
     for (const socket of stub.sockets) socket.destroy();
   });
   stub.count = (prefix) => stub.requests.filter((r) => r.startsWith(prefix)).length;
+  stub.served = (urlPrefix) => stub.count(`GET ${urlPrefix}`) + stub.count(`POST ${urlPrefix}`);
   servers.push(stub);
   return stub;
 }
@@ -129,15 +130,18 @@ function freeTcpPort() {
   });
 }
 
-function freeUdpPort() {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
+/** A port free for both UDP and TCP: dnsmasq listens on both. */
+async function freeDnsPort() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeTcpPort();
+    const free = await new Promise((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('found no port free for both UDP and TCP');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,14 +263,14 @@ async function main() {
 
   const { port: bridgePort, stubs } = await stubBridges();
   const { A, B, C } = stubs;
-  const dnsPort = await freeUdpPort();
+  const dnsPort = await freeDnsPort();
   nginxPort = await freeTcpPort();
   const config = nginxConfigCopy(dnsPort, bridgePort);
   const validSeconds = valid(config);
   check(validSeconds > 0, 'nginx.conf: the resolver has no valid=Ns');
   fs.writeFileSync(path.join(work, 'nginx.conf'), config);
   log(`stub bridges A ${ADDRESSES.A}, B ${ADDRESSES.B}, C ${ADDRESSES.C} on port ${bridgePort}; `
-    + `dnsmasq on udp ${dnsPort}; nginx on ${nginxPort}; resolver valid=${validSeconds}s`);
+    + `dnsmasq on ${dnsPort}; nginx on ${nginxPort}; resolver valid=${validSeconds}s`);
 
   answer();
   const dnsmasq = run('dnsmasq', ['--keep-in-foreground', '--conf-file=/dev/null', `--port=${dnsPort}`,
@@ -326,10 +330,9 @@ async function main() {
     const res = await request(i % 4 === 0 ? 'POST' : 'GET', `/api/spread/${i}`);
     check(res.status === 200, `request ${i} answered ${res.status}`);
   }
-  check(A.count('GET /api/spread') + A.count('POST /api/spread') > 0 && B.count('GET /api/spread') + B.count('POST /api/spread') > 0,
-    `40 requests should reach both A and B; A got ${A.count('GET /api/spread')}, B ${B.count('GET /api/spread')} GETs`);
-  log(`2. 40 requests spread: A ${A.count('GET /api/spread') + A.count('POST /api/spread')}, `
-    + `B ${B.count('GET /api/spread') + B.count('POST /api/spread')}`);
+  const spread = `A ${A.served('/api/spread')}, B ${B.served('/api/spread')}`;
+  check(A.served('/api/spread') > 0 && B.served('/api/spread') > 0, `40 requests should reach both A and B: ${spread}`);
+  log(`2. 40 requests spread: ${spread}`);
 
   // A WebSocket to B that must outlive A's replacement.
   const wsOnB = await until('a WebSocket to land on B', 10000, async () => {
@@ -355,7 +358,7 @@ async function main() {
   });
   const followedMs = Date.now() - t3;
   check(failures.length === 0, `requests failed while A was replaced by C: ${failures.join(', ')}`);
-  check(A.count('GET /api/switch') + A.count('POST /api/switch') === 0, 'the stopped bridge A served a request');
+  check(A.served('/api/switch') === 0, 'the stopped bridge A served a request');
   log(`3. A replaced by C: C served after ${followedMs} ms; ${sent} requests meanwhile (half POST), none failed`);
   const wsOnC = await until('a WebSocket to land on C', 10000, async () => {
     const ws = await openWebSocket();
