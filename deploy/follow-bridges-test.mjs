@@ -1,0 +1,441 @@
+#!/usr/bin/env node
+// Shows, on this machine and on loopback only, that deploy/nginx.conf follows bridges whose address
+// changes, the way Docker's DNS answers once a bridge has been recreated, without restarting nginx;
+// for REST and WebSocket alike. It runs the real file (only addresses, ports and file paths are
+// changed) in Debian's nginx, with dnsmasq in the place of Docker's DNS and small stub servers in
+// the place of the bridges, each on its own loopback address:
+//
+//   0. its workers take the open-file limit of worker_rlimit_nofile, or say that the hard limit
+//      they inherit (a container's ulimits) does not allow it;
+//   1. nginx starts while the name "bridge" resolves to nothing, and serves once it does;
+//   2. requests are spread over every address of the name;
+//   3. bridge A stops and comes back as C at another address: requests reach C within the
+//      resolver's `valid` time, none fails meanwhile (POST included), a WebSocket opened before
+//      the change to the other bridge stays up, and nginx's master process is the same one;
+//   4. a request sent to a bridge that then drops it is retried on the other bridge for GET and
+//      never for POST.
+//
+// Needs nginx and dnsmasq (deploy/check.sh installs them). Usage: node deploy/follow-bridges-test.mjs
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const NAME = 'bridge';
+const ADDRESSES = { A: '127.0.0.2', B: '127.0.0.3', C: '127.0.0.4' };
+const started = Date.now();
+const children = [];
+const servers = [];
+let work;
+
+function log(message) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls fn until it returns a truthy value; fails after timeoutMs. */
+async function until(what, timeoutMs, fn) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stub bridges: say who they are, count what they got, answer WebSocket upgrades and echo.
+
+function stubBridge(name, host, port) {
+  const stub = { name, requests: [], sockets: new Set() };
+  const server = http.createServer((req, res) => {
+    stub.requests.push(`${req.method} ${req.url}`);
+    if (req.url.startsWith('/drop')) {
+      req.socket.destroy();
+      return;
+    }
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ instance: name, method: req.method }));
+    });
+  });
+  server.on('connection', (socket) => {
+    stub.sockets.add(socket);
+    socket.on('close', () => stub.sockets.delete(socket));
+  });
+  server.on('upgrade', (req, socket) => {
+    stub.requests.push(`UPGRADE ${req.url}`);
+    const accept = crypto.createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+      + `Sec-WebSocket-Accept: ${accept}\r\n\r\n${name}\n`);
+    socket.on('data', (data) => socket.write(data));
+    socket.on('error', () => {});
+  });
+  stub.listen = () => new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  stub.stop = () => new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const socket of stub.sockets) socket.destroy();
+  });
+  stub.count = (prefix) => stub.requests.filter((r) => r.startsWith(prefix)).length;
+  stub.served = (urlPrefix) => stub.count(`GET ${urlPrefix}`) + stub.count(`POST ${urlPrefix}`);
+  servers.push(stub);
+  return stub;
+}
+
+/** One port on which every stub address can listen (they must share it: DNS answers carry no port). */
+async function stubBridges() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = 20000 + crypto.randomInt(30000);
+    const stubs = Object.fromEntries(Object.entries(ADDRESSES).map(([name, host]) => [name, stubBridge(name, host, port)]));
+    try {
+      for (const stub of Object.values(stubs)) await stub.listen();
+      return { port, stubs };
+    } catch (error) {
+      if (error.code !== 'EADDRINUSE') throw error;
+      for (const stub of Object.values(stubs)) await stub.stop();
+    }
+  }
+  throw new Error('found no port free on every stub address');
+}
+
+function freeTcpPort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A port free for both UDP and TCP: dnsmasq listens on both. */
+async function freeDnsPort() {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeTcpPort();
+    const free = await new Promise((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('found no port free for both UDP and TCP');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients through nginx
+
+let nginxPort;
+
+function request(method, urlPath) {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port: nginxPort, method, path: urlPath, agent: false,
+      headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => {
+        let instance = null;
+        try {
+          instance = JSON.parse(body).instance ?? null;
+        } catch {
+          // nginx's own error page
+        }
+        resolve({ status: res.statusCode, instance });
+      });
+    });
+    req.setTimeout(10000, () => req.destroy(new Error('no answer in 10 s')));
+    req.on('error', (error) => resolve({ status: 0, error: error.message }));
+    req.end(method === 'POST' ? '{"message":"hello"}' : undefined);
+  });
+}
+
+/** A WebSocket upgrade through nginx; resolves with the bridge that answered and a tunnel to it. */
+function openWebSocket() {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: nginxPort, path: '/ws', agent: false, headers: {
+      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64'),
+    } });
+    req.setTimeout(10000, () => req.destroy(new Error('no upgrade in 10 s')));
+    req.on('response', (res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
+    req.on('error', reject);
+    req.on('upgrade', (res, socket, head) => {
+      let buffered = head.toString();
+      const ws = { socket, instance: null };
+      ws.echo = (text) => new Promise((ok, fail) => {
+        let got = '';
+        const timer = setTimeout(() => fail(new Error('no echo in 5 s')), 5000);
+        const onData = (data) => {
+          got += data;
+          if (got.includes(text)) {
+            clearTimeout(timer);
+            socket.off('data', onData);
+            ok(true);
+          }
+        };
+        socket.on('data', onData);
+        socket.write(text);
+      });
+      const onData = (data) => {
+        buffered += data;
+        const end = buffered.indexOf('\n');
+        if (end >= 0) {
+          socket.off('data', onData);
+          ws.instance = buffered.slice(0, end);
+          resolve(ws);
+        }
+      };
+      socket.on('error', () => {});
+      if (buffered.includes('\n')) onData('');
+      else socket.on('data', onData);
+    });
+    req.end();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// dnsmasq and nginx
+
+function run(command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  child.stdout.on('data', (d) => { child.output += d; });
+  child.stderr.on('data', (d) => { child.output += d; });
+  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  children.push(child);
+  return child;
+}
+
+/** deploy/nginx.conf with only what cannot work here replaced; each replacement must apply exactly once. */
+function nginxConfigCopy(resolverPort, bridgePort) {
+  let text = fs.readFileSync(path.join(here, 'nginx.conf'), 'utf8');
+  const replace = (pattern, replacement, times = 1) => {
+    const found = text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
+    check(found === times, `nginx.conf: expected ${times} match(es) of ${pattern} but found ${found}: the test needs updating`);
+    text = text.replace(new RegExp(pattern.source, `${pattern.flags}g`), replacement);
+  };
+  replace(/resolver 127\.0\.0\.11 /, `resolver 127.0.0.1:${resolverPort} `);
+  replace(/listen 8080;/, `listen 127.0.0.1:${nginxPort};`);
+  replace(/proxy_pass http:\/\/\$bridges:8080;/, `proxy_pass http://$bridges:${bridgePort};`, 2);
+  // Logs and temporary files in the work directory, not in the system's.
+  replace(/^http \{$/m, `http {\n  access_log ${work}/access.log;\n  client_body_temp_path ${work}/body;\n`
+    + `  proxy_temp_path ${work}/proxy;\n  fastcgi_temp_path ${work}/fastcgi;\n  uwsgi_temp_path ${work}/uwsgi;\n`
+    + `  scgi_temp_path ${work}/scgi;`);
+  return text;
+}
+
+function valid(text) {
+  return Number(text.match(/resolver [^;]*valid=(\d+)s/)?.[1] ?? NaN);
+}
+
+async function main() {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'follow-bridges-'));
+  fs.chmodSync(work, 0o755); // dnsmasq reads its hosts file after dropping privileges
+  const hostsFile = path.join(work, 'hosts');
+  const answer = (...names) => {
+    // ready.invalid tells that dnsmasq has read the file.
+    const lines = ['127.0.0.9 ready.invalid', ...names.map((n) => `${ADDRESSES[n]} ${NAME}`)];
+    fs.writeFileSync(hostsFile, `${lines.join('\n')}\n`, { mode: 0o644 });
+  };
+
+  const { port: bridgePort, stubs } = await stubBridges();
+  const { A, B, C } = stubs;
+  const dnsPort = await freeDnsPort();
+  nginxPort = await freeTcpPort();
+  const config = nginxConfigCopy(dnsPort, bridgePort);
+  const validSeconds = valid(config);
+  check(validSeconds > 0, 'nginx.conf: the resolver has no valid=Ns');
+  fs.writeFileSync(path.join(work, 'nginx.conf'), config);
+  log(`stub bridges A ${ADDRESSES.A}, B ${ADDRESSES.B}, C ${ADDRESSES.C} on port ${bridgePort}; `
+    + `dnsmasq on ${dnsPort}; nginx on ${nginxPort}; resolver valid=${validSeconds}s`);
+
+  answer();
+  const dnsmasq = run('dnsmasq', ['--keep-in-foreground', '--conf-file=/dev/null', `--port=${dnsPort}`,
+    '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts', `--addn-hosts=${hostsFile}`,
+    '--local-ttl=1', `--pid-file=${path.join(work, 'dnsmasq.pid')}`, '--log-facility=-']);
+  const resolver = new dns.promises.Resolver({ timeout: 500, tries: 1 });
+  resolver.setServers([`127.0.0.1:${dnsPort}`]);
+  const resolved = async () => (await resolver.resolve4(NAME).catch(() => [])).sort().join(' ');
+  await until('dnsmasq to answer', 10000, async () => {
+    if (dnsmasq.exitCode !== null) throw new Error(`dnsmasq exited: ${dnsmasq.output}`);
+    return (await resolver.resolve4('ready.invalid').catch(() => [])).length === 1;
+  });
+  /** Changes what the name resolves to, as Docker's DNS does when a container goes or comes. */
+  const dnsAnswers = async (...names) => {
+    answer(...names);
+    dnsmasq.kill('SIGHUP');
+    const expected = names.map((n) => ADDRESSES[n]).sort().join(' ');
+    await until(`dnsmasq to answer ${expected || 'nothing'}`, 5000, async () => (await resolved()) === expected);
+  };
+
+  const nginx = run('nginx', ['-p', `${work}/`, '-c', path.join(work, 'nginx.conf'), '-e', path.join(work, 'error.log'),
+    '-g', `daemon off; pid ${path.join(work, 'nginx.pid')};`]);
+  await until('nginx to listen', 10000, async () => {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginx.output} ${readLog('error.log')}`);
+    return (await request('GET', '/ping')).status !== 0;
+  });
+  const master = nginx.pid;
+  // The workers raise their own open-file limit, but never above the hard limit they inherit: in
+  // a container that is the one Compose's ulimits set.
+  const workerFiles = Number(config.match(/^worker_rlimit_nofile (\d+);/m)?.[1]);
+  const hardLimit = Number(fs.readFileSync('/proc/self/limits', 'utf8').match(/^Max open files\s+\d+\s+(\d+)/m)?.[1]);
+  const workers = fs.readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/);
+  const limits = workers.map((worker) => Number(fs.readFileSync(`/proc/${worker}/limits`, 'utf8')
+    .match(/^Max open files\s+(\d+)/m)?.[1]));
+  if (hardLimit >= workerFiles) {
+    check(limits.every((limit) => limit === workerFiles), `nginx workers may open ${limits} files, not ${workerFiles}`);
+    log(`0. ${workers.length} nginx workers, each allowed ${workerFiles} open files (worker_rlimit_nofile)`);
+  } else {
+    await until('nginx to report the limit it could not set', 5000,
+      () => readLog('error.log').includes(`setrlimit(RLIMIT_NOFILE, ${workerFiles}) failed`));
+    log(`0. the hard open-file limit here is ${hardLimit}, below worker_rlimit_nofile ${workerFiles}: the workers keep `
+      + `${limits.join(', ')} and nginx logs "setrlimit(RLIMIT_NOFILE, ${workerFiles}) failed", as in a container `
+      + 'without the ulimits of docker-compose.yml');
+  }
+
+  // 1. Started with no bridge resolvable: 502, then it serves as soon as the name resolves.
+  const early = await request('GET', '/api/early');
+  check(early.status === 502, `with no bridge resolvable nginx should answer 502, got ${early.status}`);
+  log(`1. nginx started while "${NAME}" resolves to nothing: 502`);
+  await dnsAnswers('A', 'B');
+  const t1 = Date.now();
+  await until('a bridge to answer', (validSeconds + 5) * 1000, async () => (await request('GET', '/api/first')).status === 200);
+  log(`   "${NAME}" -> A, B: served after ${Date.now() - t1} ms, nginx not restarted`);
+
+  // 2. Spread over every address.
+  for (let i = 0; i < 40; i++) {
+    const res = await request(i % 4 === 0 ? 'POST' : 'GET', `/api/spread/${i}`);
+    check(res.status === 200, `request ${i} answered ${res.status}`);
+  }
+  const spread = `A ${A.served('/api/spread')}, B ${B.served('/api/spread')}`;
+  check(A.served('/api/spread') > 0 && B.served('/api/spread') > 0, `40 requests should reach both A and B: ${spread}`);
+  log(`2. 40 requests spread: ${spread}`);
+
+  // A WebSocket to B that must outlive A's replacement.
+  const wsOnB = await until('a WebSocket to land on B', 10000, async () => {
+    const ws = await openWebSocket();
+    if (ws.instance === 'B') return ws;
+    ws.socket.destroy();
+    return null;
+  });
+  check(await wsOnB.echo('before\n'), 'the WebSocket to B should echo');
+
+  // 3. A is recreated as C at a new address.
+  await A.stop();
+  await dnsAnswers('C', 'B');
+  const t3 = Date.now();
+  const failures = [];
+  let sent = 0;
+  await until('C to serve a GET and a POST', (validSeconds + 5) * 1000, async () => {
+    for (const method of ['GET', 'POST']) {
+      const res = await request(method, `/api/switch/${sent++}`);
+      if (res.status !== 200) failures.push(`${method} ${res.status}`);
+    }
+    return C.count('GET /api/switch') > 0 && C.count('POST /api/switch') > 0;
+  });
+  const followedMs = Date.now() - t3;
+  check(failures.length === 0, `requests failed while A was replaced by C: ${failures.join(', ')}`);
+  check(A.served('/api/switch') === 0, 'the stopped bridge A served a request');
+  log(`3. A replaced by C: C served after ${followedMs} ms; ${sent} requests meanwhile (half POST), none failed`);
+  const wsOnC = await until('a WebSocket to land on C', 10000, async () => {
+    const ws = await openWebSocket();
+    check(ws.instance !== 'A', 'a WebSocket reached the stopped bridge A');
+    if (ws.instance === 'C') return ws;
+    ws.socket.destroy();
+    return null;
+  });
+  check(await wsOnC.echo('after\n'), 'the WebSocket to C should echo');
+  check(await wsOnB.echo('still\n'), 'the WebSocket opened to B before the change should still echo');
+  check(nginx.exitCode === null && fs.readFileSync(path.join(work, 'nginx.pid'), 'utf8').trim() === String(master),
+    'nginx should still be the same master process');
+  log(`   WebSocket upgrade reaches C; the one opened to B before the change still echoes; same nginx master (pid ${master})`);
+  wsOnB.socket.destroy();
+  wsOnC.socket.destroy();
+
+  // 4. Dropped after being sent: GET goes on to the other bridge, POST does not. Each worker has its
+  // own DNS cache: once `valid` has passed since the change, none can still hold A's address.
+  await sleep(Math.max(0, t3 + (validSeconds + 1) * 1000 - Date.now()));
+  for (let i = 0; i < 4; i++) {
+    const post = await request('POST', `/drop/post-${i}`);
+    check(post.status === 502, `a POST dropped by its bridge should get 502, got ${post.status}`);
+    const get = await request('GET', `/drop/get-${i}`);
+    check(get.status === 502, `a GET dropped by both bridges should get 502, got ${get.status}`);
+  }
+  const posts = B.count('POST /drop') + C.count('POST /drop');
+  const gets = B.count('GET /drop') + C.count('GET /drop');
+  check(posts === 4, `4 dropped POSTs should reach a bridge once each, but bridges received ${posts}`);
+  check(gets === 8, `4 dropped GETs should be tried on both bridges (8), but bridges received ${gets}`);
+  log('4. a request dropped after it was sent: GET tried on both bridges (8 for 4), POST never twice (4 for 4)');
+
+  log('nginx followed every change without a restart');
+  console.log('follow-bridges-test: 1 passed, 0 failed');
+}
+
+function readLog(name) {
+  try {
+    return fs.readFileSync(path.join(work, name), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function cleanUp() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+  await Promise.race([Promise.all(children.map((c) => c.exited)), sleep(5000)]);
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await Promise.all(servers.map((s) => s.stop()));
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+}
+
+const guard = setTimeout(() => {
+  console.error('follow-bridges-test: gave up after 60 s');
+  cleanUp().finally(() => process.exit(1));
+}, 60000);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => cleanUp().finally(() => process.exit(1)));
+}
+
+let status = 0;
+try {
+  await main();
+} catch (error) {
+  status = 1;
+  console.error(`follow-bridges-test FAILED: ${error.message}`);
+  const errors = readLog('error.log').trim().split('\n').slice(-15).join('\n');
+  if (errors) console.error(`nginx error.log (last lines):\n${errors}`);
+  for (const child of children) {
+    if (child.output.trim()) console.error(`${child.spawnfile} output:\n${child.output.trim().split('\n').slice(-15).join('\n')}`);
+  }
+  console.log('follow-bridges-test: 0 passed, 1 failed');
+} finally {
+  clearTimeout(guard);
+  await cleanUp();
+}
+process.exit(status);
