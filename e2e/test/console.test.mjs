@@ -248,6 +248,7 @@ test('a refusal stands next to its action and goes away once it no longer applie
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await page.locator(`article[data-meeting="${later}"]`).waitFor();
   await page.locator('#connect-problem .problem').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.getElementById('connect-id').value === '', null, { polling: 50 }); // the form reset after success
 
   // A refusal tied to a meeting goes when another meeting is shown.
   await page.getByLabel('Meeting to connect to').fill(fresh);

@@ -17,6 +17,8 @@ import dev.meetingbridge.support.TestRedis;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code /usr/bin/chromium} driven by {@code playwright-core}). The child's output is printed, so
  * a failure explains itself in the Surefire report.
  */
+@AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
 class JavaScriptClientTests extends IntegrationTest {
 
 	private static final Path E2E = Path.of("e2e").toAbsolutePath();
@@ -36,7 +39,7 @@ class JavaScriptClientTests extends IntegrationTest {
 
 	private static final long NPM_MINUTES = 5;
 
-	private static final long NODE_MINUTES = 3;
+	private static final long NODE_MINUTES = 5;
 
 	@BeforeAll
 	static void installTheTestDependencies() throws Exception {
