@@ -38,7 +38,7 @@ function redis(...command) {
 const open = [];
 after(() => open.forEach((bridge) => bridge.close()));
 
-test('the participant map equals the bridge\'s after the Redis pub/sub links were cut a dozen times', { skip, timeout: 120000 }, async () => {
+test('the participant map equals the bridge\'s after the Redis pub/sub links were cut a dozen times', { skip, timeout: 120000 }, async (t) => {
   const meetingId = unique('blips');
   await createMeeting(meetingId);
   const bridge = await connect(serverToken(), { actAs: unique('watcher') });
@@ -79,6 +79,6 @@ test('the participant map equals the bridge\'s after the Redis pub/sub links wer
   assert.deepEqual([...meeting.participants.keys()].sort(), [...present].sort());
   const sequences = applied.map((event) => event.sequence);
   assert.deepEqual(sequences, sequences.map((_, i) => i + 1), 'every event once, in sequence order');
-  console.log(`# pub/sub connections cut: ${killed}; events: ${sequences.length}; `
+  t.diagnostic(`pub/sub connections cut: ${killed}; events: ${sequences.length}; `
     + `gaps the client filled from the history: ${meeting.feed.stats.gapsFilled}; syncs: ${syncs.length}`);
 });
