@@ -271,7 +271,7 @@ export class MeetingFeed {
     let reloaded = false;
     let delay = RETRY_FIRST_MS;
     let reported = false;
-    while (this.pending && this.attached) {
+    while (this.pending && this.attached && !this.bridge.isClosed()) {
       const request = this.pending;
       this.pending = undefined;
       if (WEIGHT[request.reason] > WEIGHT[reason]) reason = request.reason;
@@ -292,14 +292,14 @@ export class MeetingFeed {
         if (!reported) this.failed(problem, 'Catch-up failed');
         reported = true;
         this.retryLater(request);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise((resolve) => /** @type {{unref?: () => void}} */ (setTimeout(resolve, delay)).unref?.());
         delay = Math.min(delay * 2, RETRY_MAX_MS);
         continue;
       }
       if (request.reason === 'gap') this.stats.gapsFilled += 1;
       this.releaseHeld();
     }
-    if (!this.attached) return;
+    if (!this.attached || this.bridge.isClosed()) return;
     this.emitSync(reason, reloaded);
   }
 

@@ -16,6 +16,8 @@ export class FakeBridge {
     this.calls = [];
     /** resolves the next history read when set (to hold a fill while events arrive) */
     this.gate = undefined;
+    /** how many history reads (other than the `limit=1` probes) answer 503 */
+    this.unavailable = 0;
     const server = this;
     this.fetch = (url, init = {}) => server.handle(new URL(url), init.method ?? 'GET', init.body ? JSON.parse(init.body) : undefined);
     this.WebSocket = class extends FakeSocket {
@@ -93,6 +95,10 @@ export class FakeBridge {
     }
     if (method === 'GET' && parts[3] === 'events') {
       if (this.gate) await this.gate;
+      if (this.unavailable > 0 && url.searchParams.get('limit') !== '1') {
+        this.unavailable -= 1;
+        return respond(503, { title: 'Service Unavailable', status: 503, code: 'store-unavailable', detail: 'Redis is unreachable' });
+      }
       const after = Number(url.searchParams.get('after') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
       const events = meeting.history.filter((event) => event.sequence > after).slice(0, limit);

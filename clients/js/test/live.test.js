@@ -67,6 +67,22 @@ describe('a jump in the sequence on a live subscription', () => {
     assert.deepEqual([...meeting.participants.keys()].sort(), ['alice', 'bob', 'carol', 'dave', 'erin']);
   });
 
+  test('a fill that fails is reported once and retried until it succeeds', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    const errors = [];
+    bridge.on('error', (problem) => errors.push(problem.code));
+    fake.unavailable = 2;
+    fake.join('mars', 'alice', { deliver: false });
+    fake.join('mars', 'bob');
+
+    await eventually(() => meeting.sequence === 2, { message: 'filled after the retries' });
+    assert.deepEqual(errors, ['store-unavailable']);
+    assert.deepEqual(sequences(seen), [1, 2]);
+    assert.equal(historyReads(fake).length, 3);
+  });
+
   test('reloads the meeting when the history no longer reaches back to the gap', async () => {
     const fake = new FakeBridge();
     fake.createMeeting('mars');

@@ -446,9 +446,12 @@ function renderMeeting() {
   $('missing-create-join').textContent = `Create ${id} and join`;
   $('join-form').hidden = missing || member || ended || state.view === 'loading' || state.view === 'unavailable';
   $('meeting-actions').hidden = missing;
+  // Participants, connections and connecting need a meeting that can be followed.
+  $('meeting-body').hidden = !following;
   $('leave').hidden = !member;
   $('end-meeting').hidden = !following || ended || !canModerate(member);
   $('connect-form').hidden = !following || ended || !canModerate(member);
+  $('connect-title').hidden = $('connect-form').hidden;
 
   const participants = following ? [...meeting.participants.values()] : [];
   $('participant-count').textContent = String(participants.length);
