@@ -184,7 +184,7 @@ async function openCurrent() {
     if (state.meetingId !== meetingId) return;
     if (error.status === 403) {
       state.view = 'forbidden';
-      state.note = `You are not a member of ${meetingId}: join it to follow it live.`;
+      state.note = `You are not a member of ${meetingId}: join it to see its participants and events live.`;
     } else if (error.code === 'meeting-not-found') {
       state.view = 'missing';
       state.missingTimer = setTimeout(recheckMissing, MISSING_RECHECK_MS);
@@ -238,7 +238,7 @@ function onMeetingEvent(detail, event) {
   }
   if (event.type === 'participant-left' && state.meeting && !state.meeting.attached && state.meeting.status !== 'ended') {
     state.view = 'forbidden';
-    state.note = 'You are no longer a member: join again to follow this meeting live.';
+    state.note = 'You are no longer a member: join again to see this meeting live.';
   }
   scheduleRender();
 }
@@ -557,7 +557,7 @@ function updateCard(card) {
   card.status.className = `badge ${closed ? 'closed' : 'active'}`;
   card.element.classList.toggle('closed', closed);
   card.people.replaceChildren(...[...other.participants.values()].map((p) => h('li', { 'data-participant': p.id }, p.displayName, ' ', h('code', {}, p.id))));
-  card.people.dataset.empty = closed ? 'Not followed since the connection closed.' : 'Nobody is in this meeting.';
+  card.people.dataset.empty = closed ? 'Not shown any more: the connection has closed.' : 'Nobody is in this meeting.';
   const messages = state.chats.get(connection.id) ?? [];
   if (card.log.children.length !== messages.length) {
     card.log.replaceChildren(...messages.map((m) => h('li', {},
@@ -611,7 +611,7 @@ function renderGraph() {
       ? `${meeting.id} and the meetings connected to it; each circle shows its number of participants.`
       : `${meeting.id} has no connections: connect it to another meeting to draw the pair.`;
   } else if (state.meetingId) {
-    caption = `Nothing to draw until ${state.meetingId} can be followed.`;
+    caption = `Nothing to draw until you can see ${state.meetingId}.`;
   } else if (state.bridge?.identity.isServer) {
     for (const m of list.meetings.slice(0, 8)) nodes.push({ id: m.id, count: m.participantCount ?? 0, status: m.status });
     caption = nodes.length
@@ -675,7 +675,7 @@ function wire() {
       await state.meeting.leave();
       if (!state.meeting.attached) {
         state.view = 'forbidden';
-        state.note = 'You left: join again to follow this meeting live.';
+        state.note = 'You left: join again to see this meeting live.';
       }
     });
     scheduleRender();
