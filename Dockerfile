@@ -3,10 +3,17 @@
 # (dependencies first) so that a code change rebuilds only the last layer.
 
 FROM eclipse-temurin:21-jdk AS build
+# Node and npm bundle the JavaScript client (clients/js) that the bridge serves at /client/meeting-bridge.js.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /workspace
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 RUN ./mvnw -B -q dependency:go-offline
+COPY clients/js/package.json clients/js/package-lock.json clients/js/
+RUN cd clients/js && npm ci --no-audit --no-fund
+COPY clients/js/ clients/js/
 COPY src/ src/
 RUN ./mvnw -B -q -DskipTests package \
     && java -Djarmode=tools -jar target/meeting-bridge-*.jar extract --layers --launcher --destination target/extracted

@@ -1,4 +1,4 @@
-// The JavaScript client (src/main/resources/static/client/meeting-bridge.js) in Node against a real bridge.
+// The JavaScript client (clients/js, as the bridge serves it bundled) in Node against a real bridge.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -53,7 +53,7 @@ describe('the ConnectionMeeting API', () => {
     const left = [];
     connection.meeting.on('participant-joined', (participant) => joined.push(participant));
     connection.meeting.on('participant-left', (participant, event) => left.push([participant, event.reason]));
-    await eventually(() => connection.meeting.feed.topics.size >= 3);
+    await eventually(() => connection.meeting.feed.topics.size === 6);
     const carol = unique('carol');
     await joinAs(earth, carol, 'Carol');
     await eventually(() => joined.length === 1, { message: 'participant-joined over the connection' });
@@ -90,7 +90,7 @@ describe('the ConnectionMeeting API', () => {
     assert.equal(meeting.status, 'active');
   });
 
-  test('on() SUBSCRIBEs to the meeting topic, off() UNSUBSCRIBEs once nothing needs it', async () => {
+  test('following a meeting SUBSCRIBEs to its six topics; a closed connection\'s meeting is UNSUBSCRIBEd', async () => {
     const { mars, earth } = await twoMeetings();
     const alice = unique('alice');
     const { TrackingWebSocket, sent } = trackingWebSocket();
@@ -99,23 +99,26 @@ describe('the ConnectionMeeting API', () => {
     const connection = await meeting.connectTo({ meetingId: earth });
     assert.equal(connection.payload, '');
 
-    const chatTopic = `/topic/meetings/${earth}/chat-message`;
-    const subscribes = () => sent.filter((f) => f.startsWith('SUBSCRIBE') && f.includes(`destination:${chatTopic}`));
-    assert.equal(subscribes().length, 0, 'nothing listens to chat-message yet');
+    const frames = (command) => sent.filter((f) => f.startsWith(`${command}\n`));
+    const earthSubscriptions = frames('SUBSCRIBE').filter((f) => f.includes(`destination:/topic/meetings/${earth}/`));
+    assert.deepEqual(earthSubscriptions.map((f) => /destination:\/topic\/meetings\/[^/]+\/([^\n]+)/.exec(f)[1]).sort(),
+      ['chat-message', 'connection-close', 'connection-open', 'meeting-ended', 'participant-joined', 'participant-left']);
+    const ids = earthSubscriptions.map((f) => /\nid:([^\n]+)/.exec(f)[1]);
 
+    // Listeners come and go without touching the subscriptions.
     const listener = () => {};
     connection.meeting.on('chat-message', listener);
-    await eventually(() => connection.meeting.feed.topics.has('chat-message'));
-    assert.equal(subscribes().length, 1);
-    const id = /\nid:([^\n]+)/.exec(subscribes()[0])[1];
-
     connection.meeting.off('chat-message', listener);
-    assert.ok(sent.some((f) => f.startsWith('UNSUBSCRIBE') && f.includes(`\nid:${id}\n`)), 'UNSUBSCRIBE sent');
-    // participant-joined stays subscribed: the participants map needs it.
-    const joined = () => {};
-    connection.meeting.on('participant-joined', joined);
-    connection.meeting.off('participant-joined', joined);
-    assert.ok(connection.meeting.feed.topics.has('participant-joined'));
+    assert.equal(frames('UNSUBSCRIBE').length, 0);
+
+    await connection.close();
+    await eventually(() => connection.closed, { message: 'connection-close' });
+    await eventually(() => ids.every((id) => frames('UNSUBSCRIBE').some((f) => f.includes(`\nid:${id}\n`))),
+      { message: 'earth unsubscribed after the close', timeoutMs: 10000 });
+    const marsIds = frames('SUBSCRIBE').filter((f) => f.includes(`destination:/topic/meetings/${mars}/`))
+      .map((f) => /\nid:([^\n]+)/.exec(f)[1]);
+    assert.equal(marsIds.length, 6);
+    assert.ok(marsIds.every((id) => !frames('UNSUBSCRIBE').some((f) => f.includes(`\nid:${id}\n`))), 'mars stays followed');
   });
 
   test('events are applied once, in sequence order, across topics', async () => {
@@ -257,26 +260,4 @@ test('the bridge serves this client at /client/meeting-bridge.js', async () => {
   assert.match(response.headers.get('content-type'), /javascript/);
   assert.equal(await response.text(), await readFile(CLIENT_PATH, 'utf8'));
   assert.equal(typeof MeetingBridge.connect, 'function');
-});
-
-test('STOMP framing: escaped headers, content-length in UTF-8 bytes, frames split and joined, heart-beats', async () => {
-  const { FrameParser, encodeFrame } = await import(CLIENT_PATH);
-  const body = JSON.stringify({ message: 'Grüße ✓ from MARS 🚀' });
-  const frame = encodeFrame('MESSAGE', { destination: '/topic/a:b', subscription: 'sub-1' }, body);
-  assert.match(frame, /destination:\/topic\/a\\cb\n/);
-  assert.match(frame, new RegExp(`content-length:${Buffer.byteLength(body)}\n`));
-  const parser = new FrameParser();
-  assert.deepEqual(parser.push('\n'), [], 'a heart-beat');
-  assert.deepEqual(parser.push(frame.slice(0, 30)), []);
-  const frames = parser.push(`${frame.slice(30)}\n${frame}`);
-  assert.equal(frames.length, 2);
-  for (const parsed of frames) {
-    assert.equal(parsed.command, 'MESSAGE');
-    assert.equal(parsed.headers.destination, '/topic/a:b');
-    assert.equal(parsed.body, body);
-  }
-  assert.deepEqual(parser.push('ERROR\nmessage:forbidden\\c no\n\n\0'), [
-    { command: 'ERROR', headers: { message: 'forbidden: no' }, body: '' },
-  ]);
-  assert.match(encodeFrame('CONNECT', { Authorization: 'Bearer a:b' }), /Authorization:Bearer a:b\n/, 'CONNECT is not escaped');
 });

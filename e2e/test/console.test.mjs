@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BRIDGE_URL, createMeeting, joinAs, moderatorToken, serverToken, twoMeetings, unique } from './support.mjs';
+import {
+  BRIDGE_URL, api, createMeeting, eventually, joinAs, moderatorToken, serverToken, twoMeetings, unique,
+} from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR
@@ -96,7 +98,7 @@ test('two pages, two connected meetings: participants, chat and an ending seen o
   // An API refusal is shown with its problem title and detail: connecting mars to itself.
   await pageA.getByLabel('Meeting to connect to').fill(mars);
   await pageA.getByRole('button', { name: 'Connect', exact: true }).click();
-  const problem = pageA.locator('.problem', { hasText: 'self-connection' });
+  const problem = pageA.locator('#connect-problem .problem', { hasText: 'self-connection' });
   await problem.waitFor();
   assert.ok((await problem.locator('.problem-detail').textContent()).length > 0);
   await problem.getByRole('button', { name: /Dismiss/ }).press('Enter'); // keyboard-usable
@@ -104,11 +106,17 @@ test('two pages, two connected meetings: participants, chat and an ending seen o
 
   // Alice ends earth over the connection: earth empties in both views.
   await pageA.getByRole('button', { name: `End ${earth}` }).click();
+  const dialog = pageA.locator('#confirm');
+  await dialog.getByText(`Everyone in ${earth} (2 participants) leaves`).waitFor();
+  await dialog.getByRole('button', { name: `End ${earth}` }).click();
   await pageB.locator('#meeting-status', { hasText: 'ended' }).waitFor();
   await pageB.locator('#participants li').first().waitFor({ state: 'detached' });
   assert.equal(await pageB.locator('#participants li').count(), 0);
   await pageB.locator('#feed li[data-type="meeting-ended"]').waitFor();
-  await pageA.locator(`article[data-meeting="${earth}"] .badge`, { hasText: 'closed: meeting-ended' }).waitFor();
+  const card = pageA.locator(`article[data-meeting="${earth}"]`);
+  await card.locator('.badge', { hasText: 'closed: meeting-ended' }).waitFor();
+  assert.equal(await card.getByRole('button', { name: /^(Send|End|Close)/ }).count(), 0, 'a closed connection offers nothing to do');
+  await card.getByRole('button', { name: 'Dismiss' }).waitFor();
   assert.equal(await participantsOf(pageA, earth).count(), 0);
   await pageA.locator(`#graph g[data-meeting="${earth}"][data-count="0"]`).waitFor();
   await pageA.locator('#feed li[data-type="connection-close"]').waitFor();
@@ -151,12 +159,14 @@ test('a server token lists meetings with their counts, creates one, acts as a pa
   await page.locator('#whoami', { hasText: `acting as ${ops}` }).waitFor();
   const row = page.locator(`#meetings-rows tr[data-meeting="${watched}"]`);
   await row.waitFor();
-  assert.deepEqual(await row.locator('td').evaluateAll((cells) => cells.slice(1, 4).map((td) => td.textContent)),
+  assert.deepEqual(await row.locator('td').evaluateAll((cells) => [1, 3, 4].map((i) => cells[i].textContent)),
     ['active', '1', '0']);
+  assert.deepEqual(await page.locator('#meetings-head th').allTextContents(),
+    ['Meeting', 'Status', 'Created ▼', 'Participants', 'Connections', 'Actions']);
 
   const created = unique('jupiter');
   await page.getByLabel(/New meeting id/).fill(created);
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await page.locator('#meeting-id', { hasText: created }).waitFor();
   await page.getByLabel('Display name').fill('Ops');
   await page.getByRole('button', { name: 'Join', exact: true }).click();
@@ -164,7 +174,8 @@ test('a server token lists meetings with their counts, creates one, acts as a pa
   await page.locator(`#graph g[data-meeting="${created}"][data-count="1"]`).waitFor();
 
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await page.getByRole('button', { name: `End ${created}` }).click();
+  await page.locator('#meetings-rows').getByRole('button', { name: `End ${created}` }).click();
+  await page.locator('#confirm').getByRole('button', { name: `End ${created}` }).click();
   await page.locator('#meeting-status', { hasText: 'ended' }).waitFor();
   await page.locator(`#meetings-rows tr[data-meeting="${created}"]`).waitFor({ state: 'detached' });
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -188,5 +199,167 @@ test('a server token mints a participant token in the page and signs in as that 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#connection-state', { hasText: 'connected' }).waitFor();
   await page.locator('#whoami', { hasText: zoe }).waitFor();
+  await context.close();
+});
+
+const screenshot = async (page, name) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+};
+
+test('a refusal stands next to its action and goes away once it no longer applies; a missing meeting can be created in place', { skip, timeout: 90000 }, async () => {
+  const ops = unique('ops');
+  const page = await signedIn(serverToken(), 1280, ops);
+  await page.locator('#feed-empty', { hasText: 'No meeting open' }).waitFor();
+  assert.match(await page.locator('#graph-caption').textContent(), /newest meetings|No meetings yet/);
+
+  // A meeting that does not exist yet: no Join, no "Leave when this page closes"; Create is offered.
+  const later = unique('mars');
+  await page.getByLabel('Meeting id', { exact: true }).fill(later);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('#meeting-missing', { hasText: later }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'does not exist' }).waitFor();
+  assert.equal(await page.locator('#join-form').isVisible(), false);
+  assert.equal(await page.getByText('Leave when this page closes').isVisible(), false);
+  await screenshot(page, 'console-missing-meeting');
+
+  // Somebody else creates it: the page notices and follows it, and nothing stale remains.
+  await createMeeting(later);
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('#meeting-missing').isVisible(), false);
+  assert.equal(await page.locator('.problem').count(), 0);
+
+  // Create and join in place.
+  const fresh = unique('venus');
+  await page.getByLabel('Meeting id', { exact: true }).fill(fresh);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('#meeting-missing').waitFor();
+  await page.getByLabel('Name to join with').fill('Ops');
+  await page.getByRole('button', { name: `Create ${fresh} and join` }).click();
+  await page.locator('#participants li', { hasText: 'Ops' }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+
+  // A refused connect shows beside the connect form; the next successful connect clears it.
+  await page.getByLabel('Meeting to connect to').fill(unique('nowhere'));
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connect-problem .problem', { hasText: 'meeting-not-found' }).waitFor();
+  assert.equal(await page.locator('#problems .problem').count(), 0, 'nothing in the page-wide banner');
+  await page.getByLabel('Meeting to connect to').fill(later);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator(`article[data-meeting="${later}"]`).waitFor();
+  await page.locator('#connect-problem .problem').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.getElementById('connect-id').value === '', null, { polling: 50 }); // the form reset after success
+
+  // A refusal tied to a meeting goes when another meeting is shown.
+  await page.getByLabel('Meeting to connect to').fill(fresh);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connect-problem .problem', { hasText: 'self-connection' }).waitFor();
+  await page.getByRole('button', { name: 'Close view' }).click();
+  await page.locator('#feed-empty', { hasText: 'No meeting open' }).waitFor();
+  assert.equal(await page.locator('.problem').count(), 0);
+  assert.deepEqual(page.problems, []);
+});
+
+test('ending a meeting and removing a participant ask first, and Cancel changes nothing', { skip, timeout: 60000 }, async () => {
+  const mars = unique('mars');
+  await createMeeting(mars);
+  const carol = unique('carol');
+  await joinAs(mars, carol, 'Carol');
+  const page = await signedIn(moderatorToken(unique('alice')));
+  await openAndJoin(page, mars, 'Alice');
+  const dialog = page.locator('#confirm');
+
+  await page.getByRole('button', { name: 'End meeting' }).click();
+  await dialog.getByText(`Everyone in ${mars} (2 participants) leaves`).waitFor();
+  await screenshot(page, 'console-confirm-end');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal((await api('GET', `/api/meetings/${mars}`)).status, 'active', 'Cancel ends nothing');
+
+  await page.getByRole('button', { name: `Remove Carol (${carol})` }).click();
+  await dialog.getByText(`Carol (${carol}) leaves ${mars}`).waitFor();
+  await dialog.getByRole('button', { name: 'Remove Carol' }).click();
+  await page.locator(`#participants li[data-participant="${carol}"]`).waitFor({ state: 'detached' });
+  await page.locator('#feed li[data-type="participant-left"]', { hasText: 'removed' }).waitFor();
+
+  await page.getByRole('button', { name: 'End meeting' }).click();
+  await dialog.getByRole('button', { name: `End ${mars}` }).click();
+  await page.locator('#meeting-status', { hasText: 'ended' }).waitFor();
+  assert.equal((await api('GET', `/api/meetings/${mars}`)).status, 'ended');
+  assert.deepEqual(page.problems, []);
+});
+
+test('a meeting has an address: a deep link opens it after sign-in, the back button returns, a reload stays', { skip, timeout: 60000 }, async () => {
+  const { mars, earth } = await twoMeetings();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${BRIDGE_URL}/#/meetings/${mars}`);
+  await page.getByLabel('Token (JWT)').fill(serverToken());
+  await page.getByLabel(/Act as participant/).fill(unique('ops'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#meeting-id', { hasText: mars }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+
+  await page.getByLabel('Meeting id', { exact: true }).fill(earth);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('#meeting-id', { hasText: earth }).waitFor();
+  assert.equal(new URL(page.url()).hash, `#/meetings/${earth}`);
+
+  await page.goBack();
+  await page.locator('#meeting-id', { hasText: mars }).waitFor();
+  assert.equal(new URL(page.url()).hash, `#/meetings/${mars}`);
+
+  await page.reload();
+  await page.locator('#meeting-id', { hasText: mars }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+  await page.getByRole('button', { name: 'Close view' }).click();
+  assert.equal(new URL(page.url()).hash, '#/');
+  await context.close();
+});
+
+test('the meetings list says when it was updated, refreshes on the chosen interval, sorts and filters, under a totals line', { skip, timeout: 90000 }, async () => {
+  const tag = unique('list');
+  const crowded = `${tag}-crowded`;
+  await createMeeting(crowded);
+  for (const name of ['a', 'b', 'c']) await joinAs(crowded, unique(name));
+  const page = await signedIn(serverToken(), 1280, unique('ops'));
+  await page.locator('#meetings-updated', { hasText: /^Updated \d\d:\d\d:\d\d$/ }).waitFor();
+  await page.locator('#meetings-totals', { hasText: /\d+ active meetings? · \d+ participants? in them · \d+ STOMP sessions? on this instance/ }).waitFor();
+
+  // By hand: a meeting made elsewhere shows after Refresh.
+  const byHand = `${tag}-by-hand`;
+  await page.getByLabel('Refresh every').selectOption('0');
+  await createMeeting(byHand);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.locator(`#meetings-rows tr[data-meeting="${byHand}"]`).waitFor();
+
+  // On the interval: one made elsewhere shows by itself.
+  await page.getByLabel('Refresh every').selectOption('5');
+  const onItsOwn = `${tag}-on-its-own`;
+  await createMeeting(onItsOwn);
+  await page.locator(`#meetings-rows tr[data-meeting="${onItsOwn}"]`).waitFor({ timeout: 15000 });
+
+  // Filter by id, sort by participants (most first).
+  await page.getByLabel('Filter').fill(tag);
+  await eventually(async () => (await page.locator('#meetings-rows tr').count()) === 3, { message: 'three rows match' });
+  await page.getByRole('button', { name: 'Participants' }).click();
+  assert.equal(await page.locator('#meetings-rows tr').first().getAttribute('data-meeting'), crowded);
+  assert.equal(await page.locator('#meetings-head th[aria-sort="descending"]').textContent(), 'Participants ▼');
+  await page.getByLabel('Filter').fill(`${tag}-nothing-like-it`);
+  await page.locator('#meetings-empty', { hasText: 'No meeting matches the filter.' }).waitFor();
+  await page.getByLabel('Filter').fill(tag);
+  await screenshot(page, 'console-meetings-list');
+  assert.deepEqual(page.problems, []);
+});
+
+test('a refused token reads as such, not as a STOMP error', { skip, timeout: 30000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BRIDGE_URL}/`);
+  await page.getByLabel('Token (JWT)').fill('not-a-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const problem = page.locator('#sign-in-problem .problem');
+  await problem.locator('.problem-title', { hasText: 'Token refused' }).waitFor();
+  assert.doesNotMatch(await problem.textContent(), /STOMP ERROR/);
   await context.close();
 });

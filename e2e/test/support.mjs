@@ -2,7 +2,10 @@
 //
 //   BRIDGE_URL         the bridge under test, e.g. http://localhost:8080
 //   BRIDGE_JWT_SECRET  its HS256 secret (tokens are minted here, as scripts/mint-token.mjs does)
+//   BRIDGE_REDIS_URL   its Redis, redis://host:port (only the tests that cut the bridge's Redis links need it)
+//   BRIDGE_CLIENT      the bundled client module (default: the one the build puts in target/classes)
 import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -10,8 +13,10 @@ export const BRIDGE_URL = process.env.BRIDGE_URL ?? 'http://localhost:8080';
 const SECRET = process.env.BRIDGE_JWT_SECRET;
 if (!SECRET) throw new Error('Set BRIDGE_JWT_SECRET (and BRIDGE_URL) to the bridge under test');
 
-/** The client module exactly as the bridge serves it at /client/meeting-bridge.js. */
-export const CLIENT_PATH = fileURLToPath(new URL('../../src/main/resources/static/client/meeting-bridge.js', import.meta.url));
+/** The client module exactly as the bridge serves it at /client/meeting-bridge.js, bundled from clients/js by the build. */
+export const CLIENT_PATH = process.env.BRIDGE_CLIENT
+  ?? fileURLToPath(new URL('../../target/classes/static/client/meeting-bridge.js', import.meta.url));
+if (!existsSync(CLIENT_PATH)) throw new Error(`No client bundle at ${CLIENT_PATH}: run ./mvnw generate-resources (or set BRIDGE_CLIENT)`);
 export const { MeetingBridge, BridgeError } = await import(CLIENT_PATH);
 
 export function mint(claims, ttlSeconds = 3600) {

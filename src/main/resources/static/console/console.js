@@ -1,24 +1,28 @@
 /**
  * The meeting-bridge console: sign in with a token, list and create meetings, follow one meeting
  * live (participants, connections with the other side's participants, an event feed ordered by
- * sequence, a picture), and act as the signed-in participant. Built only on the bridge's own
- * client module, /client/meeting-bridge.js.
+ * sequence, a picture), and act as the signed-in participant. Every meeting has an address,
+ * `#/meetings/{id}`. Built only on the bridge's own client module, /client/meeting-bridge.js.
  */
-import { BridgeError, EVENT_TYPES, MeetingBridge } from '/client/meeting-bridge.js';
+import { EVENT_TYPES, MeetingBridge } from '/client/meeting-bridge.js';
 import { drawGraph } from './graph.js';
+import { meetingsList } from './list.js';
+import { $, act, clearProblem, confirmAction, h, plural, problemOf, showProblem, time } from './ui.js';
 
-const $ = (id) => document.getElementById(id);
 const STORAGE = 'meeting-bridge.console';
 const FEED_LIMIT = 500;
 const HISTORY_ON_OPEN = 50;
+const MISSING_RECHECK_MS = 5000;
 
 const state = {
   /** @type {MeetingBridge|null} */
   bridge: null,
   /** @type {import('/client/meeting-bridge.js').Meeting|null} the meeting followed */
   meeting: null,
-  /** the meeting shown, followed or not (not a member yet) */
+  /** the meeting shown, followed or not */
   meetingId: null,
+  /** what the meeting panel shows: loading, following, forbidden (not a member), missing, unavailable */
+  view: 'loading',
   note: '',
   /** events of the shown meeting, ordered by sequence */
   feed: [],
@@ -28,30 +32,18 @@ const state = {
   chats: new Map(),
   /** closed connections the user dismissed */
   dismissed: new Set(),
-  list: { meetings: [], nextCursor: undefined, timer: undefined },
+  /** re-checks whether a missing meeting exists by now */
+  missingTimer: undefined,
 };
 
-// ---------------------------------------------------------------------------------------------
-// DOM helpers
-
-/** Creates an element: `h('li', {class: 'x'}, 'text', child)`. */
-function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key === 'text') node.textContent = value;
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : '');
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const list = meetingsList({
+  bridge: () => state.bridge,
+  open: (meetingId) => go(meetingId),
+  onRefresh: (ids) => {
+    if (state.view === 'missing' && ids.includes(state.meetingId)) openCurrent();
+    scheduleRender();
+  },
+});
 
 let renderPending = false;
 /** Coalesces re-renders: events arrive in bursts (an ending cascade). */
@@ -65,42 +57,30 @@ function scheduleRender() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Problems: every refusal is shown with its title and detail
+// Addresses: #/meetings/{id} opens a meeting, #/ shows none; the back button walks them.
 
-/** Shows a problem (a {@link BridgeError}, a problem-details object, or any error). */
-function showProblem(error, context) {
-  const problem = error instanceof BridgeError ? error.problem
-    : error && typeof error === 'object' && (error.title || error.code) ? error
-      : { title: 'Error', detail: String(error?.message ?? error) };
-  const status = [problem.status || null, problem.code].filter(Boolean).join(' ');
-  const item = h('div', { class: 'problem', role: 'alert' },
-    h('div', { class: 'text' },
-      h('strong', { class: 'problem-title' }, problem.title ?? 'Error'),
-      status ? ` (${status})` : '',
-      context ? h('span', { class: 'muted' }, ` while ${context}`) : '',
-      problem.detail ? h('div', { class: 'problem-detail' }, problem.detail) : '',
-      problem.errors?.length ? h('ul', {}, problem.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`))) : ''),
-    h('button', { type: 'button', class: 'dismiss', 'aria-label': `Dismiss: ${problem.title ?? 'error'}`, onclick: () => item.remove() }, 'Dismiss'));
-  const box = $('problems');
-  box.prepend(item);
-  while (box.children.length > 6) box.lastElementChild.remove();
+function meetingInAddress() {
+  const match = /^#\/meetings\/([^/]+)$/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
-/** Runs an action with its button disabled; shows the problem if it fails. */
-async function act(context, action, button) {
-  if (button) button.disabled = true;
-  try {
-    return await action();
-  } catch (error) {
-    showProblem(error, context);
-    return undefined;
-  } finally {
-    if (button) button.disabled = false;
-    scheduleRender();
+/** Shows a meeting (or none) by changing the address; `route` follows it. */
+function go(meetingId) {
+  const hash = meetingId ? `#/meetings/${encodeURIComponent(meetingId)}` : '#/';
+  if (location.hash !== hash) location.hash = hash;
+  route();
+}
+
+function route() {
+  if (!state.bridge) return;
+  const meetingId = meetingInAddress();
+  if (meetingId === state.meetingId) return;
+  if (meetingId) showMeeting(meetingId);
+  else {
+    closeMeetingView();
+    render();
   }
 }
-
-const submitter = (event) => event.submitter ?? event.target.querySelector('button[type="submit"]');
 
 // ---------------------------------------------------------------------------------------------
 // Signing in and out
@@ -110,16 +90,19 @@ async function signIn(token, actAs, { restoring = false } = {}) {
   try {
     bridge = await MeetingBridge.connect({ url: location.origin, token, actAs: actAs || undefined });
   } catch (error) {
-    showProblem(error, 'signing in');
+    showProblem($('sign-in-problem'), error, 'signing in');
     if (restoring) sessionStorage.removeItem(STORAGE);
     return;
   }
+  clearProblem($('sign-in-problem'));
   state.bridge = bridge;
-  bridge.on('state', scheduleRender);
-  bridge.on('error', (problem) => showProblem(problem, 'talking to the bridge'));
+  bridge.on('state', (connection) => {
+    if (connection === 'connected') $('problems').replaceChildren();
+    scheduleRender();
+  });
+  bridge.on('error', showBridgeProblem);
   bridge.on('reconnected', scheduleRender);
-  const saved = JSON.parse(sessionStorage.getItem(STORAGE) ?? '{}');
-  sessionStorage.setItem(STORAGE, JSON.stringify({ ...saved, token, actAs }));
+  sessionStorage.setItem(STORAGE, JSON.stringify({ token, actAs }));
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
   $('sign-out').hidden = false;
@@ -129,23 +112,34 @@ async function signIn(token, actAs, { restoring = false } = {}) {
   $('join-bind-wrap').hidden = isServer;
   $('join-as').value = participantId ?? '';
   if (roomId) $('open-id').value = roomId;
-  if (isServer) {
-    refreshMeetings();
-    state.list.timer = setInterval(() => refreshMeetings({ quiet: true }), 10000);
-  }
-  const last = restoring ? saved.meetingId : undefined;
-  if (last) await openMeeting(last);
+  if (isServer) list.start();
+  route();
   render();
-  $(last ? 'meeting-title' : 'open-id').focus?.();
+  $(meetingInAddress() ? 'meeting-title' : 'open-id').focus?.();
+}
+
+/**
+ * A problem the bridge reports outside any action (a refused frame, a failed catch-up): one
+ * banner per kind, replaced rather than piled up, and cleared when the session is up again.
+ */
+function showBridgeProblem(problem) {
+  const key = problem.code ?? problem.title ?? 'problem';
+  const box = $('problems');
+  let slot = [...box.children].find((child) => child.dataset.key === key);
+  if (!slot) {
+    slot = h('div', { 'data-key': key });
+    box.prepend(slot);
+  }
+  showProblem(slot, problem, 'talking to the bridge');
 }
 
 function signOut() {
   closeMeetingView();
-  clearInterval(state.list.timer);
+  list.stop();
   state.bridge?.close();
   state.bridge = null;
-  state.list = { meetings: [], nextCursor: undefined, timer: undefined };
   sessionStorage.removeItem(STORAGE);
+  $('problems').replaceChildren();
   $('workspace').hidden = true;
   $('sign-in').hidden = false;
   $('sign-out').hidden = true;
@@ -155,95 +149,74 @@ function signOut() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The meetings list (server tokens)
-
-async function refreshMeetings({ more = false, quiet = false } = {}) {
-  const bridge = state.bridge;
-  if (!bridge?.identity.isServer) return;
-  try {
-    const page = await bridge.listMeetings({
-      status: $('meetings-status').value || undefined,
-      cursor: more ? state.list.nextCursor : undefined,
-      limit: 50,
-    });
-    state.list.meetings = more ? [...state.list.meetings, ...page.meetings] : page.meetings;
-    state.list.nextCursor = page.nextCursor;
-  } catch (error) {
-    if (!quiet) showProblem(error, 'listing meetings');
-  }
-  renderMeetings();
-  scheduleRender();
-}
-
-function renderMeetings() {
-  const rows = state.list.meetings.map((m) => h('tr', { 'data-meeting': m.id },
-    h('td', {}, h('code', {}, m.id)),
-    h('td', {}, h('span', { class: `badge ${m.status}` }, m.status)),
-    h('td', {}, String(m.participantCount ?? 0)),
-    h('td', {}, String(m.connectionCount ?? 0)),
-    h('td', {},
-      h('button', { type: 'button', class: 'secondary', 'aria-label': `Open ${m.id}`, onclick: () => openMeeting(m.id) }, 'Open'),
-      ' ',
-      m.status === 'active'
-        ? h('button', { type: 'button', class: 'danger', 'aria-label': `End ${m.id}`,
-          onclick: (event) => act(`ending ${m.id}`, async () => {
-            await state.bridge.endMeeting(m.id);
-            await refreshMeetings();
-          }, event.currentTarget) }, 'End')
-        : '')));
-  $('meetings-rows').replaceChildren(...rows);
-  if (rows.length === 0) $('meetings-rows').append(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No meetings')));
-  $('meetings-more').hidden = !state.list.nextCursor;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Following one meeting
 
 function closeMeetingView() {
+  clearTimeout(state.missingTimer);
   state.meeting?.dispose();
-  state.meeting = null;
-  state.meetingId = null;
-  state.note = '';
-  state.feed = [];
+  Object.assign(state, { meeting: null, meetingId: null, view: 'loading', note: '', feed: [] });
   state.cards.clear();
   state.chats.clear();
   state.dismissed.clear();
+  for (const slot of ['meeting-problem', 'connect-problem']) clearProblem($(slot));
   $('connections').replaceChildren();
   $('feed').replaceChildren();
-  const saved = JSON.parse(sessionStorage.getItem(STORAGE) ?? '{}');
-  delete saved.meetingId;
-  if (state.bridge) sessionStorage.setItem(STORAGE, JSON.stringify(saved));
 }
 
-async function openMeeting(meetingId) {
-  if (!state.bridge) return;
+async function showMeeting(meetingId) {
   closeMeetingView();
   state.meetingId = meetingId;
-  const saved = JSON.parse(sessionStorage.getItem(STORAGE) ?? '{}');
-  sessionStorage.setItem(STORAGE, JSON.stringify({ ...saved, meetingId }));
+  await openCurrent();
+}
+
+/** Opens (again) the meeting shown: follows it, or says why not. */
+async function openCurrent() {
+  const meetingId = state.meetingId;
+  clearTimeout(state.missingTimer);
+  state.view = 'loading';
   scheduleRender();
   try {
-    await follow(await state.bridge.meeting(meetingId));
+    const meeting = await state.bridge.meeting(meetingId);
+    if (state.meetingId !== meetingId) return;
+    state.view = 'following';
+    await follow(meeting);
   } catch (error) {
+    if (state.meetingId !== meetingId) return;
     if (error.status === 403) {
-      state.note = `You are not a member of ${meetingId}: join it to follow it live.`;
+      state.view = 'forbidden';
+      state.note = `You are not a member of ${meetingId}: join it to see its participants and events live.`;
+    } else if (error.code === 'meeting-not-found') {
+      state.view = 'missing';
+      state.missingTimer = setTimeout(recheckMissing, MISSING_RECHECK_MS);
     } else {
-      showProblem(error, `opening ${meetingId}`);
-      state.note = error.code === 'meeting-not-found' ? `There is no meeting ${meetingId}.` : `Could not open ${meetingId}.`;
+      state.view = 'unavailable';
+      showProblem($('meeting-problem'), error, `opening ${meetingId}`);
     }
   }
   scheduleRender();
 }
 
+/** A missing meeting may have been created elsewhere since: look again while it is shown. */
+async function recheckMissing() {
+  if (state.view !== 'missing' || !state.bridge) return;
+  try {
+    await state.bridge.readMeeting(state.meetingId);
+    await openCurrent();
+  } catch (error) {
+    if (error.code === 'meeting-not-found' || error.status === 403) {
+      if (error.status === 403) await openCurrent();
+      else state.missingTimer = setTimeout(recheckMissing, MISSING_RECHECK_MS);
+    }
+  }
+}
+
 async function follow(meeting) {
   if (state.meeting === meeting) return;
   state.meeting = meeting;
+  state.view = 'following';
   state.note = '';
-  // Every event type, so every topic is subscribed and the feed is complete.
   for (const type of EVENT_TYPES) meeting.on(type, onMeetingEvent);
-  meeting.on('*', (event) => {
-    if (event.type === 'sync') scheduleRender();
-  });
+  meeting.on('sync', scheduleRender);
   for (const connection of meeting.connections.values()) watchConnection(connection);
   // The recent past, so the feed does not start empty.
   const after = Math.max(0, meeting.sequence - HISTORY_ON_OPEN);
@@ -251,7 +224,7 @@ async function follow(meeting) {
     const { events } = await meeting.history({ after, limit: HISTORY_ON_OPEN });
     for (const event of events) addToFeed(event);
   } catch (error) {
-    showProblem(error, 'reading the event history');
+    showProblem($('meeting-problem'), error, 'reading the event history');
   }
   scheduleRender();
 }
@@ -264,7 +237,8 @@ function onMeetingEvent(detail, event) {
     chatLog(message.connectionId).push({ direction: 'in', who: `${message.sender.displayName} (${message.fromMeetingId})`, text: message.message });
   }
   if (event.type === 'participant-left' && state.meeting && !state.meeting.attached && state.meeting.status !== 'ended') {
-    state.note = 'You are no longer a member: join again to follow this meeting live.';
+    state.view = 'forbidden';
+    state.note = 'You are no longer a member: join again to see this meeting live.';
   }
   scheduleRender();
 }
@@ -316,19 +290,56 @@ function describe(event) {
 // ---------------------------------------------------------------------------------------------
 // Actions as the signed-in participant
 
-async function join(event) {
-  event.preventDefault();
+const submitter = (event) => event.submitter ?? event.target.querySelector('button[type="submit"]');
+
+/** Joins the shown meeting and follows it. */
+async function joinShown({ displayName, participantId, slot, button }) {
   const id = state.meetingId;
-  const form = new FormData(event.target);
-  const displayName = String(form.get('displayName') ?? '').trim();
-  const participantId = String(form.get('participantId') ?? '').trim() || undefined;
-  const bindToSession = $('join-bind').checked;
-  await act(`joining ${id}`, async () => {
+  const bindToSession = !state.bridge.identity.isServer && $('join-bind').checked;
+  await act({ slot, context: `joining ${id}`, button }, async () => {
     const meeting = await state.bridge.meeting(id, { join: { displayName, participantId, bindToSession } });
     if (participantId && state.bridge.identity.isServer) state.bridge.actAs = participantId;
+    clearTimeout(state.missingTimer);
     await follow(meeting);
-    state.note = '';
-  }, submitter(event));
+  });
+  scheduleRender();
+}
+
+function join(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  return joinShown({
+    displayName: String(form.get('displayName') ?? '').trim(),
+    participantId: String(form.get('participantId') ?? '').trim() || undefined,
+    slot: $('meeting-problem'),
+    button: submitter(event),
+  });
+}
+
+/** Creates the missing meeting shown, and joins it when asked to. */
+async function createShown(andJoin, button) {
+  const id = state.meetingId;
+  const displayName = $('missing-name').value.trim();
+  if (andJoin && !displayName) {
+    $('missing-name').reportValidity?.();
+    showProblem($('meeting-problem'), { title: 'Name needed', detail: 'Fill in the display name to join.' }, `creating ${id}`);
+    return;
+  }
+  // Not 'missing' any more while it is being made: nothing else should open it meanwhile.
+  clearTimeout(state.missingTimer);
+  state.view = 'loading';
+  const created = await act({ slot: $('meeting-problem'), context: `creating ${id}`, button }, () => state.bridge.createMeeting({ meetingId: id }));
+  if (!created) {
+    state.view = 'missing';
+    scheduleRender();
+    return;
+  }
+  list.refresh();
+  if (andJoin) {
+    await joinShown({ displayName, participantId: $('join-as').value.trim() || undefined, slot: $('meeting-problem'), button });
+  } else {
+    await openCurrent();
+  }
 }
 
 async function connect(event) {
@@ -336,11 +347,44 @@ async function connect(event) {
   const form = new FormData(event.target);
   const meetingId = String(form.get('meetingId') ?? '').trim();
   const payload = String(form.get('payload') ?? '');
-  await act(`connecting to ${meetingId}`, async () => {
+  await act({ slot: $('connect-problem'), context: `connecting to ${meetingId}`, button: submitter(event) }, async () => {
     const connection = await state.meeting.connectTo({ meetingId, payload });
     watchConnection(connection);
     event.target.reset();
-  }, submitter(event));
+  });
+  scheduleRender();
+}
+
+async function endShown(button) {
+  const meeting = state.meeting;
+  const yes = await confirmAction({
+    title: `End ${meeting.id}?`,
+    message: `Everyone in ${meeting.id} (${plural(meeting.participants.size, 'participant')}) leaves and its `
+      + `${plural(meeting.connections.size, 'connection')} close. An ended meeting cannot be joined again.`,
+    confirm: `End ${meeting.id}`,
+  });
+  if (!yes) return;
+  await act({ slot: $('meeting-problem'), context: `ending ${meeting.id}`, button }, () => meeting.end());
+  list.refresh();
+  scheduleRender();
+}
+
+async function removeParticipant(participant, button) {
+  const meeting = state.meeting;
+  const yes = await confirmAction({
+    title: `Remove ${participant.displayName}?`,
+    message: `${participant.displayName} (${participant.id}) leaves ${meeting.id} (reason: removed) and stops seeing it. They may join again.`,
+    confirm: `Remove ${participant.displayName}`,
+  });
+  if (!yes) return;
+  await act({ slot: $('meeting-problem'), context: `removing ${participant.id}`, button }, () => meeting.leave({ participantId: participant.id }));
+  scheduleRender();
+}
+
+/** Whether the signed-in token may remove others from and end the shown meeting. */
+function canModerate(member) {
+  const { isServer, permissions } = state.bridge.identity;
+  return isServer || (member && permissions.includes('allow_mod'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +394,7 @@ function render() {
   renderState();
   if (!state.bridge) return;
   renderMeeting();
+  renderFeed();
   renderGraph();
 }
 
@@ -372,41 +417,53 @@ function renderState() {
   who.textContent = parts.filter(Boolean).join(' · ');
 }
 
+const VIEW_LABELS = { loading: 'opening…', forbidden: 'not a member', missing: 'does not exist', unavailable: 'unavailable' };
+
 function renderMeeting() {
   const panel = $('meeting-panel');
   const id = state.meetingId;
   panel.hidden = !id;
   $('feed-meeting').textContent = id ? `of ${id}` : '';
-  if (!id) {
-    $('feed').replaceChildren();
-    return;
-  }
+  if (!id) return;
   const meeting = state.meeting;
   const me = state.bridge.identity.participantId;
-  const following = Boolean(meeting && (meeting.attached || meeting.status === 'ended'));
-  const status = meeting?.status ?? 'unknown';
+  const following = state.view === 'following' && Boolean(meeting && (meeting.attached || meeting.status === 'ended'));
+  const status = following ? meeting.status : undefined;
   const member = Boolean(following && me && meeting.participants.has(me));
+  const ended = status === 'ended';
   $('meeting-id').textContent = id;
   const badge = $('meeting-status');
-  badge.textContent = following ? status : 'not followed';
-  badge.className = `badge ${following ? status : ''}`;
+  badge.textContent = following ? status : VIEW_LABELS[state.view] ?? state.view;
+  badge.className = `badge ${following ? status : state.view}`;
   const note = $('meeting-note');
   note.textContent = state.note;
-  note.hidden = !state.note;
+  note.hidden = !state.note || state.view === 'missing';
 
-  const ended = status === 'ended';
-  $('join-form').hidden = member || ended;
-  $('leave').disabled = !member;
-  $('end-meeting').disabled = !following || ended;
-  for (const control of $('connect-form').elements) control.disabled = !following || ended;
+  const missing = state.view === 'missing';
+  $('meeting-missing').hidden = !missing;
+  $('missing-id').textContent = id;
+  $('missing-create').textContent = `Create ${id}`;
+  $('missing-create-join').textContent = `Create ${id} and join`;
+  $('join-form').hidden = missing || member || ended || state.view === 'loading' || state.view === 'unavailable';
+  $('meeting-actions').hidden = missing;
+  // Participants, connections and connecting need a meeting that can be followed.
+  $('meeting-body').hidden = !following;
+  $('leave').hidden = !member;
+  $('end-meeting').hidden = !following || ended || !canModerate(member);
+  $('connect-form').hidden = !following || ended || !canModerate(member);
+  $('connect-title').hidden = $('connect-form').hidden;
 
   const participants = following ? [...meeting.participants.values()] : [];
   $('participant-count').textContent = String(participants.length);
+  const removable = following && !ended && canModerate(member);
   $('participants').replaceChildren(...participants.map((p) => h('li', { class: p.id === me ? 'me' : undefined, 'data-participant': p.id },
-    p.displayName, ' ', h('code', {}, p.id))));
+    p.displayName, ' ', h('code', {}, p.id),
+    removable && p.id !== me
+      ? h('button', { type: 'button', class: 'remove', 'aria-label': `Remove ${p.displayName} (${p.id})`, onclick: (event) => removeParticipant(p, event.currentTarget) }, '×')
+      : '')));
+  $('participants').dataset.empty = following ? 'Nobody is in this meeting.' : '';
 
-  renderConnections(meeting);
-  renderFeed();
+  renderConnections(following ? meeting : null);
 }
 
 function renderConnections(meeting) {
@@ -449,54 +506,81 @@ function buildCard(connection) {
   const endOther = h('button', { type: 'button', class: 'danger' }, `End ${other}`);
   const close = h('button', { type: 'button', class: 'secondary' }, 'Close connection');
   const dismiss = h('button', { type: 'button', class: 'dismiss', hidden: true }, 'Dismiss');
+  const problem = h('div', { class: 'problem-slot' });
   const form = h('form', { class: 'row chat' },
     h('label', { for: inputId }, `Message to ${other}`), input, send);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value;
-    await act(`sending chat to ${other}`, async () => {
+    await act({ slot: problem, context: `sending chat to ${other}`, button: send }, async () => {
       const message = await connection.meeting.sendChatMessage(text);
       chatLog(connection.id).push({ direction: 'out', who: message.sender.displayName, text: message.message });
       input.value = '';
-    }, send);
+    });
+    scheduleRender();
   });
-  endOther.addEventListener('click', () => act(`ending ${other}`, () => connection.meeting.end(), endOther));
-  close.addEventListener('click', () => act(`closing the connection to ${other}`, () => connection.close(), close));
+  endOther.addEventListener('click', async () => {
+    const count = connection.meeting.participants.size;
+    const yes = await confirmAction({
+      title: `End ${other}?`,
+      message: `Everyone in ${other} (${plural(count, 'participant')}) leaves, not only those you see from here, `
+        + `and every connection of ${other} closes, this one too. An ended meeting cannot be joined again.`,
+      confirm: `End ${other}`,
+    });
+    if (yes) await act({ slot: problem, context: `ending ${other}`, button: endOther }, () => connection.meeting.end());
+    scheduleRender();
+  });
+  close.addEventListener('click', async () => {
+    await act({ slot: problem, context: `closing the connection to ${other}`, button: close }, () => connection.close());
+    scheduleRender();
+  });
   dismiss.addEventListener('click', () => {
     state.dismissed.add(connection.id);
     scheduleRender();
   });
+  const actions = h('div', { class: 'row actions' }, endOther, close);
   const element = h('article', { class: 'connection', 'aria-labelledby': titleId, 'data-connection': connection.id, 'data-meeting': other },
-    h('h4', { id: titleId }, 'Connection to ', h('code', {}, other), ' ', status),
+    h('h4', { id: titleId }, 'Connection to ', h('code', {}, other), ' ', status, ' ', dismiss),
     h('p', { class: 'meta' },
       connection.payload ? `Payload “${connection.payload}” · ` : 'No payload · ',
       `since ${time(connection.createdAt)} · `, h('code', {}, connection.id)),
     h('p', { class: 'hint', id: peopleId }, `Participants of ${other}`),
-    people, log, form,
-    h('div', { class: 'row actions' }, endOther, close, dismiss));
-  return { connection, element, status, people, log, input, send, endOther, close, dismiss };
+    people, log, form, actions, problem);
+  return { connection, element, status, people, log, form, actions, dismiss, problem };
 }
 
 function updateCard(card) {
   const { connection } = card;
   const other = connection.meeting;
   const closed = connection.closed;
-  const label = closed ? `closed: ${connection.closeReason}` : other.status === 'ended' ? 'ended' : 'open';
-  card.status.textContent = label;
+  card.status.textContent = closed ? `closed: ${connection.closeReason}` : other.status === 'ended' ? 'ended' : 'open';
   card.status.className = `badge ${closed ? 'closed' : 'active'}`;
   card.element.classList.toggle('closed', closed);
   card.people.replaceChildren(...[...other.participants.values()].map((p) => h('li', { 'data-participant': p.id }, p.displayName, ' ', h('code', {}, p.id))));
+  card.people.dataset.empty = closed ? 'Not shown any more: the connection has closed.' : 'Nobody is in this meeting.';
   const messages = state.chats.get(connection.id) ?? [];
   if (card.log.children.length !== messages.length) {
     card.log.replaceChildren(...messages.map((m) => h('li', {},
       h('span', { class: 'dir' }, m.direction === 'out' ? '→ ' : '← '), h('strong', {}, m.who), `: ${m.text}`)));
     card.log.scrollTop = card.log.scrollHeight;
   }
-  for (const control of [card.input, card.send, card.endOther, card.close]) control.disabled = closed;
+  // A closed connection can no longer be used: only its history and Dismiss remain.
+  card.form.hidden = closed;
+  card.actions.hidden = closed;
   card.dismiss.hidden = !closed;
 }
 
 function renderFeed() {
+  const id = state.meetingId;
+  const empty = !id
+    ? 'No meeting open. Open one (or pick one from the list) and its events appear here as they happen: joins, leaves, chat messages and connections, numbered by sequence.'
+    : state.view === 'missing' ? `${id} does not exist, so it has no events.`
+      : state.view === 'forbidden' ? `Join ${id} to see its events live.`
+        : state.view === 'following' && state.feed.length === 0
+          ? `No events in ${id} yet. Joins, leaves, chat messages and connections appear here as they happen.`
+          : '';
+  $('feed-empty').textContent = empty;
+  $('feed-empty').hidden = !empty;
   const list = $('feed');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const have = new Set([...list.children].map((li) => Number(li.dataset.sequence)));
@@ -511,7 +595,8 @@ function renderFeed() {
 function renderGraph() {
   const nodes = [];
   const edges = [];
-  const meeting = state.meeting;
+  const meeting = state.view === 'following' ? state.meeting : null;
+  let caption;
   if (meeting && state.meetingId) {
     nodes.push({ id: meeting.id, count: meeting.participants.size, status: meeting.status, focus: true });
     const connections = [...meeting.connections.values(),
@@ -522,9 +607,20 @@ function renderGraph() {
       edges.push({ id: connection.id, from: meeting.id, to: other.id, payload: connection.payload,
         closed: connection.closed, reason: connection.closeReason });
     }
+    caption = connections.length
+      ? `${meeting.id} and the meetings connected to it; each circle shows its number of participants.`
+      : `${meeting.id} has no connections: connect it to another meeting to draw the pair.`;
+  } else if (state.meetingId) {
+    caption = `Nothing to draw until you can see ${state.meetingId}.`;
   } else if (state.bridge?.identity.isServer) {
-    for (const m of state.list.meetings.slice(0, 12)) nodes.push({ id: m.id, count: m.participantCount ?? 0, status: m.status });
+    for (const m of list.meetings.slice(0, 8)) nodes.push({ id: m.id, count: m.participantCount ?? 0, status: m.status });
+    caption = nodes.length
+      ? 'The newest meetings of the list, with their participants; open one to see what it is connected to.'
+      : 'No meetings yet: create one to see it here.';
+  } else {
+    caption = 'Open a meeting to draw it and the meetings connected to it.';
   }
+  $('graph-caption').textContent = caption;
   drawGraph($('graph'), { nodes, edges });
 }
 
@@ -534,57 +630,63 @@ function renderGraph() {
 function wire() {
   $('sign-in-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const token = $('token').value.trim();
-    const actAs = $('act-as').value.trim();
-    await act('signing in', () => signIn(token, actAs), submitter(event));
+    const button = submitter(event);
+    button.disabled = true;
+    try {
+      await signIn($('token').value.trim(), $('act-as').value.trim());
+    } finally {
+      button.disabled = false;
+    }
   });
   // A server token mints a participant token (POST /api/tokens), for trying things out as that participant.
-  $('mint').addEventListener('click', (event) => act('minting a participant token', async () => {
+  $('mint').addEventListener('click', (event) => act({ slot: $('sign-in-problem'), context: 'minting a participant token', button: event.currentTarget }, async () => {
     const participantId = $('act-as').value.trim();
-    if (!participantId) throw new BridgeError({ title: 'Name the participant', status: 400, code: 'validation-failed', detail: 'Fill in "Act as participant" first.' });
+    if (!participantId) throw { title: 'Name the participant', status: 400, code: 'validation-failed', detail: 'Fill in "Act as participant" first.' };
     const response = await fetch('/api/tokens', {
       method: 'POST',
       headers: { Authorization: `Bearer ${$('token').value.trim()}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ participantId, permissions: ['allow_join', 'allow_mod'] }),
     });
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new BridgeError({ status: response.status, ...body });
+    if (!response.ok) throw problemOf({ status: response.status, title: 'Refused', ...body });
     $('token').value = body.token;
     $('act-as').value = '';
-  }, event.currentTarget));
+  }));
   $('sign-out').addEventListener('click', signOut);
   $('open-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    openMeeting($('open-id').value.trim());
+    go($('open-id').value.trim());
   });
   $('create-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const meetingId = $('create-id').value.trim() || undefined;
-    act('creating a meeting', async () => {
+    act({ slot: $('create-problem'), context: 'creating a meeting', button: submitter(event) }, async () => {
       const created = await state.bridge.createMeeting({ meetingId });
       $('create-id').value = '';
-      await refreshMeetings({ quiet: true });
-      await openMeeting(created.id);
-    }, submitter(event));
+      list.refresh();
+      go(created.id);
+    });
   });
-  $('meetings-refresh').addEventListener('click', () => refreshMeetings());
-  $('meetings-more').addEventListener('click', () => refreshMeetings({ more: true }));
-  $('meetings-status').addEventListener('change', () => refreshMeetings());
+  $('missing-create').addEventListener('click', (event) => createShown(false, event.currentTarget));
+  $('missing-create-join').addEventListener('click', (event) => createShown(true, event.currentTarget));
   $('join-form').addEventListener('submit', join);
-  $('leave').addEventListener('click', (event) => act(`leaving ${state.meetingId}`, async () => {
-    await state.meeting.leave();
-    if (!state.meeting.attached) state.note = 'You left: join again to follow this meeting live.';
-  }, event.currentTarget));
-  $('end-meeting').addEventListener('click', (event) => act(`ending ${state.meetingId}`, async () => {
-    await state.meeting.end();
-    await refreshMeetings({ quiet: true });
-  }, event.currentTarget));
+  $('leave').addEventListener('click', async (event) => {
+    await act({ slot: $('meeting-problem'), context: `leaving ${state.meetingId}`, button: event.currentTarget }, async () => {
+      await state.meeting.leave();
+      if (!state.meeting.attached) {
+        state.view = 'forbidden';
+        state.note = 'You left: join again to see this meeting live.';
+      }
+    });
+    scheduleRender();
+  });
+  $('end-meeting').addEventListener('click', (event) => endShown(event.currentTarget));
   $('close-view').addEventListener('click', () => {
-    closeMeetingView();
-    render();
+    go(null);
     $('open-id').focus();
   });
   $('connect-form').addEventListener('submit', connect);
+  window.addEventListener('hashchange', route);
 
   const saved = JSON.parse(sessionStorage.getItem(STORAGE) ?? 'null');
   if (saved?.token) signIn(saved.token, saved.actAs, { restoring: true });

@@ -60,7 +60,7 @@ export function drawGraph(svg, { nodes, edges }) {
   const description = [];
   if (nodes.length === 0) {
     svg.append(el('text', { x: WIDTH / 2, y: HEIGHT / 2, 'text-anchor': 'middle', class: 'graph-empty' },
-      'Open a meeting to see it and its connections'));
+      'Nothing to draw yet'));
     svg.setAttribute('aria-label', 'No meetings to show');
     return;
   }

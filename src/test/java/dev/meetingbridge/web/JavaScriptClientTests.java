@@ -7,23 +7,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.support.IntegrationTest;
+import dev.meetingbridge.support.TestRedis;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The JavaScript client ({@code /client/meeting-bridge.js}) and the console ({@code /}), tested
- * from {@code e2e/} against this bridge: the client with {@code node --test} in Node, the console
- * in headless Chromium (Debian's {@code /usr/bin/chromium} driven by {@code playwright-core}).
- * The child's output is printed, so a failure explains itself in the Surefire report.
+ * The JavaScript client (the package in {@code clients/js}, served bundled at
+ * {@code /client/meeting-bridge.js}) and the console ({@code /}), tested from {@code e2e/} against
+ * this bridge: the client with {@code node --test} in Node, the packed package installed into an
+ * empty project running the README's example, and the console in headless Chromium (Debian's
+ * {@code /usr/bin/chromium} driven by {@code playwright-core}). The child's output is printed, so
+ * a failure explains itself in the Surefire report.
  */
+@AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
 class JavaScriptClientTests extends IntegrationTest {
 
 	private static final Path E2E = Path.of("e2e").toAbsolutePath();
@@ -32,7 +39,7 @@ class JavaScriptClientTests extends IntegrationTest {
 
 	private static final long NPM_MINUTES = 5;
 
-	private static final long NODE_MINUTES = 3;
+	private static final long NODE_MINUTES = 5;
 
 	@BeforeAll
 	static void installTheTestDependencies() throws Exception {
@@ -53,6 +60,21 @@ class JavaScriptClientTests extends IntegrationTest {
 	}
 
 	@Test
+	void theClientsParticipantsEqualTheBridgesAfterItsRedisPubSubLinksWereCut() throws Exception {
+		assumeTrue(!TestRedis.cluster(), "the standalone pass cuts the links of the one test Redis");
+		Result result = nodeTest("test/gaps.test.mjs");
+		assertThat(result.exitCode()).as("node --test test/gaps.test.mjs:%n%s", result.output()).isZero();
+		assertThat(result.output()).contains("# fail 0").contains("# skipped 0");
+	}
+
+	@Test
+	void thePackedPackageInstallsIntoAnEmptyProjectAndRunsTheReadmeExample() throws Exception {
+		Result result = nodeTest("test/package.test.mjs");
+		assertThat(result.exitCode()).as("node --test test/package.test.mjs:%n%s", result.output()).isZero();
+		assertThat(result.output()).contains("# fail 0").doesNotContain("# pass 0");
+	}
+
+	@Test
 	void theConsoleWorksInHeadlessChromium() throws Exception {
 		assumeTrue(Files.isExecutable(CHROMIUM), "No Chromium at " + CHROMIUM
 				+ ": the console's browser test is skipped (apt-get install -y chromium, as .ci/run does)");
@@ -63,9 +85,12 @@ class JavaScriptClientTests extends IntegrationTest {
 	}
 
 	private Result nodeTest(String file) throws Exception {
-		Map<String, String> environment = Map.of("BRIDGE_URL", baseUrl(), "BRIDGE_JWT_SECRET", SECRET,
+		Map<String, String> environment = new HashMap<>(Map.of("BRIDGE_URL", baseUrl(), "BRIDGE_JWT_SECRET", SECRET,
 				"CHROMIUM_PATH", CHROMIUM.toString(), "E2E_SCREENSHOT_DIR",
-				Path.of("target/e2e").toAbsolutePath().toString());
+				Path.of("target/e2e").toAbsolutePath().toString()));
+		if (!TestRedis.cluster()) {
+			environment.put("BRIDGE_REDIS_URL", TestRedis.url());
+		}
 		return run(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=tap", file), environment,
 				NODE_MINUTES);
 	}

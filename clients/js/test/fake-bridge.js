@@ -1,0 +1,197 @@
+// A bridge in memory for the unit tests: meetings with a sequenced history, REST through a fetch
+// function and STOMP through a WebSocket class, both handed to MeetingBridge.connect. A test
+// decides which published events reach the subscribers, so it can make gaps, trim the history
+// and close sessions the way the real bridge does.
+import { FrameParser, encodeFrame } from '../src/stomp/frames.js';
+
+const TYPES = ['participant-joined', 'participant-left', 'chat-message', 'connection-open', 'connection-close', 'meeting-ended'];
+
+export class FakeBridge {
+  constructor() {
+    /** @type {Map<string, {id: string, status: string, createdAt: string, participants: Map<string, object>, connections: object[], history: object[], sequence: number}>} */
+    this.meetings = new Map();
+    /** @type {FakeSocket[]} */
+    this.sockets = [];
+    /** every REST call as `METHOD path` */
+    this.calls = [];
+    /** resolves the next history read when set (to hold a fill while events arrive) */
+    this.gate = undefined;
+    /** how many history reads (other than the `limit=1` probes) answer 503 */
+    this.unavailable = 0;
+    const server = this;
+    this.fetch = (url, init = {}) => server.handle(new URL(url), init.method ?? 'GET', init.body ? JSON.parse(init.body) : undefined);
+    this.WebSocket = class extends FakeSocket {
+      constructor(url, protocols) {
+        super(server, url, protocols);
+      }
+    };
+  }
+
+  /** The live (open) socket, the last one opened. */
+  get socket() {
+    return this.sockets.filter((s) => s.readyState === 1).at(-1);
+  }
+
+  createMeeting(id) {
+    const meeting = { id, status: 'active', createdAt: new Date(0).toISOString(), participants: new Map(), connections: [], history: [], sequence: 0 };
+    this.meetings.set(id, meeting);
+    return meeting;
+  }
+
+  /**
+   * Records an event as the bridge's scripts do (sequence, state, history) and, unless
+   * `deliver` is false, sends it to every subscription of its topic.
+   */
+  publish(meetingId, body, { deliver = true } = {}) {
+    const meeting = this.meetings.get(meetingId);
+    meeting.sequence += 1;
+    const event = { ...body, meetingId, sequence: meeting.sequence, timestamp: new Date().toISOString() };
+    if (event.type === 'participant-joined') meeting.participants.set(event.participant.id, event.participant);
+    if (event.type === 'participant-left') meeting.participants.delete(event.participant.id);
+    if (event.type === 'meeting-ended') {
+      meeting.status = 'ended';
+      meeting.participants.clear();
+    }
+    meeting.history.push(event);
+    if (deliver) this.deliver(event);
+    return event;
+  }
+
+  join(meetingId, id, options) {
+    return this.publish(meetingId, { type: 'participant-joined', participant: { id, displayName: id, joinedAt: new Date().toISOString() } }, options);
+  }
+
+  leave(meetingId, id, options) {
+    const participant = this.meetings.get(meetingId).participants.get(id);
+    return this.publish(meetingId, { type: 'participant-left', participant, reason: 'left' }, options);
+  }
+
+  /** Sends an event to every live subscription of its topic. */
+  deliver(event) {
+    const destination = `/topic/meetings/${event.meetingId}/${event.type}`;
+    for (const socket of this.sockets) socket.deliver(destination, event);
+  }
+
+  /** Forgets the history up to and including `sequence`, as the capped history does. */
+  trim(meetingId, sequence) {
+    const meeting = this.meetings.get(meetingId);
+    meeting.history = meeting.history.filter((event) => event.sequence > sequence);
+  }
+
+  participantIds(meetingId) {
+    return [...this.meetings.get(meetingId).participants.keys()].sort();
+  }
+
+  async handle(url, method, body) {
+    this.calls.push(`${method} ${url.pathname}${url.search}`);
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // api, meetings, m, ...
+    const meeting = this.meetings.get(parts[2]);
+    if (!meeting) return respond(404, { title: 'Not Found', status: 404, code: 'meeting-not-found', detail: `Meeting ${parts[2]} does not exist` });
+    if (method === 'GET' && parts.length === 3) {
+      return respond(200, {
+        id: meeting.id, status: meeting.status, createdAt: meeting.createdAt,
+        participants: Object.fromEntries(meeting.participants), connections: meeting.connections.map((c) => c.id),
+      });
+    }
+    if (method === 'GET' && parts[3] === 'events') {
+      if (this.gate) await this.gate;
+      if (this.unavailable > 0 && url.searchParams.get('limit') !== '1') {
+        this.unavailable -= 1;
+        return respond(503, { title: 'Service Unavailable', status: 503, code: 'store-unavailable', detail: 'Redis is unreachable' });
+      }
+      const after = Number(url.searchParams.get('after') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const events = meeting.history.filter((event) => event.sequence > after).slice(0, limit);
+      return respond(200, { events, latestSequence: meeting.sequence });
+    }
+    if (method === 'GET' && parts[3] === 'connections') return respond(200, { connections: meeting.connections });
+    if (method === 'POST' && parts[3] === 'participants') {
+      const id = body.participantId ?? 'me';
+      if (!meeting.participants.has(id)) this.join(meeting.id, id);
+      return respond(201, meeting.participants.get(id));
+    }
+    return respond(405, { title: 'Method Not Allowed', status: 405, code: 'method-not-allowed' });
+  }
+}
+
+function respond(status, json) {
+  const text = JSON.stringify(json);
+  return { status, ok: status >= 200 && status < 300, statusText: '', text: async () => text };
+}
+
+/** The WebSocket the client gets: speaks just enough STOMP 1.2 and records what it is sent. */
+class FakeSocket {
+  constructor(server, url, protocols) {
+    this.server = server;
+    this.url = url;
+    this.protocols = protocols;
+    this.readyState = 0;
+    this.parser = new FrameParser();
+    /** subscription id to destination */
+    this.subscriptions = new Map();
+    this.frames = [];
+    this.messageId = 0;
+    server.sockets.push(this);
+    setTimeout(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 0);
+  }
+
+  send(data) {
+    for (const frame of this.parser.push(String(data))) {
+      this.frames.push(frame);
+      const { command, headers } = frame;
+      if (command === 'CONNECT') this.reply(encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
+      if (command === 'SUBSCRIBE') {
+        if (!TYPES.some((type) => headers.destination.endsWith(`/${type}`)) && headers.destination !== '/user/queue/errors') {
+          this.reply(encodeFrame('ERROR', { message: 'unknown-destination: no such topic', 'receipt-id': headers.receipt }));
+          this.close(1002);
+          return;
+        }
+        this.subscriptions.set(headers.id, headers.destination);
+        if (headers.receipt) this.reply(encodeFrame('RECEIPT', { 'receipt-id': headers.receipt }));
+      }
+      if (command === 'UNSUBSCRIBE') this.subscriptions.delete(headers.id);
+      if (command === 'DISCONNECT') this.close(1000);
+    }
+  }
+
+  deliver(destination, event) {
+    if (this.readyState !== 1) return;
+    for (const [id, subscribed] of this.subscriptions) {
+      if (subscribed !== destination) continue;
+      this.messageId += 1;
+      this.reply(encodeFrame('MESSAGE', { destination, subscription: id, 'message-id': String(this.messageId), 'content-type': 'application/json' }, JSON.stringify(event)));
+    }
+  }
+
+  reply(text) {
+    if (this.readyState === 1) this.onmessage?.({ data: text });
+  }
+
+  /** Closes from either side; the client hears of it asynchronously, as from a real socket. */
+  close(code = 1000, reason = '') {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    this.subscriptions.clear();
+    setTimeout(() => this.onclose?.({ code, reason }), 0);
+  }
+}
+
+/** Polls until `check()` is truthy, or fails after `timeoutMs`. */
+export async function eventually(check, { timeoutMs = 5000, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** A token with the given claims (the fake does not check signatures; the client only decodes). */
+export function token(claims) {
+  const encode = (part) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode({ alg: 'HS256' })}.${encode({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}.signature`;
+}

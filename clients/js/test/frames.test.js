@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FrameParser, encodeFrame } from '../src/stomp/frames.js';
+
+test('STOMP framing: escaped headers, content-length in UTF-8 bytes, frames split and joined, heart-beats', () => {
+  const body = JSON.stringify({ message: 'Grüße ✓ from MARS 🚀' });
+  const frame = encodeFrame('MESSAGE', { destination: '/topic/a:b', subscription: 'sub-1' }, body);
+  assert.match(frame, /destination:\/topic\/a\\cb\n/);
+  assert.match(frame, new RegExp(`content-length:${Buffer.byteLength(body)}\n`));
+  const parser = new FrameParser();
+  assert.deepEqual(parser.push('\n'), [], 'a heart-beat');
+  assert.deepEqual(parser.push(frame.slice(0, 30)), []);
+  const frames = parser.push(`${frame.slice(30)}\n${frame}`);
+  assert.equal(frames.length, 2);
+  for (const parsed of frames) {
+    assert.equal(parsed.command, 'MESSAGE');
+    assert.equal(parsed.headers.destination, '/topic/a:b');
+    assert.equal(parsed.body, body);
+  }
+  assert.deepEqual(parser.push('ERROR\nmessage:forbidden\\c no\n\n\0'), [
+    { command: 'ERROR', headers: { message: 'forbidden: no' }, body: '' },
+  ]);
+  assert.match(encodeFrame('CONNECT', { Authorization: 'Bearer a:b' }), /Authorization:Bearer a:b\n/, 'CONNECT is not escaped');
+});

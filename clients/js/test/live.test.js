@@ -1,0 +1,165 @@
+// Gap filling, reconnects and resyncs against a bridge in memory (test/fake-bridge.js).
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MeetingBridge } from '../src/index.js';
+import { FakeBridge, eventually, token } from './fake-bridge.js';
+
+const open = [];
+afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
+
+/** A server-token client of the fake, following `mars`, recording what its listeners get. */
+async function following(fake, meetingId = 'mars') {
+  const bridge = await MeetingBridge.connect({
+    url: 'http://bridge.test', token: token({ sub: 'ops', roles: ['server'] }),
+    webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch, reconnectDelayMs: 10,
+  });
+  open.push(bridge);
+  const meeting = await bridge.meeting(meetingId);
+  const seen = [];
+  meeting.on('*', (event) => seen.push(event));
+  return { bridge, meeting, seen };
+}
+
+const sequences = (seen) => seen.filter((e) => e.type !== 'sync').map((e) => e.sequence);
+const syncs = (seen) => seen.filter((e) => e.type === 'sync');
+const historyReads = (fake) => fake.calls.filter((call) => call.includes('/events?after=') && !call.endsWith('limit=1'));
+
+describe('a jump in the sequence on a live subscription', () => {
+  test('fills the gap from the history before applying the newer event', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    fake.join('mars', 'alice');
+    const { meeting, seen } = await following(fake);
+    assert.equal(meeting.sequence, 1);
+
+    fake.join('mars', 'bob');
+    fake.join('mars', 'carol', { deliver: false });
+    fake.leave('mars', 'bob', { deliver: false });
+    fake.join('mars', 'dave', { deliver: false });
+    fake.join('mars', 'erin');
+
+    await eventually(() => meeting.sequence === 6, { message: 'sequence 6' });
+    assert.deepEqual(sequences(seen), [2, 3, 4, 5, 6], 'every event once, in order');
+    assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
+    assert.deepEqual(historyReads(fake), ['GET /api/meetings/mars/events?after=2&limit=1000']);
+    await eventually(() => syncs(seen).length === 1);
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 6, reason: 'gap', reloaded: false });
+  });
+
+  test('holds events that arrive while it fills and applies them once, in order', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    let open;
+    fake.gate = new Promise((resolve) => { open = resolve; });
+    fake.join('mars', 'alice', { deliver: false });
+    fake.join('mars', 'bob');
+    await eventually(() => historyReads(fake).length === 1, { message: 'the fill under way' });
+    fake.join('mars', 'carol');
+    fake.join('mars', 'dave', { deliver: false });
+    fake.join('mars', 'erin');
+    assert.deepEqual(sequences(seen), [], 'nothing applied past the gap while filling');
+    fake.gate = undefined;
+    open();
+
+    await eventually(() => meeting.sequence === 5, { message: 'sequence 5' });
+    assert.deepEqual(sequences(seen), [1, 2, 3, 4, 5]);
+    assert.deepEqual([...meeting.participants.keys()].sort(), ['alice', 'bob', 'carol', 'dave', 'erin']);
+  });
+
+  test('a fill that fails is reported once and retried until it succeeds', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    const errors = [];
+    bridge.on('error', (problem) => errors.push(problem.code));
+    fake.unavailable = 2;
+    fake.join('mars', 'alice', { deliver: false });
+    fake.join('mars', 'bob');
+
+    await eventually(() => meeting.sequence === 2, { message: 'filled after the retries' });
+    assert.deepEqual(errors, ['store-unavailable']);
+    assert.deepEqual(sequences(seen), [1, 2]);
+    assert.equal(historyReads(fake).length, 3);
+  });
+
+  test('reloads the meeting when the history no longer reaches back to the gap', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    for (const id of ['a', 'b', 'c', 'd']) fake.join('mars', id, { deliver: false });
+    fake.leave('mars', 'a', { deliver: false });
+    fake.trim('mars', 3);
+    fake.join('mars', 'e');
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync' });
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 6, reason: 'gap', reloaded: true });
+    assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
+  });
+
+  test('many gaps in a row leave the participants equal to the bridge\'s', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    const present = [];
+    for (let i = 0; i < 300; i += 1) {
+      const deliver = i % 7 !== 3 && i % 11 !== 5;
+      if (i % 3 === 2) fake.leave('mars', present.shift(), { deliver });
+      else {
+        present.push(`p${i}`);
+        fake.join('mars', `p${i}`, { deliver });
+      }
+      if (i % 25 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await eventually(() => meeting.sequence === 300, { message: 'all 300 applied' });
+    assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
+    assert.deepEqual(sequences(seen), Array.from({ length: 300 }, (_, i) => i + 1));
+  });
+});
+
+describe('a new STOMP session', () => {
+  test('after a dropped socket, reconnects and fills what a quiet meeting missed', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    const states = [];
+    bridge.on('state', (state) => states.push(state));
+    fake.socket.close(1006);
+    await eventually(() => bridge.state === 'reconnecting');
+    fake.join('mars', 'alice');
+    fake.join('mars', 'bob');
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync after reconnect' });
+    assert.deepEqual(states, ['reconnecting', 'connected']);
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 2, reason: 'reconnect', reloaded: false });
+    assert.deepEqual(sequences(seen), [1, 2]);
+    fake.join('mars', 'carol');
+    await eventually(() => meeting.participants.has('carol'), { message: 'live again' });
+  });
+
+  test('after a close with code 4000 (resync), reconnects and reloads the meeting', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    fake.join('mars', 'alice');
+    const { bridge, meeting, seen } = await following(fake);
+    const syncListener = [];
+    meeting.on('sync', (sync) => syncListener.push(sync));
+    for (let i = 0; i < 20; i += 1) fake.join('mars', `p${i}`, { deliver: false });
+    fake.leave('mars', 'alice', { deliver: false });
+    fake.trim('mars', 15);
+    const socketsBefore = fake.sockets.length;
+    const snapshotsBefore = fake.calls.filter((call) => call === 'GET /api/meetings/mars').length;
+    fake.socket.close(4000, 'resync');
+
+    await eventually(() => syncListener.length === 1, { message: 'sync after resync' });
+    assert.ok(fake.sockets.length > socketsBefore, 'a new WebSocket');
+    assert.equal(bridge.state, 'connected');
+    assert.deepEqual(syncListener[0], { type: 'sync', meetingId: 'mars', sequence: 22, reason: 'resync', reloaded: true });
+    assert.ok(fake.calls.filter((call) => call === 'GET /api/meetings/mars').length > snapshotsBefore, 'the meeting was read again');
+    assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
+    assert.equal(syncs(seen).length, 1, "'*' gets the sync too");
+    fake.join('mars', 'zoe');
+    await eventually(() => meeting.participants.has('zoe'), { message: 'live after the resync' });
+    assert.equal(meeting.sequence, 23);
+  });
+});

@@ -1,0 +1,46 @@
+// What an application written in TypeScript sees of the published types (compiled by `npm run check`
+// against types/, the declarations the package ships). Lines marked @ts-expect-error must stay errors.
+import MeetingBridgeDefault, {
+  BridgeError, MeetingBridge, type BridgeEvent, type ChatMessage, type Connection, type Participant, type SyncEvent,
+} from '@meeting-bridge/client';
+
+export async function usage(token: string): Promise<void> {
+  const bridge: MeetingBridge = await MeetingBridgeDefault.connect({ url: 'http://localhost:8080', token });
+  const meeting = await bridge.meeting('mars', { join: { displayName: 'Alice' } });
+  const connection: Connection = await meeting.connectTo({ meetingId: 'earth', payload: 'Hello Everyone.' });
+
+  connection.meeting.on('participant-joined', (participant: Participant, event) => {
+    const sequence: number = event.sequence;
+    const type: 'participant-joined' = event.type;
+    console.log(participant.displayName, sequence, type);
+  });
+  connection.meeting.on('participant-left', (participant, event) => console.log(participant.id, event.reason));
+  connection.meeting.on('chat-message', (message: ChatMessage) => console.log(message.sender.displayName, message.message));
+  meeting.on('connection-open', (opened: Connection) => console.log(opened.meeting.participants.size));
+  meeting.on('sync', (sync: SyncEvent) => console.log(sync.reason, sync.reloaded));
+  meeting.on('*', (event: BridgeEvent | SyncEvent) => console.log(event.type));
+  bridge.on('state', (state) => console.log(state === 'reconnecting'));
+  bridge.on('error', (problem) => console.log(problem.title, problem.code));
+
+  const participants: Map<string, Participant> = connection.meeting.participants;
+  const sent: ChatMessage = await connection.meeting.sendChatMessage('Hi there, from MARS!');
+  const ended = await connection.meeting.end();
+  const status: 'active' | 'ended' = ended.status;
+  console.log(participants.size, sent.id, status);
+
+  try {
+    await meeting.connectTo({ meetingId: 'earth' });
+  } catch (error) {
+    if (error instanceof BridgeError) {
+      const fields: { field: string; message: string }[] | undefined = error.errors;
+      console.log(error.status, error.code, error.title, error.detail, fields);
+    }
+  }
+
+  // @ts-expect-error: not an event of a meeting
+  connection.meeting.on('chat-meesage', () => {});
+  // @ts-expect-error: participant-joined gives a Participant, not a ChatMessage
+  connection.meeting.on('participant-joined', (message: ChatMessage) => console.log(message.message));
+  // @ts-expect-error: a chat message is a string
+  await connection.meeting.sendChatMessage({ text: 'hi' });
+}

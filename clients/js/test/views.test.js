@@ -1,0 +1,107 @@
+// The objects an application holds: listeners per object, what listeners get, errors.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BridgeError, EVENT_TYPES, MeetingBridge } from '../src/index.js';
+import { Emitter } from '../src/emitter.js';
+import { stompProblem } from '../src/errors.js';
+import { FakeBridge, eventually, token } from './fake-bridge.js';
+
+const open = [];
+afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
+
+async function connect(fake, claims = { sub: 'ops', roles: ['server'] }, options = {}) {
+  const bridge = await MeetingBridge.connect({
+    url: 'http://bridge.test', token: token(claims), webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch, ...options,
+  });
+  open.push(bridge);
+  return bridge;
+}
+
+/** mars connected to earth: the bridge follows mars, and earth through the connection. */
+async function connectedMeetings() {
+  const fake = new FakeBridge();
+  const mars = fake.createMeeting('mars');
+  fake.createMeeting('earth');
+  fake.join('earth', 'bob');
+  mars.connections.push({ id: 'c1', payload: 'Hello Everyone.', createdAt: new Date().toISOString(), meetingId: 'mars', meeting: { id: 'earth', participants: {} } });
+  const bridge = await connect(fake);
+  const meeting = await bridge.meeting('mars');
+  const connection = meeting.connections.get('c1');
+  await connection.ready;
+  return { fake, bridge, meeting, connection };
+}
+
+test('following a meeting subscribes to its six topics, once each', async () => {
+  const { fake, connection } = await connectedMeetings();
+  const destinations = fake.socket.frames.filter((f) => f.command === 'SUBSCRIBE').map((f) => f.headers.destination);
+  for (const meetingId of ['mars', 'earth']) {
+    assert.deepEqual(destinations.filter((d) => d.startsWith(`/topic/meetings/${meetingId}/`)).sort(),
+      EVENT_TYPES.map((type) => `/topic/meetings/${meetingId}/${type}`).sort());
+  }
+  assert.equal(connection.meeting.participants.get('bob')?.displayName, 'bob');
+});
+
+test('off(type) without a listener removes this object\'s listeners only', async () => {
+  const { fake, bridge, connection } = await connectedMeetings();
+  // The same meeting shown twice: as the other end of mars's connection, and followed directly.
+  const earth = await bridge.meeting('earth');
+  const heardThroughConnection = [];
+  const heardDirectly = [];
+  connection.meeting.on('participant-joined', (p) => heardThroughConnection.push(p.id));
+  earth.on('participant-joined', (p) => heardDirectly.push(p.id));
+  earth.on('participant-joined', (p) => heardDirectly.push(`${p.id}!`));
+
+  earth.off('participant-joined');
+  fake.join('earth', 'carol');
+  await eventually(() => heardThroughConnection.length === 1, { message: 'carol through the connection' });
+  assert.deepEqual(heardThroughConnection, ['carol']);
+  assert.deepEqual(heardDirectly, []);
+});
+
+test('listeners get the subject, then the event; connection-open gives the Connection', async () => {
+  const { fake, meeting } = await connectedMeetings();
+  const got = [];
+  meeting.on('participant-joined', (participant, event) => got.push([participant.id, event.sequence]));
+  const opened = [];
+  meeting.on('connection-open', (connection) => opened.push(connection));
+  fake.join('mars', 'alice');
+  fake.createMeeting('venus');
+  fake.publish('mars', { type: 'connection-open', connection: { id: 'c2', payload: '', createdAt: '', meetingId: 'mars', meeting: { id: 'venus', participants: {} } } });
+  await eventually(() => opened.length === 1);
+  assert.deepEqual(got, [['alice', 1]]);
+  assert.equal(opened[0], meeting.connections.get('c2'));
+  assert.equal(opened[0].meeting.id, 'venus');
+});
+
+test('REST refusals reject with a BridgeError carrying the problem details', async () => {
+  const fake = new FakeBridge();
+  const bridge = await connect(fake);
+  const error = await bridge.meeting('nowhere').catch((e) => e);
+  assert.ok(error instanceof BridgeError);
+  assert.equal(error.status, 404);
+  assert.equal(error.code, 'meeting-not-found');
+  assert.equal(error.detail, 'Meeting nowhere does not exist');
+  assert.equal(bridge.meetings.size, 0, 'nothing left behind');
+});
+
+test('STOMP refusals read as words, not as "STOMP ERROR"', () => {
+  assert.deepEqual(stompProblem('unauthenticated: the token has expired'),
+    { title: 'Token refused', status: 401, code: 'unauthenticated', detail: 'the token has expired' });
+  assert.equal(stompProblem('subscription-limit: at most 256').title, 'Too many subscriptions');
+  assert.equal(stompProblem(undefined).title, 'Refused by the bridge');
+});
+
+test('a listener that throws does not stop the others', () => {
+  const emitter = new Emitter();
+  const heard = [];
+  const original = console.error;
+  console.error = () => {};
+  try {
+    emitter.on('x', () => { throw new Error('boom'); });
+    emitter.on('x', (value) => heard.push(value));
+    emitter.emit('x', 1);
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(heard, [1]);
+});
