@@ -63,11 +63,15 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 	/**
 	 * STOMP endpoint: the heart-beat interval offered to clients (also the interval at which
 	 * clients without heart-beats are pinged; 0 turns both off), how long a WebSocket may stay
-	 * without a completed CONNECT, and how many subscriptions one session may hold.
+	 * without a completed CONNECT, how many subscriptions one session may hold, and how many
+	 * WebSocket sessions one instance accepts (each is a file descriptor; beyond it a new
+	 * WebSocket is closed at once with 1013, try again later, so that a load balancer's retry or
+	 * the client's reconnect finds another instance).
 	 */
 	public record Stomp(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration heartbeat,
 			@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration connectTimeout,
-			@Min(1) @Max(100_000) @DefaultValue("256") int maxSubscriptions) {
+			@Min(1) @Max(100_000) @DefaultValue("256") int maxSubscriptions,
+			@Min(1) @DefaultValue("20000") int maxSessions) {
 	}
 
 }

@@ -24,6 +24,8 @@ public enum Problem {
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
+	/** STOMP only: a session asked for more subscriptions than {@code bridge.stomp.max-subscriptions}. */
+	SUBSCRIPTION_LIMIT(HttpStatus.TOO_MANY_REQUESTS, "subscription-limit", "Too many subscriptions"),
 	STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable"),
 	/** Never expected: a bug. Reported without internals. */
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");

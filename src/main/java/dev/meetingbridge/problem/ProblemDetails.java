@@ -1,15 +1,39 @@
 package dev.meetingbridge.problem;
 
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.ProblemDetail;
 
 /** Builds the RFC 9457 bodies of the contract: {@code type}, {@code title}, {@code status}, {@code detail}, {@code code}. */
 public final class ProblemDetails {
 
+	/** How long a client should wait before retrying after the store failed. */
+	public static final Duration STORE_RETRY = Duration.ofSeconds(2);
+
 	private ProblemDetails() {
+	}
+
+	/**
+	 * The refusal a failure means to a client, the one mapping used by REST, security, filters and
+	 * STOMP: a {@link BridgeException} as it is; Redis unreachable, timed out or refusing as
+	 * {@code store-unavailable} (nothing changed, retry shortly); {@code null} for anything else,
+	 * which is a bug the caller logs and answers as an internal error.
+	 */
+	public static @Nullable BridgeException refusal(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BridgeException refusal) {
+				return refusal;
+			}
+			if (cause instanceof DataAccessException) {
+				return new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly",
+						List.of(), STORE_RETRY);
+			}
+		}
+		return null;
 	}
 
 	public static ProblemDetail of(Problem problem, String detail) {
@@ -28,23 +52,6 @@ public final class ProblemDetails {
 
 	public static ProblemDetail of(BridgeException ex) {
 		return of(ex.problem(), ex.getMessage(), ex.errors());
-	}
-
-	/** The same fields as a plain map, for STOMP error messages. */
-	public static Map<String, Object> asMap(BridgeException ex) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", "about:blank");
-		body.put("title", ex.problem().title());
-		body.put("status", ex.problem().status().value());
-		body.put("detail", ex.getMessage());
-		body.put("code", ex.problem().code());
-		if (!ex.errors().isEmpty()) {
-			body.put("errors", ex.errors());
-		}
-		if (ex.retryAfter() != null) {
-			body.put("retryAfter", ex.retryAfterSeconds());
-		}
-		return body;
 	}
 
 }

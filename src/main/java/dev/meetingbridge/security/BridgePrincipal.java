@@ -1,6 +1,5 @@
 package dev.meetingbridge.security;
 
-import java.security.Principal;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -10,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * its permissions, optionally limited to one meeting ({@code roomId}).
  */
 public record BridgePrincipal(@Nullable String participantId, boolean server, Set<Permission> permissions,
-		@Nullable String roomId) implements Principal {
+		@Nullable String roomId) {
 
 	public BridgePrincipal {
 		permissions = Set.copyOf(permissions);
@@ -39,7 +38,7 @@ public record BridgePrincipal(@Nullable String participantId, boolean server, Se
 		return this.roomId == null || this.roomId.equals(meetingId);
 	}
 
-	@Override
+	/** The participant id, or {@code server} for a server token without one. */
 	public String getName() {
 		return this.participantId != null ? this.participantId : "server";
 	}

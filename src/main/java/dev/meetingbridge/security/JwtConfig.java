@@ -11,6 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import dev.meetingbridge.config.BridgeProperties;
+import reactor.core.publisher.Mono;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /** HS256 token verification (and minting) with the configured secret, or a random one for a first run. */
 @Configuration(proxyBeanMethods = false)
@@ -45,6 +47,15 @@ class JwtConfig {
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
 				new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull)));
 		return new VerifiedTokens(decoder, clock);
+	}
+
+	/**
+	 * The same decoder for REST's reactive resource server: verifying an HS256 signature is quick
+	 * CPU work, and verified tokens are remembered, so it runs where the request is.
+	 */
+	@Bean
+	ReactiveJwtDecoder reactiveJwtDecoder(JwtDecoder decoder) {
+		return (token) -> Mono.fromCallable(() -> decoder.decode(token));
 	}
 
 	@Bean

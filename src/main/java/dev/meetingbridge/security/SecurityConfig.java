@@ -1,20 +1,23 @@
 package dev.meetingbridge.security;
 
-import java.io.IOException;
+import java.util.Set;
 
+import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
-import dev.meetingbridge.problem.ProblemDetails;
-import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
+import dev.meetingbridge.problem.ProblemResponses;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.MediaType;
-import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
  * Every {@code /api/**} request needs a bearer JWT; health, info, metrics, API documents, the
@@ -22,6 +25,9 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+	private static final Set<HttpMethod> STANDARD_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
 
 	/**
 	 * No observation per security filter, authentication and authorization: on a REST call that
@@ -33,44 +39,42 @@ class SecurityConfig {
 		return SecurityObservationSettings.noObservations();
 	}
 
-
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, TokenAuthenticator authenticator, JsonMapper json)
-			throws Exception {
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/api/**").authenticated().anyRequest().permitAll())
-			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtAuthenticationConverter(authenticator))
-				.authenticationEntryPoint((request, response, ex) -> write(response, json, Problem.UNAUTHENTICATED,
-						"A valid bearer token is required"))
-				.accessDeniedHandler((request, response, ex) -> write(response, json, Problem.FORBIDDEN, "Not allowed")))
-			.exceptionHandling((handling) -> handling
-				.authenticationEntryPoint((request, response, ex) -> write(response, json, Problem.UNAUTHENTICATED,
-						"A valid bearer token is required"))
-				.accessDeniedHandler((request, response, ex) -> write(response, json, Problem.FORBIDDEN, "Not allowed")))
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, TokenAuthenticator authenticator,
+			ProblemResponses problems) {
+		ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> problems.write(exchange,
+				new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"));
+		ServerAccessDeniedHandler denied = (exchange, ex) -> problems.write(exchange,
+				BridgeException.forbidden("Not allowed"));
+		http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
+			.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authenticator)))
+				.authenticationEntryPoint(unauthenticated)
+				.accessDeniedHandler(denied))
+			// Stateless: every request carries its token; nothing is kept between requests.
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			// Bearer tokens only, never cookies: there is no ambient credential for CSRF to abuse.
-			.csrf((csrf) -> csrf.disable())
-			.httpBasic((basic) -> basic.disable())
-			.formLogin((form) -> form.disable())
-			.logout((logout) -> logout.disable())
-			.requestCache((cache) -> cache.disable());
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable);
 		return http.build();
 	}
 
-	/** Requests the firewall refuses (ambiguous or encoded paths) get a problem detail like every other refusal. */
+	/**
+	 * Requests the firewall refuses get a problem detail like every other refusal: 405 for a
+	 * method outside HTTP's usual ones (TRACE, say), 400 for ambiguous or encoded paths.
+	 */
 	@Bean
-	RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
-		return (request, response, ex) -> write(response, json, Problem.BAD_REQUEST,
-				"The request path or headers are not acceptable");
-	}
-
-	private static void write(HttpServletResponse response, JsonMapper json, Problem problem, String detail)
-			throws IOException {
-		response.setStatus(problem.status().value());
-		if (problem == Problem.UNAUTHENTICATED) {
-			response.setHeader("WWW-Authenticate", "Bearer");
-		}
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		json.writeValue(response.getOutputStream(), ProblemDetails.of(problem, detail));
+	ServerExchangeRejectedHandler exchangeRejectedHandler(ProblemResponses problems) {
+		return (exchange, ex) -> {
+			HttpMethod method = exchange.getRequest().getMethod();
+			BridgeException refusal = STANDARD_METHODS.contains(method)
+					? new BridgeException(Problem.BAD_REQUEST, "The request path or headers are not acceptable")
+					: new BridgeException(Problem.METHOD_NOT_ALLOWED, "Method " + method.name() + " is not allowed");
+			return problems.write(exchange, refusal);
+		};
 	}
 
 }

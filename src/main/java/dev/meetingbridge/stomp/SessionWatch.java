@@ -21,8 +21,10 @@ import org.springframework.stereotype.Component;
  * <li>a client that sends nothing (no frame, no heart-beat) for three of its negotiated heart-beat
  * intervals;</li>
  * <li>a client that negotiated no heart-beats and leaves three WebSocket pings, sent at the
- * server's heart-beat interval while it is silent, unanswered.</li>
+ * server's heart-beat interval while it is silent, unanswered;</li>
+ * <li>a client that takes nothing written to it for {@link #STALL_LIMIT} (a slow consumer).</li>
  * </ul>
+ * It also sends the server's heart-beats, at the interval negotiated with each client.
  */
 @Component
 class SessionWatch implements DisposableBean {
@@ -31,6 +33,9 @@ class SessionWatch implements DisposableBean {
 
 	/** STOMP 1.2: a receiver should allow for some error margin; three intervals is Spring's and ours. */
 	static final int INTERVALS = 3;
+
+	/** How long a socket may take nothing written to it before its session ends as a slow consumer. */
+	static final Duration STALL_LIMIT = Duration.ofSeconds(10);
 
 	private final TopicFanout fanout;
 
@@ -53,6 +58,10 @@ class SessionWatch implements DisposableBean {
 		this.ticker.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
 	}
 
+	int sessionCount() {
+		return this.fanout.sessionCount();
+	}
+
 	/** Often enough that no limit overshoots by more than a quarter, at most once a second. */
 	static long tickMillis(long connectTimeoutMillis, long heartbeatMillis) {
 		long shortest = (heartbeatMillis > 0) ? Math.min(connectTimeoutMillis, heartbeatMillis) : connectTimeoutMillis;
@@ -65,6 +74,11 @@ class SessionWatch implements DisposableBean {
 	 */
 	long negotiatedClientInterval(long clientSends) {
 		return (clientSends > 0 && this.heartbeatMillis > 0) ? Math.max(clientSends, this.heartbeatMillis) : 0;
+	}
+
+	/** The server's side of the CONNECTED {@code heart-beat} header: what it offers to send and to expect. */
+	long serverInterval() {
+		return this.heartbeatMillis;
 	}
 
 	private void check() {
@@ -84,15 +98,25 @@ class SessionWatch implements DisposableBean {
 		if (heartbeat == StompSession.NOT_CONNECTED) {
 			if (now - session.openedAt() > this.connectTimeoutNanos) {
 				logger.debug("Closing WebSocket {}: no STOMP CONNECT within the connect timeout", session.id());
-				session.terminate(SessionEnd.CONNECT_TIMEOUT);
+				session.end(SessionEnd.CONNECT_TIMEOUT);
 			}
 			return;
+		}
+		if (session.stalledNanos(now) > STALL_LIMIT.toNanos()) {
+			logger.info("Closing STOMP session {}: it took nothing for {} s", session.id(), STALL_LIMIT.toSeconds());
+			session.end(SessionEnd.SLOW_CONSUMER);
+			return;
+		}
+		long serverHeartbeat = session.serverHeartbeatMillis();
+		if (serverHeartbeat > 0
+				&& TimeUnit.NANOSECONDS.toMillis(now - session.lastHeartbeatSent()) >= serverHeartbeat) {
+			session.heartbeat(now);
 		}
 		long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - session.lastReceived());
 		if (heartbeat > 0) {
 			if (silentMillis > INTERVALS * heartbeat) {
 				logger.debug("Closing STOMP session {}: nothing received for {} ms", session.id(), silentMillis);
-				session.terminate(SessionEnd.HEARTBEAT);
+				session.end(SessionEnd.HEARTBEAT);
 			}
 		}
 		else if (this.heartbeatMillis > 0) {
@@ -107,7 +131,7 @@ class SessionWatch implements DisposableBean {
 	private void probe(StompSession session, long intervals) {
 		if (intervals > INTERVALS) {
 			logger.debug("Closing STOMP session {}: {} pings unanswered", session.id(), INTERVALS);
-			session.terminate(SessionEnd.HEARTBEAT);
+			session.end(SessionEnd.HEARTBEAT);
 		}
 		else if (intervals > session.pingsSent()) {
 			session.pinged(intervals);

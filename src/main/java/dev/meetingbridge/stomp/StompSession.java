@@ -1,21 +1,33 @@
 package dev.meetingbridge.stomp;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
+import dev.meetingbridge.security.BridgePrincipal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.web.socket.PingMessage;
-
-
 /**
- * A connected STOMP client as the fan-out sees it: its outbox (safe for concurrent sends,
- * bounded, closed when it falls too far behind), its subscriptions, and whether it is still
- * there (when it opened, last sent anything, and the heart-beat it negotiated).
+ * A connected STOMP client: its socket, who it authenticated as, its subscriptions, and whether
+ * it is still there (when it opened, last sent anything, and the heart-beats it negotiated).
+ * <p>
+ * Everything is written to the socket as complete WebSocket frames below the WebSocket encoder,
+ * in the order it is written; writes from other threads are handed to the socket's event loop.
+ * More than {@link #HIGH_WATER} bytes waiting for a client that does not read ends the session as
+ * a slow consumer: it falls behind alone and nobody else waits for it.
  */
 final class StompSession {
 
@@ -24,18 +36,37 @@ final class StompSession {
 	/** Not CONNECTed yet. */
 	static final long NOT_CONNECTED = -1;
 
-	private final OutboxSession socket;
+	/** Bytes waiting for the client beyond which it is too slow to receive. */
+	static final int HIGH_WATER = 512 * 1024;
+
+	private static final int LOW_WATER = 256 * 1024;
+
+	/** How long a closing client may take to answer the close frame before the connection is dropped. */
+	private static final long CLOSE_WAIT_MILLIS = 1_000;
+
+	private final Channel channel;
+
+	private final String id;
+
+	/** The WebSocket encoder's place in the pipeline: frames written here go to the socket as they are. */
+	private final ChannelHandlerContext frames;
+
+	private final Consumer<SessionEnd> onEnded;
 
 	private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
-	/** Subscriptions served by the broker rather than the fan-out (the error queue), by id. */
+	/** Subscriptions to the session's own error queue, by id. */
 	private final Set<String> queueSubscriptions = ConcurrentHashMap.newKeySet();
 
-	private final int writer;
+	private final AtomicReference<@Nullable SessionEnd> ended = new AtomicReference<>();
+
+	private final AtomicLong queueMessages = new AtomicLong();
 
 	private final long openedAt = System.nanoTime();
 
 	private volatile long lastReceived = this.openedAt;
+
+	private volatile @Nullable BridgePrincipal principal;
 
 	/**
 	 * How often the client promised to send something, in milliseconds, as negotiated at
@@ -44,12 +75,35 @@ final class StompSession {
 	 */
 	private volatile long heartbeatMillis = NOT_CONNECTED;
 
-	/** Pings sent since the client was last heard from (only the session watch uses it). */
+	/** How often the server sends the client a heart-beat, 0 for never. */
+	private volatile long serverHeartbeatMillis;
+
+	/** Pings sent since the client was last heard from, and when the last heart-beat went (session watch only). */
 	private long pingsSent;
 
-	StompSession(OutboxSession socket, int writer) {
-		this.socket = socket;
-		this.writer = writer;
+	private long lastHeartbeatSent = this.openedAt;
+
+	/** Since when the socket takes nothing more ({@link System#nanoTime()}), 0 while it does (session watch only). */
+	private long stalledSince;
+
+	StompSession(Channel channel, String id, Consumer<SessionEnd> onEnded) {
+		this.channel = channel;
+		this.id = id;
+		this.onEnded = onEnded;
+		channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
+		ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+		if (encoder == null) {
+			throw new IllegalStateException("No WebSocket encoder in the pipeline of " + channel);
+		}
+		this.frames = encoder;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	Channel channel() {
+		return this.channel;
 	}
 
 	/** Anything arrived from the client: a frame, a heart-beat or a pong. */
@@ -65,13 +119,26 @@ final class StompSession {
 		return this.openedAt;
 	}
 
-	/** CONNECT was accepted; {@code heartbeatMillis} as negotiated, 0 for none. */
-	void connected(long heartbeatMillis) {
+	/**
+	 * CONNECT was accepted: who the client is, how often it must send something (0 for never)
+	 * and how often it is sent heart-beats (0 for never).
+	 */
+	void connected(BridgePrincipal principal, long heartbeatMillis, long serverHeartbeatMillis) {
+		this.principal = principal;
+		this.serverHeartbeatMillis = serverHeartbeatMillis;
 		this.heartbeatMillis = heartbeatMillis;
+	}
+
+	@Nullable BridgePrincipal principal() {
+		return this.principal;
 	}
 
 	long heartbeatMillis() {
 		return this.heartbeatMillis;
+	}
+
+	long serverHeartbeatMillis() {
+		return this.serverHeartbeatMillis;
 	}
 
 	long pingsSent() {
@@ -82,23 +149,28 @@ final class StompSession {
 		this.pingsSent = count;
 	}
 
-	/**
-	 * Pings the client. Control frames have no asynchronous send in the standard API, so it goes
-	 * out on a thread of its own, queued behind whatever is on the wire.
-	 */
+	long lastHeartbeatSent() {
+		return this.lastHeartbeatSent;
+	}
+
+	/** Sends the client a STOMP heart-beat. */
+	void heartbeat(long now) {
+		this.lastHeartbeatSent = now;
+		send(StompFrames.HEARTBEAT);
+	}
+
+	/** Pings the client (a WebSocket ping; browsers and libraries answer by themselves). */
 	void ping() {
-		Thread.ofVirtual().name("stomp-ping-" + id()).start(() -> {
-			try {
-				this.socket.sendMessage(new PingMessage());
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Pinging STOMP session {} failed: {}", id(), ex.toString());
-			}
-		});
+		ByteBuf ping = this.channel.alloc().buffer(2).writeByte(0x89).writeByte(0);
+		this.frames.writeAndFlush(ping, this.frames.voidPromise());
 	}
 
 	Set<String> queueSubscriptions() {
 		return this.queueSubscriptions;
+	}
+
+	Map<String, Subscription> subscriptions() {
+		return this.subscriptions;
 	}
 
 	/** Topic and queue subscriptions together. */
@@ -106,58 +178,90 @@ final class StompSession {
 		return this.subscriptions.size() + this.queueSubscriptions.size();
 	}
 
-	/** The fan-out writer that hands all of this session's frames to its outbox, in order. */
-	int writer() {
-		return this.writer;
+	/** The next {@code message-id} of a message on the session's own queue. */
+	String nextQueueMessageId() {
+		return this.id + "-q" + this.queueMessages.incrementAndGet();
 	}
 
-	String id() {
-		return this.socket.getId();
+	boolean isOpen() {
+		return this.ended.get() == null && this.channel.isActive();
 	}
 
-	OutboxSession outbox() {
-		return this.socket;
-	}
-
-	Map<String, Subscription> subscriptions() {
-		return this.subscriptions;
-	}
-
-	/**
-	 * Queues a frame given as the parts of its UTF-8 bytes; never blocks (a session that falls
-	 * too far behind is closed by its outbox).
-	 */
-	void send(byte[]... frame) {
+	/** Sends one STOMP frame (UTF-8) from any thread, after everything written before it. */
+	void send(byte[] frame) {
 		if (logger.isTraceEnabled()) {
-			logger.trace("Delivering to STOMP session {}: {}", id(), decode(frame));
+			logger.trace("To STOMP session {}: {}", this.id, new String(frame, StandardCharsets.UTF_8));
 		}
-		this.socket.send(frame);
-	}
-
-	private static String decode(byte[][] parts) {
-		StringBuilder text = new StringBuilder();
-		for (byte[] part : parts) {
-			text.append(new String(part, StandardCharsets.UTF_8));
-		}
-		return text.toString();
-	}
-
-	/** Closes once the frames queued before are out (an ERROR frame, say). */
-	void close() {
-		try {
-			this.socket.close(SessionEnd.REFUSED.status());
-		}
-		catch (IOException ex) {
-			logger.debug("Closing STOMP session {} failed: {}", id(), ex.getMessage());
+		if (this.ended.get() == null) {
+			this.frames.writeAndFlush(StompFrames.webSocketFrame(this.channel.alloc(), frame), this.frames.voidPromise());
 		}
 	}
 
 	/**
-	 * Ends the session at once, whatever is queued or on the wire, and lets go of the connection
-	 * even if the client never answers the close (it may be gone without a FIN).
+	 * On the session's event loop: writes a complete WebSocket frame without flushing it (the
+	 * caller flushes once it has written everything it has for this session). A session whose
+	 * client lets too much pile up is ended as a slow consumer instead, and {@code false} returned.
 	 */
-	void terminate(SessionEnd end) {
-		this.socket.terminate(end);
+	boolean write(ByteBuf frame) {
+		if (!this.channel.isWritable()) {
+			frame.release();
+			if (this.channel.isActive()) {
+				logger.info("Closing STOMP session {}: it fell behind ({} bytes waiting)", this.id,
+						HIGH_WATER - this.channel.bytesBeforeWritable());
+				end(SessionEnd.SLOW_CONSUMER);
+			}
+			return false;
+		}
+		this.frames.write(frame, this.frames.voidPromise());
+		return true;
+	}
+
+	void flush() {
+		this.frames.flush();
+	}
+
+	/**
+	 * How long the socket has taken nothing (0 while it takes what is written), as seen at
+	 * {@code now}; only the session watch asks.
+	 */
+	long stalledNanos(long now) {
+		if (this.channel.isWritable()) {
+			this.stalledSince = 0;
+			return 0;
+		}
+		if (this.stalledSince == 0) {
+			this.stalledSince = now;
+		}
+		return now - this.stalledSince;
+	}
+
+	/**
+	 * Ends the session: a close frame after whatever was written before, then the connection is
+	 * dropped, even if the client never answers (it may be gone without a FIN) or reads nothing.
+	 * Only the first end counts; never blocks.
+	 */
+	void end(SessionEnd end) {
+		if (!this.ended.compareAndSet(null, end)) {
+			return;
+		}
+		this.onEnded.accept(end);
+		byte[] reason = end.closeReason().getBytes(StandardCharsets.UTF_8);
+		ByteBuf close = this.channel.alloc().buffer(4 + reason.length);
+		close.writeByte(0x88).writeByte(2 + reason.length).writeShort(end.code()).writeBytes(reason);
+		this.frames.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
+		this.channel.eventLoop().schedule(() -> {
+			this.channel.close();
+		}, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	/** How the session ended on the bridge's side, or {@code null} while it is open or the client closed it. */
+	@Nullable SessionEnd ended() {
+		return this.ended.get();
+	}
+
+	@Override
+	public String toString() {
+		return "STOMP session " + this.id;
 	}
 
 }

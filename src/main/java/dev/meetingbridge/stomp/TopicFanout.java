@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.IdentityHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -19,13 +19,15 @@ import dev.meetingbridge.event.EventRelay;
 import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.event.ReceivedEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.WebSocketSession;
 
 /**
  * The local fan-out: each event comes in once from the relay, its frame is built once, and the
@@ -50,32 +52,29 @@ class TopicFanout implements DisposableBean {
 
 	private final Object lock = new Object();
 
-	/** Writer threads; each session belongs to one, round robin. */
-	private final FanoutWriter[] writers;
-
-	private final AtomicInteger nextWriter = new AtomicInteger();
-
 	private final FanoutMetrics metrics;
 
 	TopicFanout(EventRelay relay, MeterRegistry meters) {
 		this.relay = relay;
 		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount,
 				relay::listenedMeetings);
-		// Writers never block (sends are asynchronous), so one per core keeps every core busy.
-		int count = Runtime.getRuntime().availableProcessors();
-		this.writers = new FanoutWriter[count];
-		for (int i = 0; i < count; i++) {
-			this.writers[i] = new FanoutWriter("stomp-fanout-" + i, this.metrics);
-		}
 	}
 
-	/** Takes a new session on, returning the handle everything must write to it through. */
-	OutboxSession sessionOpened(WebSocketSession socket, int sendTimeLimitMillis, int bufferSizeLimit) {
-		int writer = Math.floorMod(this.nextWriter.getAndIncrement(), this.writers.length);
-		OutboxSession outbox = new OutboxSession(socket, bufferSizeLimit, sendTimeLimitMillis,
-				this.metrics::sessionEnded);
-		this.sessions.put(socket.getId(), new StompSession(outbox, writer));
-		return outbox;
+	/** Takes a new WebSocket on; everything is written to it through the returned session. */
+	StompSession sessionOpened(Channel channel, String sessionId) {
+		StompSession session = new StompSession(channel, sessionId, this::ended);
+		this.sessions.put(sessionId, session);
+		return session;
+	}
+
+	int sessionCount() {
+		return this.sessions.size();
+	}
+
+	private void ended(SessionEnd end) {
+		if (end != SessionEnd.DISCONNECT) {
+			this.metrics.sessionEnded(end);
+		}
 	}
 
 	private int subscriptionCount() {
@@ -219,24 +218,6 @@ class TopicFanout implements DisposableBean {
 		return Registration.LIVE;
 	}
 
-	/** Answers a refused frame with an ERROR frame and closes the connection. */
-	void refuse(String sessionId, String message, @Nullable String receiptId) {
-		StompSession session = this.sessions.get(sessionId);
-		if (session != null) {
-			session.send(StompFrames.error(message, receiptId));
-			session.close();
-			this.metrics.sessionEnded(SessionEnd.REFUSED);
-		}
-	}
-
-	/** Confirms a processed frame that asked for a receipt. */
-	void receipt(String sessionId, String receiptId) {
-		StompSession session = this.sessions.get(sessionId);
-		if (session != null) {
-			session.send(StompFrames.receipt(receiptId));
-		}
-	}
-
 	void unsubscribe(String sessionId, String subscriptionId) {
 		StompSession session = this.sessions.get(sessionId);
 		if (session != null) {
@@ -283,29 +264,49 @@ class TopicFanout implements DisposableBean {
 		BridgeEvent event = received.event();
 		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
 				event.meetingId() + "-" + event.sequence(), received.json());
-		// Each session is always written by the same writer, so its frames keep their order, and a
-		// large meeting's subscribers are written by all writers at once.
-		@SuppressWarnings("unchecked")
-		List<Subscription>[] byWriter = new List[this.writers.length];
+		// Each session is written on its socket's event loop, in the order events are routed; one
+		// task per event loop writes the event to all of its sessions, then flushes each once.
+		Map<EventLoop, List<Subscription>> byLoop = new IdentityHashMap<>();
 		for (Subscription subscription : targets) {
-			int writer = subscription.session().writer();
-			if (byWriter[writer] == null) {
-				byWriter[writer] = new ArrayList<>();
-			}
-			byWriter[writer].add(subscription);
+			byLoop.computeIfAbsent(subscription.session().channel().eventLoop(), (loop) -> new ArrayList<>())
+				.add(subscription);
 		}
 		this.metrics.received(received.type());
-		int shares = 0;
-		for (List<Subscription> share : byWriter) {
-			shares += (share != null) ? 1 : 0;
-		}
-		FanoutMetrics.Shares handedOn = new FanoutMetrics.Shares(received.receivedAt(), shares);
-		for (int writer = 0; writer < byWriter.length; writer++) {
-			List<Subscription> share = byWriter[writer];
-			if (share != null) {
-				this.writers[writer]
-					.submit(new FanoutWriter.Delivery(frame, share, received.type(), event.timestamp(), handedOn));
+		FanoutMetrics.Shares handedOn = new FanoutMetrics.Shares(received.receivedAt(), byLoop.size());
+		byLoop.forEach((loop, share) -> loop
+			.execute(() -> deliver(frame, share, received.type(), event.timestamp(), handedOn)));
+	}
+
+	/** On one event loop: the event's frame to its share of the subscribers, one write and one flush each. */
+	private void deliver(StompFrames.MessageFrame frame, List<Subscription> share, EventType type,
+			String eventTimestamp, FanoutMetrics.Shares handedOn) {
+		int delivered = 0;
+		try {
+			StompSession previous = null;
+			for (Subscription subscription : share) {
+				if (subscription.cancelled()) {
+					continue;
+				}
+				StompSession session = subscription.session();
+				ByteBuf bytes = frame.forSubscription(session.channel().alloc(), subscription);
+				if (session.write(bytes)) {
+					delivered++;
+					if (previous != null && previous != session) {
+						previous.flush();
+					}
+					previous = session;
+				}
 			}
+			if (previous != null) {
+				previous.flush();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Fan-out of a {} event failed", type.wireName(), ex);
+		}
+		finally {
+			this.metrics.delivered(type, delivered, eventTimestamp);
+			this.metrics.handedOn(handedOn);
 		}
 	}
 
@@ -341,7 +342,7 @@ class TopicFanout implements DisposableBean {
 			logger.warn("Meeting {} missed events its history no longer holds: closing its {} STOMP sessions here "
 					+ "with 4000 resync, so that their clients reload it", entry.meetingId, affected.size());
 		}
-		affected.forEach((session) -> session.terminate(SessionEnd.RESYNC));
+		affected.forEach((session) -> session.end(SessionEnd.RESYNC));
 	}
 
 	private static @Nullable Predicate<Ground> lostGrounds(BridgeEvent event, String meetingId,
@@ -366,11 +367,10 @@ class TopicFanout implements DisposableBean {
 	}
 
 
+	/** The instance is stopping: every client is told (1001) and can reconnect to another instance. */
 	@Override
 	public void destroy() {
-		for (FanoutWriter writer : this.writers) {
-			writer.stop();
-		}
+		this.sessions.values().forEach((session) -> session.end(SessionEnd.GOING_AWAY));
 	}
 
 	/** What this instance routes for one meeting. */

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import dev.meetingbridge.event.EventType;
+import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.ReadGrounds;
@@ -72,8 +73,8 @@ class TopicSubscriptions {
 		}
 	}
 
-	private static StompRefusal forbidden(String meetingId, EventType type) {
-		return new StompRefusal("forbidden", "Only members of meeting " + meetingId
+	private static BridgeException forbidden(String meetingId, EventType type) {
+		return BridgeException.forbidden("Only members of meeting " + meetingId
 				+ " or of a meeting connected to it may subscribe to " + type.topic(meetingId));
 	}
 

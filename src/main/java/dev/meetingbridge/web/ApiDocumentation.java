@@ -42,11 +42,11 @@ class ApiDocumentation {
 
 	/** Which refusals each status can carry, for every operation's documented responses. */
 	private static final Map<Integer, List<Problem>> BY_STATUS = Arrays.stream(Problem.values())
-		.filter((problem) -> problem != Problem.INTERNAL_ERROR)
+		.filter((problem) -> problem != Problem.INTERNAL_ERROR && problem != Problem.SUBSCRIPTION_LIMIT)
 		.collect(Collectors.groupingBy((problem) -> problem.status().value(), LinkedHashMap::new, Collectors.toList()));
 
 	@Bean
-	OpenApiCustomizer problemResponses() {
+	OpenApiCustomizer problemDocumentation() {
 		return (openApi) -> {
 			openApi.getComponents().addSchemas("Problem", problemSchema());
 			openApi.getPaths().values().forEach((path) -> path.readOperations().forEach(ApiDocumentation::addProblems));
@@ -76,7 +76,9 @@ class ApiDocumentation {
 		error.addProperty("field", new StringSchema());
 		error.addProperty("message", new StringSchema());
 		StringSchema code = new StringSchema();
-		Arrays.stream(Problem.values()).forEach((problem) -> code.addEnumItem(problem.code()));
+		Arrays.stream(Problem.values())
+			.filter((problem) -> problem != Problem.SUBSCRIPTION_LIMIT)
+			.forEach((problem) -> code.addEnumItem(problem.code()));
 		ObjectSchema schema = new ObjectSchema();
 		schema.description("RFC 9457 problem detail with a stable code");
 		schema.addProperty("type", new StringSchema());

@@ -1,125 +1,72 @@
 package dev.meetingbridge.web;
 
-import java.io.IOException;
-
-import dev.meetingbridge.problem.Problem;
-import dev.meetingbridge.problem.ProblemDetails;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
+import dev.meetingbridge.problem.ProblemResponses;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
 
 /**
  * Refuses request bodies over 64 KiB with 413: at once when the declared length is too large,
- * and while reading when a body without a length grows past it.
+ * and while reading when a body without a length grows past it (nothing has changed then: the
+ * body is read whole before anything is done with it).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class BodyLimitFilter extends OncePerRequestFilter {
+class BodyLimitFilter implements WebFilter {
 
 	static final long LIMIT = 64 * 1024;
 
-	private final JsonMapper json;
+	private final ProblemResponses problems;
 
-	BodyLimitFilter(JsonMapper json) {
-		this.json = json;
+	BodyLimitFilter(ProblemResponses problems) {
+		this.problems = problems;
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		if (request.getContentLengthLong() > LIMIT) {
-			response.setStatus(Problem.PAYLOAD_TOO_LARGE.status().value());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			response.setHeader("Connection", "close");
-			this.json.writeValue(response.getOutputStream(),
-					ProblemDetails.of(Problem.PAYLOAD_TOO_LARGE, "The request body is larger than " + LIMIT + " bytes"));
-			return;
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		if (!request.getPath().value().startsWith("/api/")) {
+			return chain.filter(exchange);
 		}
-		chain.doFilter(new LimitedRequest(request), response);
+		if (request.getHeaders().getContentLength() > LIMIT) {
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+			return this.problems.write(exchange, new BodyTooLargeException(LIMIT));
+		}
+		return chain.filter(exchange.mutate().request(new LimitedRequest(request)).build());
 	}
 
-	@Override
-	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !request.getRequestURI().startsWith("/api/");
-	}
+	private static final class LimitedRequest extends ServerHttpRequestDecorator {
 
-	private static final class LimitedRequest extends HttpServletRequestWrapper {
-
-		private ServletInputStream limited;
-
-		LimitedRequest(HttpServletRequest request) {
-			super(request);
+		LimitedRequest(ServerHttpRequest delegate) {
+			super(delegate);
 		}
 
 		@Override
-		public ServletInputStream getInputStream() throws IOException {
-			if (this.limited == null) {
-				this.limited = new LimitedInputStream(super.getInputStream());
-			}
-			return this.limited;
-		}
-
-	}
-
-	private static final class LimitedInputStream extends ServletInputStream {
-
-		private final ServletInputStream delegate;
-
-		private long count;
-
-		LimitedInputStream(ServletInputStream delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public int read() throws IOException {
-			int value = this.delegate.read();
-			if (value >= 0) {
-				count(1);
-			}
-			return value;
-		}
-
-		@Override
-		public int read(byte[] buffer, int offset, int length) throws IOException {
-			int read = this.delegate.read(buffer, offset, length);
-			if (read > 0) {
-				count(read);
-			}
-			return read;
-		}
-
-		private void count(int read) throws IOException {
-			this.count += read;
-			if (this.count > LIMIT) {
-				throw new BodyTooLargeException(LIMIT);
-			}
-		}
-
-		@Override
-		public boolean isFinished() {
-			return this.delegate.isFinished();
-		}
-
-		@Override
-		public boolean isReady() {
-			return this.delegate.isReady();
-		}
-
-		@Override
-		public void setReadListener(ReadListener listener) {
-			this.delegate.setReadListener(listener);
+		public Flux<DataBuffer> getBody() {
+			return Flux.defer(() -> {
+				long[] count = new long[1];
+				return super.getBody().handle((buffer, sink) -> {
+					count[0] += buffer.readableByteCount();
+					if (count[0] > LIMIT) {
+						DataBufferUtils.release(buffer);
+						sink.error(new BodyTooLargeException(LIMIT));
+					}
+					else {
+						sink.next(buffer);
+					}
+				});
+			});
 		}
 
 	}

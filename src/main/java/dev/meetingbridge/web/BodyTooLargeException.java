@@ -1,23 +1,13 @@
 package dev.meetingbridge.web;
 
-import java.io.IOException;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
 
-import org.jspecify.annotations.Nullable;
-
-/** Thrown while reading a request body that goes past the limit. */
-class BodyTooLargeException extends IOException {
+/** A request body that went past the limit while it was read. */
+class BodyTooLargeException extends BridgeException {
 
 	BodyTooLargeException(long limit) {
-		super("The request body is larger than " + limit + " bytes");
-	}
-
-	static @Nullable BodyTooLargeException find(Throwable ex) {
-		for (Throwable current = ex; current != null; current = current.getCause()) {
-			if (current instanceof BodyTooLargeException tooLarge) {
-				return tooLarge;
-			}
-		}
-		return null;
+		super(Problem.PAYLOAD_TOO_LARGE, "The request body is larger than " + limit + " bytes");
 	}
 
 }

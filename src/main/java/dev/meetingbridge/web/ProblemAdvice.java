@@ -1,30 +1,29 @@
 package dev.meetingbridge.web;
 
-import java.util.List;
-
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.problem.ProblemDetails;
+import dev.meetingbridge.problem.ProblemResponses;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 
 /**
- * Every refusal as an RFC 9457 problem detail with the contract's {@code code}. Spring MVC's own
+ * Every refusal as an RFC 9457 problem detail with the contract's {@code code}. WebFlux's own
  * errors (unknown path, wrong method, wrong content type, unreadable body) get codes too.
  */
 @RestControllerAdvice
@@ -32,57 +31,64 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemAdvice.class);
 
-	static final String RETRY_AFTER_SECONDS = "2";
-
 	@ExceptionHandler(BridgeException.class)
 	ResponseEntity<ProblemDetail> refused(BridgeException ex) {
-		ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.problem().status())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		if (ex.retryAfter() != null) {
-			response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
-		}
-		else if (ex.problem() == Problem.STORE_UNAVAILABLE) {
-			response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-		}
-		return response.body(ProblemDetails.of(ex));
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		ProblemResponses.addHeaders(ex, headers);
+		return new ResponseEntity<>(ProblemDetails.of(ex), headers, ex.problem().status());
 	}
 
 	/** Redis unreachable, timed out or refusing: the request changed nothing and may be retried. */
-	@ExceptionHandler({ RedisConnectionFailureException.class, RedisSystemException.class, DataAccessException.class })
+	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<ProblemDetail> storeUnavailable(DataAccessException ex) {
 		logger.warn("Redis failed: {}", ex.getMessage());
-		return refused(new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly"));
+		return refused(ProblemDetails.refusal(ex));
+	}
+
+	/** A body larger than the codecs hold in memory; the body limit filter normally refuses it first. */
+	@ExceptionHandler(DataBufferLimitException.class)
+	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex) {
+		return refused(new BridgeException(Problem.PAYLOAD_TOO_LARGE, "The request body is too large"));
 	}
 
 	@Override
-	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		BodyTooLargeException tooLarge = BodyTooLargeException.find(ex);
-		if (tooLarge != null) {
-			return problem(Problem.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), headers);
-		}
-		return problem(Problem.MALFORMED_JSON, "The request body is not valid JSON of the expected shape", headers);
+	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		BridgeException found = ProblemDetails.refusal(ex);
+		BridgeException refusal = (found != null) ? found
+				: (find(ex, DataBufferLimitException.class) != null)
+						? new BridgeException(Problem.PAYLOAD_TOO_LARGE, "The request body is too large")
+						: new BridgeException(Problem.MALFORMED_JSON,
+								"The request body is not valid JSON of the expected shape");
+		return Mono.just(ResponseEntity.status(refusal.problem().status())
+			.headers((response) -> ProblemResponses.addHeaders(refusal, response))
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(ProblemDetails.of(refusal)));
 	}
 
 	@Override
-	protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail detail && detail.getProperties() == null) {
-			Problem problem = Problem.forStatus(statusCode.value());
-			detail.setProperty("code", problem.code());
+	protected Mono<ResponseEntity<Object>> createResponseEntity(@Nullable Object body, @Nullable HttpHeaders headers,
+			HttpStatusCode status, ServerWebExchange exchange) {
+		if (body instanceof ProblemDetail detail
+				&& (detail.getProperties() == null || !detail.getProperties().containsKey("code"))) {
+			detail.setProperty("code", Problem.forStatus(status.value()).code());
 		}
 		HttpHeaders responseHeaders = new HttpHeaders();
-		responseHeaders.addAll(headers);
+		if (headers != null) {
+			responseHeaders.addAll(headers);
+		}
 		responseHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		return new ResponseEntity<>(body, responseHeaders, statusCode);
+		return Mono.just(new ResponseEntity<>(body, responseHeaders, status));
 	}
 
-	private ResponseEntity<Object> problem(Problem problem, @Nullable String detail, HttpHeaders headers) {
-		HttpHeaders responseHeaders = new HttpHeaders();
-		responseHeaders.addAll(headers);
-		responseHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		return new ResponseEntity<>(ProblemDetails.of(problem, detail == null ? problem.title() : detail, List.of()),
-				responseHeaders, problem.status());
+	private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
+		for (Throwable current = ex; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+		}
+		return null;
 	}
 
 }

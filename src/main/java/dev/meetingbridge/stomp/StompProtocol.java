@@ -1,0 +1,222 @@
+package dev.meetingbridge.stomp;
+
+import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.problem.ProblemResponses;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.security.TokenAuthenticator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * STOMP 1.2 as the bridge serves it, one client frame at a time (in the order the client sent
+ * them, off the event loop, since most frames wait for Redis):
+ * <ul>
+ * <li>CONNECT authenticates the bearer token and negotiates heart-beats;</li>
+ * <li>SUBSCRIBE to a meeting topic is checked against the access rules, to the error queue
+ * always allowed, and limited per session; UNSUBSCRIBE stops it; both confirm a receipt;</li>
+ * <li>SEND joins, leaves or chats; a refused SEND is answered on the error queue and the session
+ * stays open;</li>
+ * <li>DISCONNECT confirms its receipt and closes.</li>
+ * </ul>
+ * A refused CONNECT or SUBSCRIBE gets an ERROR frame whose {@code message} starts with the
+ * refusal's code, and the connection is closed, as STOMP prescribes.
+ */
+@Component
+class StompProtocol {
+
+	private static final Logger logger = LoggerFactory.getLogger(StompProtocol.class);
+
+	private final TokenAuthenticator authenticator;
+
+	private final TopicSubscriptions subscriptions;
+
+	private final TopicFanout fanout;
+
+	private final StompSends sends;
+
+	private final SessionWatch watch;
+
+	private final ProblemResponses problems;
+
+	private final int maxSubscriptions;
+
+	StompProtocol(TokenAuthenticator authenticator, TopicSubscriptions subscriptions, TopicFanout fanout,
+			StompSends sends, SessionWatch watch, ProblemResponses problems, BridgeProperties properties) {
+		this.authenticator = authenticator;
+		this.subscriptions = subscriptions;
+		this.fanout = fanout;
+		this.sends = sends;
+		this.watch = watch;
+		this.problems = problems;
+		this.maxSubscriptions = properties.stomp().maxSubscriptions();
+	}
+
+	void handle(StompSession session, Message<byte[]> frame) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
+		StompCommand command = (accessor != null) ? accessor.getCommand() : null;
+		if (accessor == null || command == null || !session.isOpen()) {
+			// A heart-beat, or a frame behind one that ended the session.
+			return;
+		}
+		try {
+			switch (command) {
+				case CONNECT, STOMP -> connect(session, accessor);
+				case SUBSCRIBE -> {
+					subscribe(session, principal(session), accessor);
+					receipt(session, accessor);
+				}
+				case UNSUBSCRIBE -> {
+					principal(session);
+					unsubscribe(session, accessor);
+					receipt(session, accessor);
+				}
+				case SEND -> {
+					send(session, principal(session), accessor, frame.getPayload());
+					receipt(session, accessor);
+				}
+				case DISCONNECT -> {
+					receipt(session, accessor);
+					session.end(SessionEnd.DISCONNECT);
+				}
+				// Transactions and acknowledgements mean nothing for topics the bridge serves.
+				default -> receipt(session, accessor);
+			}
+		}
+		catch (RuntimeException ex) {
+			refuse(session, accessor, ex);
+		}
+	}
+
+	private void connect(StompSession session, StompHeaderAccessor accessor) {
+		if (session.principal() != null) {
+			throw new BridgeException(Problem.BAD_REQUEST, "the session is CONNECTed already");
+		}
+		String token = bearer(accessor.getFirstNativeHeader("Authorization"));
+		if (token == null) {
+			token = accessor.getPasscode();
+		}
+		if (token == null || token.isBlank()) {
+			throw new BridgeException(Problem.UNAUTHENTICATED, "CONNECT needs an Authorization: Bearer <jwt> header");
+		}
+		BridgePrincipal principal = this.authenticator.authenticate(token.strip());
+		if (principal == null) {
+			throw new BridgeException(Problem.UNAUTHENTICATED, "the token is malformed, badly signed or expired");
+		}
+		// STOMP 1.2: each side sends at the larger of what it offers and what the other wants, if both want any.
+		long[] heartbeat = accessor.getHeartbeat();
+		long server = this.watch.serverInterval();
+		long serverSends = (heartbeat[1] > 0 && server > 0) ? Math.max(heartbeat[1], server) : 0;
+		session.connected(principal, this.watch.negotiatedClientInterval(heartbeat[0]), serverSends);
+		session.send(StompFrames.connected(server, server, principal.getName()));
+	}
+
+	private static @Nullable String bearer(@Nullable String header) {
+		if (header == null) {
+			return null;
+		}
+		String value = header.strip();
+		return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7) : null;
+	}
+
+	private static BridgePrincipal principal(StompSession session) {
+		BridgePrincipal principal = session.principal();
+		if (principal == null) {
+			throw new BridgeException(Problem.UNAUTHENTICATED, "CONNECT first");
+		}
+		return principal;
+	}
+
+	private void subscribe(StompSession session, BridgePrincipal principal, StompHeaderAccessor accessor) {
+		String destination = accessor.getDestination();
+		String subscriptionId = accessor.getSubscriptionId();
+		if (subscriptionId == null || subscriptionId.isEmpty()) {
+			throw new BridgeException(Problem.BAD_REQUEST, "SUBSCRIBE needs an id header");
+		}
+		boolean replacing = session.subscriptions().containsKey(subscriptionId)
+				|| session.queueSubscriptions().contains(subscriptionId);
+		if (!replacing && session.subscriptionCount() >= this.maxSubscriptions) {
+			throw new BridgeException(Problem.SUBSCRIPTION_LIMIT,
+					"a session holds at most " + this.maxSubscriptions + " subscriptions; unsubscribe first");
+		}
+		if (StompDestinations.ERRORS.equals(destination)) {
+			this.fanout.unsubscribe(session.id(), subscriptionId);
+			session.queueSubscriptions().add(subscriptionId);
+			return;
+		}
+		StompDestinations.Topic topic = StompDestinations.topic(destination)
+			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "there is no topic " + destination));
+		session.queueSubscriptions().remove(subscriptionId);
+		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId(), topic.type());
+	}
+
+	private void unsubscribe(StompSession session, StompHeaderAccessor accessor) {
+		String id = accessor.getSubscriptionId();
+		if (id != null) {
+			this.fanout.unsubscribe(session.id(), id);
+			session.queueSubscriptions().remove(id);
+		}
+	}
+
+	/** A refused SEND is answered on the error queue; the session stays open. */
+	private void send(StompSession session, BridgePrincipal principal, StompHeaderAccessor accessor, byte[] body) {
+		try {
+			this.sends.handle(session, principal, accessor.getDestination(), body);
+		}
+		catch (RuntimeException ex) {
+			BridgeException refusal = refusalFor(ex, "SEND to " + accessor.getDestination());
+			if (refusal.problem() == Problem.INTERNAL_ERROR) {
+				throw ex;
+			}
+			errorMessage(session, refusal);
+		}
+	}
+
+	/** Confirms a processed frame that asked for a receipt. */
+	private static void receipt(StompSession session, StompHeaderAccessor accessor) {
+		String receipt = accessor.getReceipt();
+		if (receipt != null) {
+			session.send(StompFrames.receipt(receipt));
+		}
+	}
+
+	/** A refusal as a MESSAGE on each of the session's error-queue subscriptions (none: it is dropped). */
+	private void errorMessage(StompSession session, BridgeException refusal) {
+		if (session.queueSubscriptions().isEmpty()) {
+			return;
+		}
+		byte[] body = this.problems.messageBody(refusal);
+		for (String subscriptionId : session.queueSubscriptions()) {
+			session.send(StompFrames.queueMessage(StompDestinations.ERRORS, subscriptionId,
+					session.nextQueueMessageId(), body));
+		}
+	}
+
+	/** An ERROR frame, then the connection closes. */
+	private void refuse(StompSession session, StompHeaderAccessor accessor, RuntimeException ex) {
+		BridgeException refusal = refusalFor(ex, String.valueOf(accessor.getCommand()));
+		session.send(StompFrames.error(refusal.problem().code() + ": " + refusal.getMessage(), accessor.getReceipt()));
+		session.end(SessionEnd.REFUSED);
+	}
+
+	private static BridgeException refusalFor(RuntimeException ex, String what) {
+		BridgeException refusal = ProblemResponses.refusal(ex);
+		if (refusal == null) {
+			logger.error("A STOMP {} could not be processed", what, ex);
+			return new BridgeException(Problem.INTERNAL_ERROR, "the frame could not be processed");
+		}
+		if (refusal.problem() == Problem.STORE_UNAVAILABLE) {
+			logger.warn("Refusing a STOMP {}: Redis failed ({})", what, ex.getMessage());
+		}
+		return refusal;
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.meetingbridge.stomp;
+
+import dev.meetingbridge.chat.ChatService;
+import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.meeting.JoinResult;
+import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.presence.PresenceService;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.security.BridgePrincipal;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The client SENDs: join, leave and chat, with the same rules and limits as REST. A refusal is
+ * thrown as a {@link BridgeException}, which the protocol answers on the sender's error queue.
+ */
+@Component
+class StompSends {
+
+	private final MeetingService meetings;
+
+	private final ChatService chat;
+
+	private final PresenceService presence;
+
+	private final JsonMapper json;
+
+	StompSends(MeetingService meetings, ChatService chat, PresenceService presence, JsonMapper json) {
+		this.meetings = meetings;
+		this.chat = chat;
+		this.presence = presence;
+		this.json = json;
+	}
+
+	/** {@code {"displayName"}}; server tokens also name {@code participantId}. */
+	record JoinMessage(@Nullable String displayName, @Nullable String participantId) {
+	}
+
+	/** {@code {"message"}}; server tokens also name {@code senderId}. */
+	record ChatSend(@Nullable String message, @Nullable String senderId) {
+	}
+
+	/** {@code {}}; server tokens name {@code participantId}. */
+	record LeaveMessage(@Nullable String participantId) {
+	}
+
+	void handle(StompSession session, BridgePrincipal principal, @Nullable String destination, byte[] body) {
+		StompDestinations.Send send = StompDestinations.send(destination)
+			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "Nothing handles SEND to " + destination));
+		String meetingId = Identifiers.require("meetingId", send.meetingId());
+		switch (send.action()) {
+			case JOIN -> {
+				JoinMessage message = read(body, JoinMessage.class, new JoinMessage(null, null));
+				JoinResult joined = this.meetings.join(principal, meetingId, message.participantId(),
+						message.displayName());
+				// Bound to this session: when it ends, the participant leaves after the grace.
+				this.presence.bind(session.id(), meetingId, joined.participant().id());
+			}
+			case LEAVE -> {
+				LeaveMessage message = read(body, LeaveMessage.class, new LeaveMessage(null));
+				String participantId = MeetingService.actingParticipant(principal, "participantId",
+						message.participantId());
+				this.meetings.leave(principal, meetingId, participantId);
+			}
+			case CHAT -> {
+				String connectionId = Identifiers.require("connectionId", send.connectionId());
+				ChatSend message = read(body, ChatSend.class, new ChatSend(null, null));
+				this.chat.send(principal, meetingId, connectionId, message.message(), message.senderId());
+			}
+		}
+	}
+
+	/** The JSON body, or {@code empty} when there is none. */
+	private <T> T read(byte[] body, Class<T> type, T empty) {
+		if (body.length == 0) {
+			return empty;
+		}
+		try {
+			T value = this.json.readValue(body, type);
+			return (value != null) ? value : empty;
+		}
+		catch (JacksonException ex) {
+			throw new BridgeException(Problem.MALFORMED_JSON, "The body is not the expected JSON");
+		}
+	}
+
+}
