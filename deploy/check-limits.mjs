@@ -68,7 +68,7 @@ expect(workerFiles >= workerConnections + SPARE_FILES,
 const compose = YAML.parse(fs.readFileSync(composeFile, 'utf8'));
 const services = compose.services ?? {};
 const application = YAML.parse(fs.readFileSync(path.join(root, 'src/main/resources/application.yml'), 'utf8'));
-const defaultSessions = application?.server?.tomcat?.['max-connections'];
+const defaultSessions = application?.bridge?.stomp?.['max-sessions'];
 const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
 
 function nofile(service) {
@@ -94,8 +94,8 @@ expect(bridges.length > 0, `docker-compose.yml: no service carries the network a
 let sessions = 0;
 for (const [name, service] of bridges) {
   const env = environment(service);
-  const perBridge = Number(env.SERVER_TOMCAT_MAX_CONNECTIONS ?? defaultSessions);
-  expect(Number.isInteger(perBridge) && perBridge > 0, `${name}: server.tomcat.max-connections is unknown`);
+  const perBridge = Number(env.BRIDGE_STOMP_MAXSESSIONS ?? defaultSessions);
+  expect(Number.isInteger(perBridge) && perBridge > 0, `${name}: bridge.stomp.max-sessions is unknown`);
   sessions += perBridge;
   const files = nofile(service);
   expect(files.soft >= perBridge + SPARE_FILES && files.hard >= files.soft,

@@ -65,6 +65,12 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 		this.maxSessions = properties.stomp().maxSessions();
 	}
 
+	/** STOMP's WebSocket subprotocols; clients that ask for one (browsers, {@code ws}) get the one they asked for. */
+	@Override
+	public List<String> getSubProtocols() {
+		return List.of("v12.stomp", "v11.stomp", "v10.stomp");
+	}
+
 	@Override
 	public Mono<Void> handle(WebSocketSession socket) {
 		Channel channel = (socket instanceof ReactorNettyWebSocketSession netty) ? this.channels.find(netty.getChannelId())
