@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,7 +37,7 @@ import org.springframework.stereotype.Component;
  * allowed receives nothing more.
  */
 @Component
-class TopicFanout implements DisposableBean {
+class TopicFanout implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(TopicFanout.class);
 
@@ -367,10 +367,27 @@ class TopicFanout implements DisposableBean {
 	}
 
 
-	/** The instance is stopping: every client is told (1001) and can reconnect to another instance. */
+	private volatile boolean running;
+
 	@Override
-	public void destroy() {
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * The instance is stopping: every client is told (1001) and can reconnect to another
+	 * instance. This runs before the web server's graceful shutdown, which would otherwise wait
+	 * for the open WebSockets to end by themselves.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
 		this.sessions.values().forEach((session) -> session.end(SessionEnd.GOING_AWAY));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	/** What this instance routes for one meeting. */

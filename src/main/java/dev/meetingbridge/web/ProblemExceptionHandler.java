@@ -6,6 +6,7 @@ import dev.meetingbridge.problem.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -31,6 +32,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof AbortedException) {
+			// The client went away before the answer: nobody to tell.
+			logger.debug("Request to {} aborted by the client", exchange.getRequest().getPath());
+			return Mono.empty();
+		}
 		BridgeException refusal = ProblemResponses.refusal(ex);
 		if (refusal == null && ex instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
 			Problem problem = Problem.forStatus(status.getStatusCode().value());

@@ -1,0 +1,77 @@
+package dev.meetingbridge.stomp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A session's writes on a socket of its own (Netty's embedded channel, with the WebSocket
+ * encoder the server uses): frames go out as they were written, in order; a client that takes
+ * nothing is ended as a slow consumer once too much waits; an end sends its close code.
+ */
+class StompSessionTests {
+
+	private final List<SessionEnd> ended = new ArrayList<>();
+
+	private final EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+
+	private final StompSession session = new StompSession(this.channel, "s1", this.ended::add);
+
+	@Test
+	void framesGoOutWholeAndInOrder() {
+		this.session.send(StompFrames.receipt("r1"));
+		assertThat(this.session.write(StompFrames.webSocketFrame(this.channel.alloc(), "MESSAGE".getBytes(),
+				new byte[] { 0 })))
+			.isTrue();
+		this.session.flush();
+		assertThat(payload(this.channel.readOutbound())).isEqualTo("RECEIPT\nreceipt-id:r1\n\n\0");
+		assertThat(payload(this.channel.readOutbound())).isEqualTo("MESSAGE\0");
+		assertThat(this.ended).isEmpty();
+	}
+
+	@Test
+	void aClientThatLetsMoreThanHalfAMebibytePileUpIsEndedAsASlowConsumer() {
+		byte[] kibibyte = new byte[1024];
+		int written = 0;
+		while (this.session.write(StompFrames.webSocketFrame(this.channel.alloc(), kibibyte))) {
+			written++;
+			assertThat(written).isLessThan(1024);
+		}
+		assertThat(written).isGreaterThanOrEqualTo(StompSession.HIGH_WATER / 1024 - 1);
+		assertThat(this.ended).containsExactly(SessionEnd.SLOW_CONSUMER);
+		assertThat(this.session.isOpen()).isFalse();
+	}
+
+	@Test
+	void anEndSendsItsCloseCodeAndReasonThenClosesOnlyOnce() {
+		this.session.end(SessionEnd.RESYNC);
+		this.session.end(SessionEnd.HEARTBEAT);
+		ByteBuf close = this.channel.readOutbound();
+		assertThat(close.getUnsignedByte(0)).isEqualTo((short) 0x88);
+		assertThat(close.getUnsignedShort(2)).isEqualTo(4000);
+		assertThat(close.toString(4, close.readableBytes() - 4, StandardCharsets.UTF_8)).isEqualTo("resync");
+		close.release();
+		assertThat(this.channel.isOpen()).isFalse();
+		assertThat(this.ended).containsExactly(SessionEnd.RESYNC);
+		assertThat(this.session.ended()).isEqualTo(SessionEnd.RESYNC);
+	}
+
+	/** The text of a server frame of less than 126 bytes (2 bytes of header). */
+	private static String payload(ByteBuf frame) {
+		try {
+			assertThat(frame.getUnsignedByte(0)).isEqualTo((short) 0x81);
+			return frame.toString(2, frame.readableBytes() - 2, StandardCharsets.UTF_8);
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+}
