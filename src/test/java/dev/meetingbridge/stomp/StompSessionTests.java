@@ -44,7 +44,8 @@ class StompSessionTests {
 			written++;
 			assertThat(written).isLessThan(1024);
 		}
-		assertThat(written).isGreaterThanOrEqualTo(StompSession.HIGH_WATER / 1024 - 1);
+		// Netty counts some overhead per waiting frame on top of its bytes.
+		assertThat(written * 1024).isGreaterThan(StompSession.HIGH_WATER * 3 / 4);
 		assertThat(this.ended).containsExactly(SessionEnd.SLOW_CONSUMER);
 		assertThat(this.session.isOpen()).isFalse();
 	}
