@@ -2,6 +2,10 @@ package dev.meetingbridge.chat;
 
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.meeting.Participant;
@@ -14,7 +18,6 @@ import dev.meetingbridge.security.AccessRules;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.Ids;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.ScriptResult;
@@ -67,25 +70,25 @@ public class ChatService {
 			.register(meters);
 	}
 
-	public ChatMessage send(BridgePrincipal principal, String meetingId, String connectionId,
-			@Nullable String message, @Nullable String senderId) {
+	public ChatMessage send(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			@Nullable String message, @Nullable ParticipantId senderId) {
 		ChatText text = ChatText.of(message, this.maxLength);
-		String sender = MeetingService.actingParticipant(principal, "senderId", senderId);
+		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
 		this.meetingService.requireActive(meetingId);
-		this.access.requireChat(principal, meetingId, sender);
+		this.access.requireChat(principal, meetingId.value(), sender.value());
 		Participant from = this.meetings.participant(meetingId, sender)
 			.orElseThrow(() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
-		String to = this.connections.requireOpenOther(meetingId, connectionId);
-		long waitMillis = this.scripts.takeChatToken(sender, this.ratePerSecond, this.burst);
+		MeetingId to = this.connections.requireOpenOther(meetingId, connectionId);
+		long waitMillis = this.scripts.takeChatToken(sender.value(), this.ratePerSecond, this.burst);
 		if (waitMillis > 0) {
 			this.rateLimited.increment();
 			throw new BridgeException(Problem.RATE_LIMITED, "Participant " + sender + " is sending chat too fast",
 					List.of(), Duration.ofMillis(waitMillis));
 		}
 		String now = this.scripts.now();
-		ChatMessage chat = new ChatMessage(Ids.messageId(), connectionId, meetingId, to,
-				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to, now, connectionId,
+		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(),
+				to.value(), new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);
+		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), now, connectionId.value(),
 				this.json.writeValueAsString(chat));
 		if (!result.ok()) {
 			throw MeetingStore.refusal(result, to, null);

@@ -9,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.Ids;
 import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 
@@ -40,9 +42,9 @@ public class MeetingService {
 		this.clock = clock;
 	}
 
-	public Meeting create(BridgePrincipal principal, @Nullable String requestedId) {
-		String meetingId = requestedId == null ? Ids.meetingId() : Identifiers.require("meetingId", requestedId);
-		this.access.requireCreate(principal, meetingId);
+	public Meeting create(BridgePrincipal principal, @Nullable MeetingId requestedId) {
+		MeetingId meetingId = requestedId == null ? MeetingId.generate() : requestedId;
+		this.access.requireCreate(principal, meetingId.value());
 		Instant now = this.clock.instant();
 		if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli())) {
 			throw new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
@@ -87,13 +89,13 @@ public class MeetingService {
 		return new MeetingPage(page, next);
 	}
 
-	public Meeting get(BridgePrincipal principal, String meetingId) {
+	public Meeting get(BridgePrincipal principal, MeetingId meetingId) {
 		Meeting meeting = this.store.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		return meeting;
 	}
 
-	public Map<String, Participant> participants(BridgePrincipal principal, String meetingId) {
+	public Map<String, Participant> participants(BridgePrincipal principal, MeetingId meetingId) {
 		return get(principal, meetingId).participants();
 	}
 
@@ -101,32 +103,33 @@ public class MeetingService {
 	 * Joins the meeting as the token's participant (or, for server tokens, the named one).
 	 * Joining again as a member changes nothing and reports {@code joined = false}.
 	 */
-	public JoinResult join(BridgePrincipal principal, String meetingId, @Nullable String requestedParticipantId,
-			@Nullable String displayName) {
-		String participantId = actingParticipant(principal, "participantId", requestedParticipantId);
+	public JoinResult join(BridgePrincipal principal, MeetingId meetingId,
+			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
+		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
 		DisplayName name = DisplayName.of(displayName);
-		this.access.requireJoin(principal, meetingId, participantId);
-		Participant participant = new Participant(participantId, name.value(), Timestamps.format(this.clock.instant()));
+		this.access.requireJoin(principal, meetingId.value(), participantId.value());
+		Participant participant = new Participant(participantId.value(), name.value(),
+				Timestamps.format(this.clock.instant()));
 		return this.store.join(meetingId, participant);
 	}
 
 	/** A participant leaves ({@code left}) or is removed by a moderator ({@code removed}). */
-	public void leave(BridgePrincipal principal, String meetingId, String participantId) {
+	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
 		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		this.access.requireRemove(principal, meetingId, participantId);
-		String reason = participantId.equals(principal.participantId()) ? LEFT : REMOVED;
+		this.access.requireRemove(principal, meetingId.value(), participantId.value());
+		String reason = participantId.value().equals(principal.participantId()) ? LEFT : REMOVED;
 		this.store.leave(meetingId, participantId, reason);
 	}
 
-	public Meeting end(BridgePrincipal principal, String meetingId) {
+	public Meeting end(BridgePrincipal principal, MeetingId meetingId) {
 		requireActive(meetingId);
-		this.access.requireEnd(principal, meetingId);
+		this.access.requireEnd(principal, meetingId.value());
 		String by = principal.server() ? null : principal.participantId();
-		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId, by));
+		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId.value(), by));
 		return this.store.require(meetingId);
 	}
 
-	public EventHistory history(BridgePrincipal principal, String meetingId, long after, int limit) {
+	public EventHistory history(BridgePrincipal principal, MeetingId meetingId, long after, int limit) {
 		if (after < 0) {
 			throw BridgeException.invalid("after", "must not be negative");
 		}
@@ -134,12 +137,12 @@ public class MeetingService {
 			throw BridgeException.invalid("limit", "must be between 1 and 1000");
 		}
 		this.store.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		return this.store.history(meetingId, after, limit);
 	}
 
 	/** Fails with 404 or 409 unless the meeting exists and is active. */
-	public void requireActive(String meetingId) {
+	public void requireActive(MeetingId meetingId) {
 		String status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
 		if (!Meeting.ACTIVE.equals(status)) {
 			throw MeetingStore.ended(meetingId);
@@ -150,18 +153,19 @@ public class MeetingService {
 	 * The participant a request acts as: the token's own for participant tokens (a body naming
 	 * somebody else is refused), the named one for server tokens.
 	 */
-	public static String actingParticipant(BridgePrincipal principal, String field, @Nullable String named) {
+	public static ParticipantId actingParticipant(BridgePrincipal principal, String field,
+			@Nullable ParticipantId named) {
 		if (principal.server()) {
-			return Identifiers.require(field, named);
+			return IdFormat.present(field, named);
 		}
 		String self = principal.participantId();
 		if (self == null) {
 			throw BridgeException.forbidden("The token names no participant");
 		}
-		if (named != null && !named.equals(self)) {
+		if (named != null && !named.value().equals(self)) {
 			throw BridgeException.forbidden("A participant token acts only as its own participant (" + self + ")");
 		}
-		return self;
+		return ParticipantId.of(field, self);
 	}
 
 	private static MeetingStore.@Nullable IndexEntry decodeCursor(@Nullable String cursor) {
@@ -172,7 +176,7 @@ public class MeetingService {
 			String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
 			int split = decoded.indexOf(':');
 			String id = decoded.substring(split + 1);
-			if (split < 1 || !Identifiers.isValid(id)) {
+			if (split < 1 || !IdFormat.isValid(id)) {
 				throw new IllegalArgumentException();
 			}
 			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is not one of ours.

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
@@ -48,54 +50,57 @@ public class MeetingStore {
 		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
 	}
 
-	boolean create(String meetingId, String createdAt, long createdAtMillis) {
-		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId, createdAt);
+	boolean create(MeetingId meetingId, String createdAt, long createdAtMillis) {
+		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId.value(), createdAt);
 		if (!result.ok()) {
 			return false;
 		}
-		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId, createdAtMillis);
+		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId.value(), createdAtMillis);
 		return true;
 	}
 
 	/** A consistent snapshot of the meeting. */
-	public Optional<Meeting> find(String meetingId) {
-		ScriptResult result = this.scripts.run(MeetingScript.READ_MEETING, meetingId, "");
+	public Optional<Meeting> find(MeetingId meetingId) {
+		ScriptResult result = this.scripts.run(MeetingScript.READ_MEETING, meetingId.value(), "");
 		if (!result.ok()) {
 			return Optional.empty();
 		}
 		Map<String, String> fields = result.hash(1);
-		return Optional.of(new Meeting(meetingId, fields.getOrDefault("status", Meeting.ACTIVE),
+		return Optional.of(new Meeting(meetingId.value(), fields.getOrDefault("status", Meeting.ACTIVE),
 				fields.getOrDefault("createdAt", ""), fields.get("endedAt"), participantsOf(result.hash(2)),
 				List.copyOf(result.hash(3).keySet())));
 	}
 
-	public Meeting require(String meetingId) {
+	public Meeting require(MeetingId meetingId) {
 		return find(meetingId).orElseThrow(() -> notFound(meetingId));
 	}
 
-	public static BridgeException notFound(String meetingId) {
+	public static BridgeException notFound(MeetingId meetingId) {
 		return new BridgeException(Problem.MEETING_NOT_FOUND, "Meeting " + meetingId + " does not exist");
 	}
 
-	public static BridgeException ended(String meetingId) {
+	public static BridgeException ended(MeetingId meetingId) {
 		return new BridgeException(Problem.MEETING_ENDED, "Meeting " + meetingId + " has ended");
 	}
 
-	public Optional<String> status(String meetingId) {
-		return Optional.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId), "status"));
+	public Optional<String> status(MeetingId meetingId) {
+		return Optional
+			.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"));
 	}
 
 	public boolean isMember(String meetingId, String participantId) {
 		return this.redis.opsForHash().hasKey(this.keys.participants(meetingId), participantId);
 	}
 
-	public Optional<Participant> participant(String meetingId, String participantId) {
-		String value = this.redis.<String, String>opsForHash().get(this.keys.participants(meetingId), participantId);
+	public Optional<Participant> participant(MeetingId meetingId, ParticipantId participantId) {
+		String value = this.redis.<String, String>opsForHash()
+			.get(this.keys.participants(meetingId.value()), participantId.value());
 		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, Participant.class));
 	}
 
-	public Map<String, Participant> participants(String meetingId) {
-		return participantsOf(this.redis.<String, String>opsForHash().entries(this.keys.participants(meetingId)));
+	public Map<String, Participant> participants(MeetingId meetingId) {
+		return participantsOf(
+				this.redis.<String, String>opsForHash().entries(this.keys.participants(meetingId.value())));
 	}
 
 	/** Open connections of the meeting: connection id to the other meeting's id. */
@@ -109,10 +114,10 @@ public class MeetingStore {
 		return participants;
 	}
 
-	JoinResult join(String meetingId, Participant participant) {
+	JoinResult join(MeetingId meetingId, Participant participant) {
 		String participantJson = this.json.writeValueAsString(participant);
-		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId, this.scripts.now(), participant.id(),
-				participantJson);
+		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(),
+				participant.id(), participantJson);
 		return switch (result.status()) {
 			case "ok" -> new JoinResult(participant, true);
 			case "already-member" -> new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
@@ -120,11 +125,11 @@ public class MeetingStore {
 		};
 	}
 
-	Participant leave(String meetingId, String participantId, String reason) {
-		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId, this.scripts.now(), participantId,
-				reason);
+	Participant leave(MeetingId meetingId, ParticipantId participantId, String reason) {
+		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(),
+				participantId.value(), reason);
 		if (!result.ok()) {
-			throw refusal(result, meetingId, participantId);
+			throw refusal(result, meetingId, participantId.value());
 		}
 		return this.json.readValue(result.string(1), Participant.class);
 	}
@@ -134,22 +139,22 @@ public class MeetingStore {
 	 * meeting ends and empties (refusing everything from then on), the other side of each of its
 	 * connections closes, then {@code meeting-ended} is published and retention starts.
 	 */
-	public void end(String meetingId, @Nullable EndedBy endedBy) {
+	public void end(MeetingId meetingId, @Nullable EndedBy endedBy) {
 		String now = this.scripts.now();
-		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId, now);
+		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now);
 		if (!result.ok()) {
 			throw refusal(result, meetingId, null);
 		}
 		ScriptResult.pairs(result.list(1)).forEach((connectionId, otherMeetingId) -> {
 			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId, "meeting-ended");
-			this.scripts.releaseLink(meetingId, otherMeetingId, connectionId);
+			this.scripts.releaseLink(meetingId.value(), otherMeetingId, connectionId);
 		});
-		this.scripts.run(MeetingScript.FINISH_END, meetingId, now,
+		this.scripts.run(MeetingScript.FINISH_END, meetingId.value(), now,
 				endedBy == null ? "" : this.json.writeValueAsString(endedBy), Long.toString(this.retentionSeconds));
 	}
 
-	EventHistory history(String meetingId, long after, int limit) {
-		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId, "", Long.toString(after),
+	EventHistory history(MeetingId meetingId, long after, int limit) {
+		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId.value(), "", Long.toString(after),
 				Integer.toString(limit));
 		if (!result.ok()) {
 			throw refusal(result, meetingId, null);
@@ -231,7 +236,7 @@ public class MeetingStore {
 	}
 
 	/** Turns a script's refusal code into the contract's problem. */
-	public static BridgeException refusal(ScriptResult result, String meetingId, @Nullable String participantId) {
+	public static BridgeException refusal(ScriptResult result, MeetingId meetingId, @Nullable String participantId) {
 		return switch (result.status()) {
 			case "meeting-not-found" -> notFound(meetingId);
 			case "meeting-ended" -> ended(meetingId);

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
@@ -116,9 +118,10 @@ public class PresenceService implements SmartLifecycle {
 	 * Binds a member of the meeting to the STOMP session that joined it (or joined it again: a
 	 * re-join within the grace moves the binding here, and nothing is published).
 	 */
-	public void bind(String sessionId, String meetingId, String participantId) {
-		Binding binding = new Binding(meetingId, participantId, sessionId);
-		ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_BIND, meetingId, "", participantId,
+	public void bind(String sessionId, MeetingId meetingId, ParticipantId participantId) {
+		Binding binding = new Binding(meetingId.value(), participantId.value(), sessionId);
+		ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_BIND, meetingId.value(), "",
+				participantId.value(),
 				binding.owner(this.instance));
 		if (!result.ok()) {
 			return;

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.meetingbridge.event.EventType;
+import dev.meetingbridge.ids.IdFormat;
 import org.jspecify.annotations.Nullable;
 
 /** The destinations clients may use, parsed. */
@@ -12,11 +13,10 @@ final class StompDestinations {
 
 	static final String ERRORS = "/user/queue/errors";
 
-	private static final Pattern TOPIC = Pattern
-		.compile("^/topic/meetings/([A-Za-z0-9][A-Za-z0-9_-]{0,63})/([a-z-]+)$");
+	private static final Pattern TOPIC = Pattern.compile("^/topic/meetings/(" + IdFormat.REGEX + ")/([a-z-]+)$");
 
-	private static final Pattern SEND = Pattern.compile(
-			"^/app/meetings/[A-Za-z0-9][A-Za-z0-9_-]{0,63}/(join|leave|connections/[A-Za-z0-9][A-Za-z0-9_-]{0,63}/chat-messages)$");
+	private static final Pattern SEND = Pattern.compile("^/app/meetings/" + IdFormat.REGEX + "/(join|leave|connections/"
+			+ IdFormat.REGEX + "/chat-messages)$");
 
 	private StompDestinations() {
 	}

@@ -4,7 +4,9 @@ import java.security.Principal;
 import java.util.Map;
 
 import dev.meetingbridge.chat.ChatService;
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.JoinResult;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.presence.PresenceService;
@@ -65,27 +67,27 @@ class StompMessageController {
 	void join(@DestinationVariable String meetingId, @Payload(required = false) @Nullable JoinMessage body,
 			Principal user, @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String sessionId) {
 		JoinMessage message = body != null ? body : new JoinMessage(null, null);
-		String meeting = Identifiers.require("meetingId", meetingId);
-		JoinResult joined = this.meetings.join(principal(user), meeting, message.participantId(),
+		MeetingId meeting = MeetingId.of(meetingId);
+		JoinResult joined = this.meetings.join(principal(user), meeting, optional(message.participantId()),
 				message.displayName());
-		this.presence.bind(sessionId, meeting, joined.participant().id());
+		this.presence.bind(sessionId, meeting, ParticipantId.of(joined.participant().id()));
 	}
 
 	@MessageMapping("/meetings/{meetingId}/leave")
 	void leave(@DestinationVariable String meetingId, @Payload(required = false) @Nullable LeaveMessage body,
 			Principal user) {
 		BridgePrincipal principal = principal(user);
-		String participantId = MeetingService.actingParticipant(principal, "participantId",
-				body != null ? body.participantId() : null);
-		this.meetings.leave(principal, Identifiers.require("meetingId", meetingId), participantId);
+		ParticipantId participantId = MeetingService.actingParticipant(principal, ParticipantId.FIELD,
+				optional(body != null ? body.participantId() : null));
+		this.meetings.leave(principal, MeetingId.of(meetingId), participantId);
 	}
 
 	@MessageMapping("/meetings/{meetingId}/connections/{connectionId}/chat-messages")
 	void chat(@DestinationVariable String meetingId, @DestinationVariable String connectionId,
 			@Payload(required = false) @Nullable ChatSend body, Principal user) {
 		ChatSend message = body != null ? body : new ChatSend(null, null);
-		this.chat.send(principal(user), Identifiers.require("meetingId", meetingId),
-				Identifiers.require("connectionId", connectionId), message.message(), message.senderId());
+		this.chat.send(principal(user), MeetingId.of(meetingId), ConnectionId.of(connectionId), message.message(),
+				message.senderId() == null ? null : ParticipantId.of("senderId", message.senderId()));
 	}
 
 	@MessageExceptionHandler(BridgeException.class)
@@ -105,6 +107,10 @@ class StompMessageController {
 	Map<String, Object> storeUnavailable(DataAccessException ex) {
 		logger.warn("Redis failed during a STOMP SEND: {}", ex.getMessage());
 		return ProblemDetails.asMap(new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly"));
+	}
+
+	private static @Nullable ParticipantId optional(@Nullable String participantId) {
+		return participantId == null ? null : ParticipantId.of(participantId);
 	}
 
 	private static BridgePrincipal principal(Principal user) {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
@@ -61,7 +62,24 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		if (tooLarge != null) {
 			return problem(Problem.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), headers);
 		}
+		BridgeException invalid = BridgeException.findIn(ex);
+		if (invalid != null) {
+			return refusedAsObject(invalid);
+		}
 		return problem(Problem.MALFORMED_JSON, "The request body is not valid JSON of the expected shape", headers);
+	}
+
+	/** A path variable that is not a valid id (see {@code IdBinding}): the id's own refusal. */
+	@Override
+	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		BridgeException invalid = BridgeException.findIn(ex);
+		return invalid != null ? refusedAsObject(invalid) : super.handleTypeMismatch(ex, headers, status, request);
+	}
+
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private ResponseEntity<Object> refusedAsObject(BridgeException ex) {
+		return (ResponseEntity) refused(ex);
 	}
 
 	@Override
