@@ -91,7 +91,7 @@ public class ChatService {
 		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), now, connectionId.value(),
 				this.json.writeValueAsString(chat));
 		if (!result.ok()) {
-			throw MeetingStore.refusal(result, to, null);
+			throw result.refusal().toException(to);
 		}
 		return chat;
 	}

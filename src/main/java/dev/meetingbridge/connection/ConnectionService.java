@@ -5,17 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.meetingbridge.meeting.ConnectionCloseReason;
 import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.meeting.MeetingStatus;
 import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Refusal;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
@@ -23,11 +26,6 @@ import org.springframework.stereotype.Service;
 /** Opening, reading, closing connections between two meetings, and ending the meeting at the other end. */
 @Service
 public class ConnectionService {
-
-	/** Reasons a connection closes, as {@code connection-close} reports them. */
-	static final String CLOSED = "closed";
-
-	static final String MEETING_ENDED = "meeting-ended";
 
 	static final int MAX_PAYLOAD = 4096;
 
@@ -99,17 +97,17 @@ public class ConnectionService {
 				new Connection.ConnectionMeeting(other.value(), this.meetings.participants(other)));
 		Connection fromThere = new Connection(connectionId.value(), text, now, other.value(),
 				new Connection.ConnectionMeeting(meetingId.value(), this.meetings.participants(meetingId)));
-		String refusal = this.store.openSide(meetingId, mine, fromHere, now);
+		Refusal refusal = this.store.openSide(meetingId, mine, fromHere, now);
 		if (refusal != null) {
 			this.store.releaseLink(meetingId, other, connectionId);
-			throw ConnectionStore.refusal(refusal, meetingId);
+			throw refusal.toException(meetingId);
 		}
 		refusal = this.store.openSide(other, theirs, fromThere, now);
 		if (refusal != null) {
 			// The other meeting ended in between: this side closes again, as ending would have closed it.
-			this.store.closeSide(meetingId, connectionId, MEETING_ENDED, this.store.now());
+			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now());
 			this.store.releaseLink(meetingId, other, connectionId);
-			throw ConnectionStore.refusal(refusal, other);
+			throw refusal.toException(other);
 		}
 		return new ConnectResult(fromHere, true);
 	}
@@ -136,10 +134,10 @@ public class ConnectionService {
 		this.access.requireManageConnections(principal, meetingId.value());
 		ConnectionRecord record = this.store.requireOpen(meetingId, connectionId);
 		String now = this.store.now();
-		if (!this.store.closeSide(meetingId, connectionId, CLOSED, now)) {
+		if (!this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.CLOSED, now)) {
 			throw ConnectionStore.closed(connectionId);
 		}
-		this.store.closeSide(record.otherMeetingId(), connectionId, CLOSED, now);
+		this.store.closeSide(record.otherMeetingId(), connectionId, ConnectionCloseReason.CLOSED, now);
 		this.store.releaseLink(meetingId, record.otherMeetingId(), connectionId);
 	}
 
@@ -165,7 +163,7 @@ public class ConnectionService {
 	 */
 	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
 		return this.store.requireOpen(meetingId, connectionId, (closed) -> {
-			if (this.meetings.status(closed.otherMeetingId()).filter(Meeting.ENDED::equals).isPresent()) {
+			if (this.meetings.status(closed.otherMeetingId()).filter(MeetingStatus.ENDED::equals).isPresent()) {
 				throw MeetingStore.ended(closed.otherMeetingId());
 			}
 		});

@@ -1,18 +1,18 @@
 package dev.meetingbridge.connection;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
-import dev.meetingbridge.meeting.MeetingStore;
+import dev.meetingbridge.meeting.ConnectionCloseReason;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,27 +91,24 @@ public class ConnectionStore {
 		this.scripts.releaseLink(meetingId.value(), otherMeetingId.value(), connectionId.value());
 	}
 
-	/** Opens one side; returns the refusal code, or null when this side is open. */
-	@Nullable String openSide(MeetingId meetingId, ConnectionRecord record, Connection view, String timestamp) {
+	/** Opens one side; returns the refusal, or null when this side is open. */
+	@Nullable Refusal openSide(MeetingId meetingId, ConnectionRecord record, Connection view, String timestamp) {
 		ScriptResult result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId.value(), timestamp,
 				record.id().value(), record.otherMeetingId().value(), this.json.writeValueAsString(record),
 				this.json.writeValueAsString(view));
-		return result.ok() || "already-open".equals(result.status()) ? null : result.status();
+		return result.ok() || result.refusal() == Refusal.ALREADY_OPEN ? null : result.refusal();
 	}
 
 	/** Closes one side; false when it was not open. */
-	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, String reason, String timestamp) {
+	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason,
+			String timestamp) {
 		return this.scripts
-			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, connectionId.value(), reason)
+			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, connectionId.value(), reason.wire())
 			.ok();
 	}
 
 	String now() {
 		return this.scripts.now();
-	}
-
-	static BridgeException refusal(String code, MeetingId meetingId) {
-		return MeetingStore.refusal(new ScriptResult(List.of(code)), meetingId, null);
 	}
 
 	Map<String, String> openConnections(MeetingId meetingId) {

@@ -13,9 +13,9 @@ import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 
@@ -24,11 +24,6 @@ import org.springframework.stereotype.Service;
 /** The meeting use cases: create, list, read, join, leave, end and history, each checked against the access rules. */
 @Service
 public class MeetingService {
-
-	/** Reasons a participant leaves, as {@code participant-left} reports them. */
-	public static final String LEFT = "left";
-
-	public static final String REMOVED = "removed";
 
 	private final MeetingStore store;
 
@@ -47,16 +42,15 @@ public class MeetingService {
 		this.access.requireCreate(principal, meetingId.value());
 		Instant now = this.clock.instant();
 		if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli())) {
-			throw new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
+			throw Refusal.MEETING_EXISTS.toException(meetingId);
 		}
 		return this.store.require(meetingId);
 	}
 
 	public MeetingPage list(BridgePrincipal principal, @Nullable String status, @Nullable String cursor, int limit) {
 		this.access.requireListAll(principal);
-		if (status != null && !status.equals(Meeting.ACTIVE) && !status.equals(Meeting.ENDED)) {
-			throw BridgeException.invalid("status", "must be active or ended");
-		}
+		MeetingStatus wanted = status == null ? null : MeetingStatus.fromWire(status)
+			.orElseThrow(() -> BridgeException.invalid("status", "must be active or ended"));
 		if (limit < 1 || limit > 500) {
 			throw BridgeException.invalid("limit", "must be between 1 and 500");
 		}
@@ -73,7 +67,7 @@ public class MeetingService {
 			Map<String, MeetingStore.IndexEntry> byId = new LinkedHashMap<>();
 			entries.forEach((entry) -> byId.put(entry.id(), entry));
 			for (MeetingSummary summary : this.store.summaries(List.copyOf(byId.keySet()))) {
-				if (page.size() < limit && (status == null || status.equals(summary.status()))) {
+				if (page.size() < limit && (wanted == null || wanted == summary.status())) {
 					page.add(summary);
 					last = byId.get(summary.id());
 				}
@@ -117,7 +111,8 @@ public class MeetingService {
 	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
 		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
 		this.access.requireRemove(principal, meetingId.value(), participantId.value());
-		String reason = participantId.value().equals(principal.participantId()) ? LEFT : REMOVED;
+		LeaveReason reason = participantId.value().equals(principal.participantId()) ? LeaveReason.LEFT
+				: LeaveReason.REMOVED;
 		this.store.leave(meetingId, participantId, reason);
 	}
 
@@ -143,8 +138,8 @@ public class MeetingService {
 
 	/** Fails with 404 or 409 unless the meeting exists and is active. */
 	public void requireActive(MeetingId meetingId) {
-		String status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		if (!Meeting.ACTIVE.equals(status)) {
+		MeetingStatus status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
+		if (status != MeetingStatus.ACTIVE) {
 			throw MeetingStore.ended(meetingId);
 		}
 	}

@@ -11,10 +11,10 @@ import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,7 +66,7 @@ public class MeetingStore {
 			return Optional.empty();
 		}
 		Map<String, String> fields = result.hash(1);
-		return Optional.of(new Meeting(meetingId.value(), fields.getOrDefault("status", Meeting.ACTIVE),
+		return Optional.of(new Meeting(meetingId.value(), MeetingStatus.stored(fields.get("status")),
 				fields.getOrDefault("createdAt", ""), fields.get("endedAt"), participantsOf(result.hash(2)),
 				List.copyOf(result.hash(3).keySet())));
 	}
@@ -76,16 +76,17 @@ public class MeetingStore {
 	}
 
 	public static BridgeException notFound(MeetingId meetingId) {
-		return new BridgeException(Problem.MEETING_NOT_FOUND, "Meeting " + meetingId + " does not exist");
+		return Refusal.MEETING_NOT_FOUND.toException(meetingId);
 	}
 
 	public static BridgeException ended(MeetingId meetingId) {
-		return new BridgeException(Problem.MEETING_ENDED, "Meeting " + meetingId + " has ended");
+		return Refusal.MEETING_ENDED.toException(meetingId);
 	}
 
-	public Optional<String> status(MeetingId meetingId) {
+	public Optional<MeetingStatus> status(MeetingId meetingId) {
 		return Optional
-			.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"));
+			.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"))
+			.map(MeetingStatus::stored);
 	}
 
 	public boolean isMember(String meetingId, String participantId) {
@@ -118,18 +119,20 @@ public class MeetingStore {
 		String participantJson = this.json.writeValueAsString(participant);
 		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(),
 				participant.id(), participantJson);
-		return switch (result.status()) {
-			case "ok" -> new JoinResult(participant, true);
-			case "already-member" -> new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
-			default -> throw refusal(result, meetingId, participant.id());
-		};
+		if (result.ok()) {
+			return new JoinResult(participant, true);
+		}
+		if (result.refusal() == Refusal.ALREADY_MEMBER) {
+			return new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
+		}
+		throw result.refusal().toException(meetingId, participant.id());
 	}
 
-	Participant leave(MeetingId meetingId, ParticipantId participantId, String reason) {
+	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason) {
 		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(),
-				participantId.value(), reason);
+				participantId.value(), reason.wire());
 		if (!result.ok()) {
-			throw refusal(result, meetingId, participantId.value());
+			throw result.refusal().toException(meetingId, participantId.value());
 		}
 		return this.json.readValue(result.string(1), Participant.class);
 	}
@@ -143,10 +146,11 @@ public class MeetingStore {
 		String now = this.scripts.now();
 		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now);
 		if (!result.ok()) {
-			throw refusal(result, meetingId, null);
+			throw result.refusal().toException(meetingId);
 		}
 		ScriptResult.pairs(result.list(1)).forEach((connectionId, otherMeetingId) -> {
-			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId, "meeting-ended");
+			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId,
+					ConnectionCloseReason.MEETING_ENDED.wire());
 			this.scripts.releaseLink(meetingId.value(), otherMeetingId, connectionId);
 		});
 		this.scripts.run(MeetingScript.FINISH_END, meetingId.value(), now,
@@ -157,7 +161,7 @@ public class MeetingStore {
 		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId.value(), "", Long.toString(after),
 				Integer.toString(limit));
 		if (!result.ok()) {
-			throw refusal(result, meetingId, null);
+			throw result.refusal().toException(meetingId);
 		}
 		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1));
 	}
@@ -228,24 +232,11 @@ public class MeetingStore {
 				this.redis.opsForZSet().remove(this.keys.meetingIndex(), id);
 				continue;
 			}
-			summaries.add(new MeetingSummary(id, fields.getOrDefault("status", Meeting.ACTIVE),
+			summaries.add(new MeetingSummary(id, MeetingStatus.stored(fields.get("status")),
 					fields.getOrDefault("createdAt", ""), fields.get("endedAt"), (Long) results.get(3 * i + 1),
 					(Long) results.get(3 * i + 2)));
 		}
 		return summaries;
-	}
-
-	/** Turns a script's refusal code into the contract's problem. */
-	public static BridgeException refusal(ScriptResult result, MeetingId meetingId, @Nullable String participantId) {
-		return switch (result.status()) {
-			case "meeting-not-found" -> notFound(meetingId);
-			case "meeting-ended" -> ended(meetingId);
-			case "meeting-exists" -> new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
-			case "participant-not-found" -> new BridgeException(Problem.PARTICIPANT_NOT_FOUND,
-					"Participant " + participantId + " is not in meeting " + meetingId);
-			case "connection-closed" -> new BridgeException(Problem.CONNECTION_CLOSED, "The connection is closed");
-			default -> new BridgeException(Problem.STORE_UNAVAILABLE, "Unexpected store answer: " + result.status());
-		};
 	}
 
 	record IndexEntry(String id, double score) {

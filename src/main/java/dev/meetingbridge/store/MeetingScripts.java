@@ -163,7 +163,7 @@ public class MeetingScripts {
 						.register(this.meters))
 			.increment());
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
-		if ("expired".equals(outcome.status())) {
+		if (!outcome.ok() && outcome.refusal() == Refusal.EXPIRED) {
 			this.scriptErrors.increment();
 			throw new QueryTimeoutException("Redis started the " + script.fileName() + " script of meeting "
 					+ meetingId + " after its deadline; it changed nothing");
