@@ -5,15 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.meetingbridge.meeting.ConnectionCloseReason;
 import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.meeting.MeetingService;
-import dev.meetingbridge.meeting.MeetingStatus;
-import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
@@ -36,17 +33,13 @@ public class ConnectionService {
 
 	private final ConnectionStore store;
 
-	private final MeetingStore meetings;
-
-	private final MeetingService meetingService;
+	private final MeetingService meetings;
 
 	private final AccessRules access;
 
-	ConnectionService(ConnectionStore store, MeetingStore meetings, MeetingService meetingService,
-			AccessRules access) {
+	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access) {
 		this.store = store;
 		this.meetings = meetings;
-		this.meetingService = meetingService;
 		this.access = access;
 	}
 
@@ -64,9 +57,9 @@ public class ConnectionService {
 		if (other.equals(meetingId)) {
 			throw new BridgeException(Problem.SELF_CONNECTION, "A meeting cannot connect to itself");
 		}
-		this.meetingService.requireActive(meetingId);
+		this.meetings.requireActive(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
-		this.meetingService.requireActive(other);
+		this.meetings.requireActive(other);
 
 		ConnectionId connectionId = ConnectionId.generate();
 		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
@@ -113,13 +106,13 @@ public class ConnectionService {
 	}
 
 	public List<Connection> list(BridgePrincipal principal, MeetingId meetingId) {
-		this.meetings.require(meetingId);
+		Meeting meeting = this.meetings.require(meetingId);
 		this.access.requireRead(principal, meetingId.value());
 		List<Connection> connections = new ArrayList<>();
-		this.store.openConnections(meetingId).forEach((connectionId, other) -> {
+		for (String connectionId : meeting.connections()) {
 			this.store.record(meetingId, new ConnectionId(connectionId))
 				.ifPresent((record) -> connections.add(view(meetingId, record)));
-		});
+		}
 		return connections;
 	}
 
@@ -146,9 +139,8 @@ public class ConnectionService {
 		this.meetings.require(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
 		ConnectionRecord record = requireOpenToActive(meetingId, connectionId);
-		this.meetings.end(record.otherMeetingId(),
+		return this.meetings.endFromConnected(record.otherMeetingId(),
 				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()));
-		return this.meetings.require(record.otherMeetingId());
 	}
 
 	/** The open connection's other meeting, for chat; 404 or 409 otherwise. */
@@ -163,8 +155,8 @@ public class ConnectionService {
 	 */
 	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
 		return this.store.requireOpen(meetingId, connectionId, (closed) -> {
-			if (this.meetings.status(closed.otherMeetingId()).filter(MeetingStatus.ENDED::equals).isPresent()) {
-				throw MeetingStore.ended(closed.otherMeetingId());
+			if (this.meetings.hasEnded(closed.otherMeetingId())) {
+				throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
 			}
 		});
 	}

@@ -1,12 +1,11 @@
 package dev.meetingbridge.connection;
 
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
-import dev.meetingbridge.meeting.ConnectionCloseReason;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
@@ -14,10 +13,12 @@ import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
+import dev.meetingbridge.store.ScriptSource;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * steps in a fixed order, so they are safe on Redis Cluster.
  */
 @Component
-public class ConnectionStore {
+class ConnectionStore {
 
 	private final StringRedisTemplate redis;
 
@@ -35,6 +36,10 @@ public class ConnectionStore {
 	private final RedisKeys keys;
 
 	private final JsonMapper json;
+
+	private final RedisScript<String> claimLink = RedisScript.of(ScriptSource.read("claim-link"), String.class);
+
+	private final RedisScript<Long> releaseLink = RedisScript.of(ScriptSource.read("release-link"), Long.class);
 
 	ConnectionStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json) {
 		this.redis = redis;
@@ -83,12 +88,14 @@ public class ConnectionStore {
 	/** Claims the link of the two meetings for the connection (taking it from {@code replaceable}); returns its holder. */
 	ConnectionId claimLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId,
 			@Nullable ConnectionId replaceable) {
-		return new ConnectionId(this.scripts.claimLink(meetingId.value(), otherMeetingId.value(), connectionId.value(),
-				replaceable == null ? "" : replaceable.value()));
+		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(),
+				otherMeetingId.value())), connectionId.value(), replaceable == null ? "" : replaceable.value());
+		return new ConnectionId(holder);
 	}
 
 	void releaseLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId) {
-		this.scripts.releaseLink(meetingId.value(), otherMeetingId.value(), connectionId.value());
+		this.redis.execute(this.releaseLink, List.of(this.keys.link(meetingId.value(), otherMeetingId.value())),
+				connectionId.value());
 	}
 
 	/** Opens one side; returns the refusal, or null when this side is open. */
@@ -109,10 +116,6 @@ public class ConnectionStore {
 
 	String now() {
 		return this.scripts.now();
-	}
-
-	Map<String, String> openConnections(MeetingId meetingId) {
-		return this.redis.<String, String>opsForHash().entries(this.keys.connections(meetingId.value()));
 	}
 
 }

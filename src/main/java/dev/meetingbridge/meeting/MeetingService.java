@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
@@ -134,6 +135,33 @@ public class MeetingService {
 		this.store.require(meetingId);
 		this.access.requireRead(principal, meetingId.value());
 		return this.store.history(meetingId, after, limit);
+	}
+
+	// For the connection and chat features, which check access themselves.
+
+	/** The meeting, or 404. */
+	public Meeting require(MeetingId meetingId) {
+		return this.store.require(meetingId);
+	}
+
+	/** The meeting's participants (none when it does not exist). */
+	public Map<String, Participant> participants(MeetingId meetingId) {
+		return this.store.participants(meetingId);
+	}
+
+	/** The participant, if it is a member of the meeting. */
+	public Optional<Participant> member(MeetingId meetingId, ParticipantId participantId) {
+		return this.store.participant(meetingId, participantId);
+	}
+
+	public boolean hasEnded(MeetingId meetingId) {
+		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isPresent();
+	}
+
+	/** Ends the meeting from a meeting connected to it (access was checked there); the ended meeting. */
+	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy) {
+		this.store.end(meetingId, endedBy);
+		return this.store.require(meetingId);
 	}
 
 	/** Fails with 404 or 409 unless the meeting exists and is active. */

@@ -25,11 +25,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Meetings and their participants in Redis. Changes go through the meeting scripts; reads are
- * single commands or snapshot scripts. Shared with the connection and chat features, which
- * need the same facts.
+ * single commands or snapshot scripts. The connection and chat features ask {@link MeetingService}.
  */
 @Component
-public class MeetingStore {
+class MeetingStore {
 
 	private final StringRedisTemplate redis;
 
@@ -41,9 +40,12 @@ public class MeetingStore {
 
 	private final long retentionSeconds;
 
+	private final EndingConnections connections;
+
 	MeetingStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json,
-			BridgeProperties properties) {
+			BridgeProperties properties, EndingConnections connections) {
 		this.redis = redis;
+		this.connections = connections;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.json = json;
@@ -148,11 +150,7 @@ public class MeetingStore {
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId);
 		}
-		ScriptResult.pairs(result.list(1)).forEach((connectionId, otherMeetingId) -> {
-			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId,
-					ConnectionCloseReason.MEETING_ENDED.wire());
-			this.scripts.releaseLink(meetingId.value(), otherMeetingId, connectionId);
-		});
+		this.connections.closeOtherSides(meetingId, ScriptResult.pairs(result.list(1)), now);
 		this.scripts.run(MeetingScript.FINISH_END, meetingId.value(), now,
 				endedBy == null ? "" : this.json.writeValueAsString(endedBy), Long.toString(this.retentionSeconds));
 	}

@@ -1,11 +1,8 @@
-package dev.meetingbridge.meeting;
+package dev.meetingbridge.connection;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/**
- * Why a connection closed, as {@code connection-close} reports it. Here rather than with the
- * connections because ending a meeting closes the other side of each of its connections.
- */
+/** Why a connection closed, as {@code connection-close} reports it. */
 public enum ConnectionCloseReason {
 
 	/** A member of either meeting (or a server token) closed it. */
