@@ -57,7 +57,7 @@ public class MeetingService {
 		}
 		MeetingStore.IndexEntry position = decodeCursor(cursor);
 		List<MeetingSummary> page = new ArrayList<>();
-		MeetingStore.IndexEntry last = position;
+		MeetingStore.@Nullable IndexEntry last = position;
 		boolean exhausted = false;
 		while (page.size() < limit) {
 			List<MeetingStore.IndexEntry> entries = this.store.indexPage(last, limit);
@@ -77,7 +77,7 @@ public class MeetingService {
 				last = entries.get(entries.size() - 1);
 			}
 		}
-		String next = null;
+		@Nullable String next = null;
 		if (!exhausted && last != null && !this.store.indexPage(last, 1).isEmpty()) {
 			next = encodeCursor(last);
 		}

@@ -56,7 +56,7 @@ public class RedisClock {
 	}
 
 	private RedisTime readRedisTime(@Nullable RedisTime last) {
-		RedisTime time = null;
+		@Nullable RedisTime time = null;
 		try {
 			long sent = System.nanoTime();
 			Long millis = this.redis
