@@ -1,10 +1,8 @@
 package dev.meetingbridge.meeting;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ public class MeetingService {
 		if (limit < 1 || limit > 500) {
 			throw BridgeException.invalid("limit", "must be between 1 and 500");
 		}
-		MeetingStore.IndexEntry position = decodeCursor(cursor);
+		MeetingStore.@Nullable IndexEntry position = MeetingCursor.decode(cursor);
 		List<MeetingSummary> page = new ArrayList<>();
 		MeetingStore.@Nullable IndexEntry last = position;
 		boolean exhausted = false;
@@ -79,7 +77,7 @@ public class MeetingService {
 		}
 		@Nullable String next = null;
 		if (!exhausted && last != null && !this.store.indexPage(last, 1).isEmpty()) {
-			next = encodeCursor(last);
+			next = MeetingCursor.encode(last);
 		}
 		return new MeetingPage(page, next);
 	}
@@ -189,30 +187,6 @@ public class MeetingService {
 			throw BridgeException.forbidden("A participant token acts only as its own participant (" + self + ")");
 		}
 		return ParticipantId.of(field, self);
-	}
-
-	private static MeetingStore.@Nullable IndexEntry decodeCursor(@Nullable String cursor) {
-		if (cursor == null || cursor.isEmpty()) {
-			return null;
-		}
-		try {
-			String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-			int split = decoded.indexOf(':');
-			String id = decoded.substring(split + 1);
-			if (split < 1 || !IdFormat.isValid(id)) {
-				throw new IllegalArgumentException();
-			}
-			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is not one of ours.
-			return new MeetingStore.IndexEntry(id, Long.parseLong(decoded.substring(0, split)));
-		}
-		catch (IllegalArgumentException ex) {
-			throw BridgeException.invalid("cursor", "is not a cursor this service returned");
-		}
-	}
-
-	private static String encodeCursor(MeetingStore.IndexEntry entry) {
-		String raw = (long) entry.score() + ":" + entry.id();
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
 	}
 
 }
