@@ -85,7 +85,7 @@ class ConnectionStore {
 		return new BridgeException(Problem.CONNECTION_CLOSED, "Connection " + connectionId + " is closed");
 	}
 
-	/** Claims the link of the two meetings for the connection (taking it from {@code replaceable}); returns its holder. */
+	/** Claims the two meetings' link for the connection (taking it from {@code replaceable}); returns the holder. */
 	ConnectionId claimLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId,
 			@Nullable ConnectionId replaceable) {
 		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(),

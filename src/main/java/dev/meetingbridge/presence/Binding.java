@@ -52,7 +52,8 @@ record Binding(MeetingId meetingId, ParticipantId participantId, String instance
 				|| sessionId.isEmpty()) {
 			return Optional.empty();
 		}
-		return Optional.of(new Binding(new MeetingId(meetingId), new ParticipantId(participantId), instance, sessionId));
+		return Optional
+			.of(new Binding(new MeetingId(meetingId), new ParticipantId(participantId), instance, sessionId));
 	}
 
 }

@@ -83,7 +83,8 @@ class ConnectionController {
 	@Operation(summary = "Send a chat message to the meeting at the other end")
 	@ApiResponse(responseCode = "201", description = "Sent")
 	ResponseEntity<ChatMessage> sendChat(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId, @RequestBody Requests.SendChat body) {
+			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId,
+			@RequestBody Requests.SendChat body) {
 		ChatMessage message = this.chat.send(principal, meetingId,
 				connectionId, body.message(), body.senderId());
 		return ResponseEntity.status(HttpStatus.CREATED).body(message);

@@ -25,7 +25,8 @@ class PackagedJarIT {
 				.map(ZipEntry::getName)
 				.filter((name) -> name.startsWith("BOOT-INF/lib/"))
 				.toList();
-			assertThat(libraries).as("a repackaged jar with its libraries").anyMatch((name) -> name.contains("spring-core"));
+			assertThat(libraries).as("a repackaged jar with its libraries")
+				.anyMatch((name) -> name.contains("spring-core"));
 			assertThat(libraries).noneMatch((name) -> name.contains("embedded-redis"));
 			assertThat(file.getEntry("BOOT-INF/classes/dev/meetingbridge/config/LocalRedis.class")).isNotNull();
 		}

@@ -32,7 +32,8 @@ class MeetingCursorTests {
 	@Test
 	void positionsCarryWholeMilliseconds() {
 		MeetingStore.IndexEntry position = new MeetingStore.IndexEntry("m", 42.9);
-		assertThat(MeetingCursor.decode(MeetingCursor.encode(position))).isEqualTo(new MeetingStore.IndexEntry("m", 42));
+		assertThat(MeetingCursor.decode(MeetingCursor.encode(position)))
+			.isEqualTo(new MeetingStore.IndexEntry("m", 42));
 	}
 
 	@ParameterizedTest
@@ -51,7 +52,8 @@ class MeetingCursorTests {
 		assertThatExceptionOfType(BridgeException.class).isThrownBy(() -> MeetingCursor.decode(cursor))
 			.satisfies((ex) -> {
 				assertThat(ex.problem()).isEqualTo(Problem.VALIDATION_FAILED);
-				assertThat(ex.errors()).singleElement().satisfies((error) -> assertThat(error.field()).isEqualTo("cursor"));
+				assertThat(ex.errors()).singleElement()
+					.satisfies((error) -> assertThat(error.field()).isEqualTo("cursor"));
 			});
 	}
 
