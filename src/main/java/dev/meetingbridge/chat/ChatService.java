@@ -2,24 +2,16 @@ package dev.meetingbridge.chat;
 
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.MeetingService;
-import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.meeting.Participant;
-import java.time.Duration;
-import java.util.List;
-
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.Ids;
-import dev.meetingbridge.store.MeetingScript;
-import dev.meetingbridge.store.MeetingScripts;
-import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
 
@@ -32,64 +24,39 @@ public class ChatService {
 
 	private final ConnectionService connections;
 
-	private final MeetingService meetingService;
-
-	private final MeetingStore meetings;
+	private final MeetingService meetings;
 
 	private final AccessRules access;
 
-	private final MeetingScripts scripts;
+	private final ChatRateLimit rateLimit;
 
-	private final JsonMapper json;
+	private final ChatStore store;
 
 	private final int maxLength;
 
-	private final int ratePerSecond;
-
-	private final int burst;
-
-	private final Counter rateLimited;
-
-	ChatService(ConnectionService connections, MeetingService meetingService, MeetingStore meetings,
-			AccessRules access, MeetingScripts scripts, JsonMapper json, BridgeProperties properties,
-			MeterRegistry meters) {
+	ChatService(ConnectionService connections, MeetingService meetings, AccessRules access, ChatRateLimit rateLimit,
+			ChatStore store, BridgeProperties properties) {
 		this.connections = connections;
-		this.meetingService = meetingService;
 		this.meetings = meetings;
 		this.access = access;
-		this.scripts = scripts;
-		this.json = json;
+		this.rateLimit = rateLimit;
+		this.store = store;
 		this.maxLength = properties.chat().maxLength();
-		this.ratePerSecond = properties.chat().ratePerSecond();
-		this.burst = properties.chat().burst();
-		this.rateLimited = Counter.builder("bridge.chat.rate.limited")
-			.description("Chat messages refused by the per-participant rate limit")
-			.register(meters);
 	}
 
-	public ChatMessage send(BridgePrincipal principal, String meetingId, String connectionId,
-			@Nullable String message, @Nullable String senderId) {
+	public ChatMessage send(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			@Nullable String message, @Nullable ParticipantId senderId) {
 		ChatText text = ChatText.of(message, this.maxLength);
-		String sender = MeetingService.actingParticipant(principal, "senderId", senderId);
-		this.meetingService.requireActive(meetingId);
-		this.access.requireChat(principal, meetingId, sender);
-		Participant from = this.meetings.participant(meetingId, sender)
+		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
+		this.meetings.requireActive(meetingId);
+		this.access.requireChat(principal, meetingId.value(), sender.value());
+		Participant from = this.meetings.member(meetingId, sender)
 			.orElseThrow(() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
-		String to = this.connections.requireOpenOther(meetingId, connectionId);
-		long waitMillis = this.scripts.takeChatToken(sender, this.ratePerSecond, this.burst);
-		if (waitMillis > 0) {
-			this.rateLimited.increment();
-			throw new BridgeException(Problem.RATE_LIMITED, "Participant " + sender + " is sending chat too fast",
-					List.of(), Duration.ofMillis(waitMillis));
-		}
-		String now = this.scripts.now();
-		ChatMessage chat = new ChatMessage(Ids.messageId(), connectionId, meetingId, to,
-				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to, now, connectionId,
-				this.json.writeValueAsString(chat));
-		if (!result.ok()) {
-			throw MeetingStore.refusal(result, to, null);
-		}
+		MeetingId to = this.connections.requireOpenOther(meetingId, connectionId);
+		this.rateLimit.take(sender);
+		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(),
+				to.value(), new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());
+		this.store.deliver(to, chat);
 		return chat;
 	}
 

@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "config", "connection", "ids", "meeting", "problem", "security", "store" })
 package dev.meetingbridge.chat;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

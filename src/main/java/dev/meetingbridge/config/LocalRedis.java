@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
-import redis.embedded.RedisServer;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogFactory;
@@ -19,24 +17,35 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code local} profile ({@code ./mvnw spring-boot:run}) needs nothing else: when no Redis is
  * configured and none answers on localhost:6379, it starts an embedded Redis (6.2, in-memory) for
  * the life of the process and says so. A configured Redis always wins, and no other profile ever
- * starts one.
+ * starts one. Without embedded-redis on the class path (the packaged jar) it only says what to set.
  */
 class LocalRedis implements EnvironmentPostProcessor, Ordered {
 
 	static final String PROFILE = "local";
+
+	static final String EMBEDDED_REDIS = "redis.embedded.RedisServer";
 
 	private static final List<String> CONFIGURED = List.of("spring.data.redis.url", "spring.data.redis.host",
 			"spring.data.redis.port", "spring.data.redis.cluster.nodes", "spring.data.redis.sentinel.master");
 
 	private final Log logger;
 
+	private String embeddedRedisClass = EMBEDDED_REDIS;
+
 	LocalRedis(DeferredLogFactory logs) {
 		this.logger = logs.getLog(LocalRedis.class);
+	}
+
+	/** For tests: the class whose presence means embedded-redis is on the class path. */
+	LocalRedis embeddedRedisClass(String className) {
+		this.embeddedRedisClass = className;
+		return this;
 	}
 
 	@Override
@@ -49,44 +58,21 @@ class LocalRedis implements EnvironmentPostProcessor, Ordered {
 			this.logger.info("Using the Redis that answers on localhost:" + usual);
 			return;
 		}
+		if (!ClassUtils.isPresent(this.embeddedRedisClass, LocalRedis.class.getClassLoader())) {
+			this.logger.warn("No Redis is configured and none answers on localhost:" + usual + ", and this build "
+					+ "has no embedded Redis: set SPRING_DATA_REDIS_URL.");
+			return;
+		}
 		int port = freePort();
-		RedisServer server = start(port);
+		EmbeddedRedis server = EmbeddedRedis.start(port);
 		environment.getPropertySources()
 			.addFirst(new MapPropertySource("embeddedRedis",
 					Map.of("spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", port)));
-		application.addListeners((ApplicationListener<ContextClosedEvent>) (event) -> stop(server));
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "embedded-redis-stop"));
+		application.addListeners((ApplicationListener<ContextClosedEvent>) (event) -> server.stop());
+		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-redis-stop"));
 		this.logger.warn("No Redis is configured and none answers on localhost:" + usual + ": started an embedded Redis "
 				+ "on 127.0.0.1:" + port + " for this run (in memory only, gone when the service stops). "
 				+ "Set SPRING_DATA_REDIS_URL to use a real one.");
-	}
-
-	static RedisServer start(int port) {
-		try {
-			RedisServer server = RedisServer.newRedisServer()
-				.port(port)
-				.bind("127.0.0.1")
-				.setting("save \"\"")
-				.setting("appendonly no")
-				.onShutdownForceStop(true)
-				.build();
-			server.start();
-			return server;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start an embedded Redis on port " + port, ex);
-		}
-	}
-
-	private static void stop(RedisServer server) {
-		try {
-			if (server.isActive()) {
-				server.stop();
-			}
-		}
-		catch (IOException ex) {
-			// Stopping at exit; the process goes with us.
-		}
 	}
 
 	static boolean answers(String host, int port) {

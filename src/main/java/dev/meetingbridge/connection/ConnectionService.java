@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.meeting.EndedBy;
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.meeting.MeetingService;
-import dev.meetingbridge.meeting.MeetingStore;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.Ids;
+import dev.meetingbridge.store.Refusal;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
@@ -22,11 +23,6 @@ import org.springframework.stereotype.Service;
 /** Opening, reading, closing connections between two meetings, and ending the meeting at the other end. */
 @Service
 public class ConnectionService {
-
-	/** Reasons a connection closes, as {@code connection-close} reports them. */
-	static final String CLOSED = "closed";
-
-	static final String MEETING_ENDED = "meeting-ended";
 
 	static final int MAX_PAYLOAD = 4096;
 
@@ -37,17 +33,13 @@ public class ConnectionService {
 
 	private final ConnectionStore store;
 
-	private final MeetingStore meetings;
-
-	private final MeetingService meetingService;
+	private final MeetingService meetings;
 
 	private final AccessRules access;
 
-	ConnectionService(ConnectionStore store, MeetingStore meetings, MeetingService meetingService,
-			AccessRules access) {
+	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access) {
 		this.store = store;
 		this.meetings = meetings;
-		this.meetingService = meetingService;
 		this.access = access;
 	}
 
@@ -55,9 +47,9 @@ public class ConnectionService {
 	 * Connects the meeting to another. When the two are already connected, whichever side opened
 	 * it, the existing connection is returned and nothing is published.
 	 */
-	public ConnectResult connect(BridgePrincipal principal, String meetingId, @Nullable String otherMeetingId,
+	public ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, @Nullable MeetingId otherMeetingId,
 			@Nullable String payload) {
-		String other = Identifiers.require("meetingId", otherMeetingId);
+		MeetingId other = IdFormat.present(MeetingId.FIELD, otherMeetingId);
 		String text = payload == null ? "" : payload;
 		if (text.length() > MAX_PAYLOAD) {
 			throw BridgeException.invalid("payload", "must be at most " + MAX_PAYLOAD + " characters");
@@ -65,14 +57,14 @@ public class ConnectionService {
 		if (other.equals(meetingId)) {
 			throw new BridgeException(Problem.SELF_CONNECTION, "A meeting cannot connect to itself");
 		}
-		this.meetingService.requireActive(meetingId);
-		this.access.requireManageConnections(principal, meetingId);
-		this.meetingService.requireActive(other);
+		this.meetings.requireActive(meetingId);
+		this.access.requireManageConnections(principal, meetingId.value());
+		this.meetings.requireActive(other);
 
-		String connectionId = Ids.connectionId();
+		ConnectionId connectionId = ConnectionId.generate();
 		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
-		String holder;
-		while (!(holder = this.store.claimLink(meetingId, other, connectionId, "")).equals(connectionId)) {
+		ConnectionId holder;
+		while (!(holder = this.store.claimLink(meetingId, other, connectionId, null)).equals(connectionId)) {
 			// Records first, then open flags: a side is opened (record and flag at once) before anything
 			// closes it, so a record with no open side means the holder has closed, not that it is opening.
 			boolean recorded = this.store.record(meetingId, holder).isPresent()
@@ -94,66 +86,65 @@ public class ConnectionService {
 		String now = this.store.now();
 		ConnectionRecord mine = new ConnectionRecord(connectionId, text, now, other);
 		ConnectionRecord theirs = new ConnectionRecord(connectionId, text, now, meetingId);
-		Connection fromHere = new Connection(connectionId, text, now, meetingId,
-				new Connection.ConnectionMeeting(other, this.meetings.participants(other)));
-		Connection fromThere = new Connection(connectionId, text, now, other,
-				new Connection.ConnectionMeeting(meetingId, this.meetings.participants(meetingId)));
-		String refusal = this.store.openSide(meetingId, mine, fromHere, now);
+		Connection fromHere = new Connection(connectionId.value(), text, now, meetingId.value(),
+				new Connection.ConnectionMeeting(other.value(), this.meetings.participants(other)));
+		Connection fromThere = new Connection(connectionId.value(), text, now, other.value(),
+				new Connection.ConnectionMeeting(meetingId.value(), this.meetings.participants(meetingId)));
+		Refusal refusal = this.store.openSide(meetingId, mine, fromHere, now);
 		if (refusal != null) {
 			this.store.releaseLink(meetingId, other, connectionId);
-			throw ConnectionStore.refusal(refusal, meetingId);
+			throw refusal.toException(meetingId);
 		}
 		refusal = this.store.openSide(other, theirs, fromThere, now);
 		if (refusal != null) {
 			// The other meeting ended in between: this side closes again, as ending would have closed it.
-			this.store.closeSide(meetingId, connectionId, MEETING_ENDED, this.store.now());
+			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now());
 			this.store.releaseLink(meetingId, other, connectionId);
-			throw ConnectionStore.refusal(refusal, other);
+			throw refusal.toException(other);
 		}
 		return new ConnectResult(fromHere, true);
 	}
 
-	public List<Connection> list(BridgePrincipal principal, String meetingId) {
-		this.meetings.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+	public List<Connection> list(BridgePrincipal principal, MeetingId meetingId) {
+		Meeting meeting = this.meetings.require(meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		List<Connection> connections = new ArrayList<>();
-		this.store.openConnections(meetingId).forEach((connectionId, other) -> {
-			this.store.record(meetingId, connectionId)
+		for (String connectionId : meeting.connections()) {
+			this.store.record(meetingId, new ConnectionId(connectionId))
 				.ifPresent((record) -> connections.add(view(meetingId, record)));
-		});
+		}
 		return connections;
 	}
 
-	public Connection get(BridgePrincipal principal, String meetingId, String connectionId) {
+	public Connection get(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
 		this.meetings.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		return view(meetingId, this.store.requireOpen(meetingId, connectionId));
 	}
 
-	public void close(BridgePrincipal principal, String meetingId, String connectionId) {
+	public void close(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
 		this.meetings.require(meetingId);
-		this.access.requireManageConnections(principal, meetingId);
+		this.access.requireManageConnections(principal, meetingId.value());
 		ConnectionRecord record = this.store.requireOpen(meetingId, connectionId);
 		String now = this.store.now();
-		if (!this.store.closeSide(meetingId, connectionId, CLOSED, now)) {
+		if (!this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.CLOSED, now)) {
 			throw ConnectionStore.closed(connectionId);
 		}
-		this.store.closeSide(record.otherMeetingId(), connectionId, CLOSED, now);
+		this.store.closeSide(record.otherMeetingId(), connectionId, ConnectionCloseReason.CLOSED, now);
 		this.store.releaseLink(meetingId, record.otherMeetingId(), connectionId);
 	}
 
 	/** Ends the meeting at the other end of the connection: every participant there leaves. */
-	public Meeting endOther(BridgePrincipal principal, String meetingId, String connectionId) {
+	public Meeting endOther(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
 		this.meetings.require(meetingId);
-		this.access.requireManageConnections(principal, meetingId);
+		this.access.requireManageConnections(principal, meetingId.value());
 		ConnectionRecord record = requireOpenToActive(meetingId, connectionId);
-		this.meetings.end(record.otherMeetingId(),
-				new EndedBy(meetingId, principal.server() ? null : principal.participantId()));
-		return this.meetings.require(record.otherMeetingId());
+		return this.meetings.endFromConnected(record.otherMeetingId(),
+				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()));
 	}
 
 	/** The open connection's other meeting, for chat; 404 or 409 otherwise. */
-	public String requireOpenOther(String meetingId, String connectionId) {
+	public MeetingId requireOpenOther(MeetingId meetingId, ConnectionId connectionId) {
 		return requireOpenToActive(meetingId, connectionId).otherMeetingId();
 	}
 
@@ -162,15 +153,15 @@ public class ConnectionService {
 	 * ended (which also closed the connection), the refusal is {@code meeting-ended}, as the
 	 * contract promises for chatting to or ending an ended meeting.
 	 */
-	private ConnectionRecord requireOpenToActive(String meetingId, String connectionId) {
+	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
 		return this.store.requireOpen(meetingId, connectionId, (closed) -> {
-			if (this.meetings.status(closed.otherMeetingId()).filter(Meeting.ENDED::equals).isPresent()) {
-				throw MeetingStore.ended(closed.otherMeetingId());
+			if (this.meetings.hasEnded(closed.otherMeetingId())) {
+				throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
 			}
 		});
 	}
 
-	private Connection view(String meetingId, String connectionId, String other) {
+	private Connection view(MeetingId meetingId, ConnectionId connectionId, MeetingId other) {
 		ConnectionRecord record = this.store.record(meetingId, connectionId)
 			.or(() -> this.store.record(other, connectionId)
 				.map((theirs) -> new ConnectionRecord(theirs.id(), theirs.payload(), theirs.createdAt(), other)))
@@ -178,9 +169,9 @@ public class ConnectionService {
 		return view(meetingId, record);
 	}
 
-	private Connection view(String meetingId, ConnectionRecord record) {
-		return new Connection(record.id(), record.payload(), record.createdAt(), meetingId,
-				new Connection.ConnectionMeeting(record.otherMeetingId(),
+	private Connection view(MeetingId meetingId, ConnectionRecord record) {
+		return new Connection(record.id().value(), record.payload(), record.createdAt(), meetingId.value(),
+				new Connection.ConnectionMeeting(record.otherMeetingId().value(),
 						this.meetings.participants(record.otherMeetingId())));
 	}
 

@@ -1,20 +1,24 @@
 package dev.meetingbridge.connection;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import dev.meetingbridge.meeting.MeetingStore;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
+import dev.meetingbridge.store.ScriptSource;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +27,7 @@ import org.springframework.stereotype.Component;
  * steps in a fixed order, so they are safe on Redis Cluster.
  */
 @Component
-public class ConnectionStore {
+class ConnectionStore {
 
 	private final StringRedisTemplate redis;
 
@@ -33,6 +37,10 @@ public class ConnectionStore {
 
 	private final JsonMapper json;
 
+	private final RedisScript<String> claimLink = RedisScript.of(ScriptSource.read("claim-link"), String.class);
+
+	private final RedisScript<Long> releaseLink = RedisScript.of(ScriptSource.read("release-link"), Long.class);
+
 	ConnectionStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json) {
 		this.redis = redis;
 		this.scripts = scripts;
@@ -41,13 +49,14 @@ public class ConnectionStore {
 	}
 
 	/** The meeting's record of a connection, open or closed. */
-	Optional<ConnectionRecord> record(String meetingId, String connectionId) {
-		String value = this.redis.<String, String>opsForHash().get(this.keys.connectionInfo(meetingId), connectionId);
+	Optional<ConnectionRecord> record(MeetingId meetingId, ConnectionId connectionId) {
+		String value = this.redis.<String, String>opsForHash()
+			.get(this.keys.connectionInfo(meetingId.value()), connectionId.value());
 		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, ConnectionRecord.class));
 	}
 
 	/** The meeting's open connection, or 404 / 409 {@code connection-closed}. */
-	ConnectionRecord requireOpen(String meetingId, String connectionId) {
+	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId) {
 		return requireOpen(meetingId, connectionId, (closed) -> {
 		});
 	}
@@ -56,7 +65,8 @@ public class ConnectionStore {
 	 * The meeting's open connection, or 404 / 409; a closed one is first shown to
 	 * {@code whenClosed}, which may throw a more telling refusal than {@code connection-closed}.
 	 */
-	ConnectionRecord requireOpen(String meetingId, String connectionId, Consumer<ConnectionRecord> whenClosed) {
+	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
+			Consumer<ConnectionRecord> whenClosed) {
 		ConnectionRecord record = record(meetingId, connectionId)
 			.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
 					"Meeting " + meetingId + " has no connection " + connectionId));
@@ -67,44 +77,45 @@ public class ConnectionStore {
 		return record;
 	}
 
-	boolean isOpen(String meetingId, String connectionId) {
-		return this.redis.opsForHash().hasKey(this.keys.connections(meetingId), connectionId);
+	boolean isOpen(MeetingId meetingId, ConnectionId connectionId) {
+		return this.redis.opsForHash().hasKey(this.keys.connections(meetingId.value()), connectionId.value());
 	}
 
-	static BridgeException closed(String connectionId) {
+	static BridgeException closed(ConnectionId connectionId) {
 		return new BridgeException(Problem.CONNECTION_CLOSED, "Connection " + connectionId + " is closed");
 	}
 
-	String claimLink(String meetingId, String otherMeetingId, String connectionId, String replaceable) {
-		return this.scripts.claimLink(meetingId, otherMeetingId, connectionId, replaceable);
+	/** Claims the two meetings' link for the connection (taking it from {@code replaceable}); returns the holder. */
+	ConnectionId claimLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId,
+			@Nullable ConnectionId replaceable) {
+		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(),
+				otherMeetingId.value())), connectionId.value(), replaceable == null ? "" : replaceable.value());
+		return new ConnectionId(holder);
 	}
 
-	void releaseLink(String meetingId, String otherMeetingId, String connectionId) {
-		this.scripts.releaseLink(meetingId, otherMeetingId, connectionId);
+	void releaseLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId) {
+		this.redis.execute(this.releaseLink, List.of(this.keys.link(meetingId.value(), otherMeetingId.value())),
+				connectionId.value());
 	}
 
-	/** Opens one side; returns the refusal code, or null when this side is open. */
-	String openSide(String meetingId, ConnectionRecord record, Connection view, String timestamp) {
-		ScriptResult result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId, timestamp, record.id(),
-				record.otherMeetingId(), this.json.writeValueAsString(record), this.json.writeValueAsString(view));
-		return result.ok() || "already-open".equals(result.status()) ? null : result.status();
+	/** Opens one side; returns the refusal, or null when this side is open. */
+	@Nullable Refusal openSide(MeetingId meetingId, ConnectionRecord record, Connection view, String timestamp) {
+		ScriptResult result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId.value(), timestamp,
+				record.id().value(), record.otherMeetingId().value(), this.json.writeValueAsString(record),
+				this.json.writeValueAsString(view));
+		return result.ok() || result.refusal() == Refusal.ALREADY_OPEN ? null : result.refusal();
 	}
 
 	/** Closes one side; false when it was not open. */
-	boolean closeSide(String meetingId, String connectionId, String reason, String timestamp) {
-		return this.scripts.run(MeetingScript.CONNECTION_CLOSE, meetingId, timestamp, connectionId, reason).ok();
+	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason,
+			String timestamp) {
+		return this.scripts
+			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, connectionId.value(), reason.wire())
+			.ok();
 	}
 
 	String now() {
 		return this.scripts.now();
-	}
-
-	static BridgeException refusal(String code, String meetingId) {
-		return MeetingStore.refusal(new ScriptResult(List.of(code)), meetingId, null);
-	}
-
-	Map<String, String> openConnections(String meetingId) {
-		return this.redis.<String, String>opsForHash().entries(this.keys.connections(meetingId));
 	}
 
 }

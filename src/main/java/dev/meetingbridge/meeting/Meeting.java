@@ -8,11 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 /** A meeting with its participants and the ids of its open connections. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Meeting(String id, String status, String createdAt, @Nullable String endedAt,
+public record Meeting(String id, MeetingStatus status, String createdAt, @Nullable String endedAt,
 		Map<String, Participant> participants, List<String> connections) {
-
-	public static final String ACTIVE = "active";
-
-	public static final String ENDED = "ended";
-
 }

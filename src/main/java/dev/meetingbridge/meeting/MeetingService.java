@@ -1,19 +1,20 @@
 package dev.meetingbridge.meeting;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.Ids;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 
@@ -22,11 +23,6 @@ import org.springframework.stereotype.Service;
 /** The meeting use cases: create, list, read, join, leave, end and history, each checked against the access rules. */
 @Service
 public class MeetingService {
-
-	/** Reasons a participant leaves, as {@code participant-left} reports them. */
-	public static final String LEFT = "left";
-
-	public static final String REMOVED = "removed";
 
 	private final MeetingStore store;
 
@@ -40,27 +36,26 @@ public class MeetingService {
 		this.clock = clock;
 	}
 
-	public Meeting create(BridgePrincipal principal, @Nullable String requestedId) {
-		String meetingId = requestedId == null ? Ids.meetingId() : Identifiers.require("meetingId", requestedId);
-		this.access.requireCreate(principal, meetingId);
+	public Meeting create(BridgePrincipal principal, @Nullable MeetingId requestedId) {
+		MeetingId meetingId = requestedId == null ? MeetingId.generate() : requestedId;
+		this.access.requireCreate(principal, meetingId.value());
 		Instant now = this.clock.instant();
 		if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli())) {
-			throw new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
+			throw Refusal.MEETING_EXISTS.toException(meetingId);
 		}
 		return this.store.require(meetingId);
 	}
 
 	public MeetingPage list(BridgePrincipal principal, @Nullable String status, @Nullable String cursor, int limit) {
 		this.access.requireListAll(principal);
-		if (status != null && !status.equals(Meeting.ACTIVE) && !status.equals(Meeting.ENDED)) {
-			throw BridgeException.invalid("status", "must be active or ended");
-		}
+		MeetingStatus wanted = status == null ? null : MeetingStatus.fromWire(status)
+			.orElseThrow(() -> BridgeException.invalid("status", "must be active or ended"));
 		if (limit < 1 || limit > 500) {
 			throw BridgeException.invalid("limit", "must be between 1 and 500");
 		}
-		MeetingStore.IndexEntry position = decodeCursor(cursor);
+		MeetingStore.@Nullable IndexEntry position = MeetingCursor.decode(cursor);
 		List<MeetingSummary> page = new ArrayList<>();
-		MeetingStore.IndexEntry last = position;
+		MeetingStore.@Nullable IndexEntry last = position;
 		boolean exhausted = false;
 		while (page.size() < limit) {
 			List<MeetingStore.IndexEntry> entries = this.store.indexPage(last, limit);
@@ -71,7 +66,7 @@ public class MeetingService {
 			Map<String, MeetingStore.IndexEntry> byId = new LinkedHashMap<>();
 			entries.forEach((entry) -> byId.put(entry.id(), entry));
 			for (MeetingSummary summary : this.store.summaries(List.copyOf(byId.keySet()))) {
-				if (page.size() < limit && (status == null || status.equals(summary.status()))) {
+				if (page.size() < limit && (wanted == null || wanted == summary.status())) {
 					page.add(summary);
 					last = byId.get(summary.id());
 				}
@@ -80,20 +75,20 @@ public class MeetingService {
 				last = entries.get(entries.size() - 1);
 			}
 		}
-		String next = null;
+		@Nullable String next = null;
 		if (!exhausted && last != null && !this.store.indexPage(last, 1).isEmpty()) {
-			next = encodeCursor(last);
+			next = MeetingCursor.encode(last);
 		}
 		return new MeetingPage(page, next);
 	}
 
-	public Meeting get(BridgePrincipal principal, String meetingId) {
+	public Meeting get(BridgePrincipal principal, MeetingId meetingId) {
 		Meeting meeting = this.store.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		return meeting;
 	}
 
-	public Map<String, Participant> participants(BridgePrincipal principal, String meetingId) {
+	public Map<String, Participant> participants(BridgePrincipal principal, MeetingId meetingId) {
 		return get(principal, meetingId).participants();
 	}
 
@@ -101,32 +96,34 @@ public class MeetingService {
 	 * Joins the meeting as the token's participant (or, for server tokens, the named one).
 	 * Joining again as a member changes nothing and reports {@code joined = false}.
 	 */
-	public JoinResult join(BridgePrincipal principal, String meetingId, @Nullable String requestedParticipantId,
-			@Nullable String displayName) {
-		String participantId = actingParticipant(principal, "participantId", requestedParticipantId);
+	public JoinResult join(BridgePrincipal principal, MeetingId meetingId,
+			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
+		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
 		DisplayName name = DisplayName.of(displayName);
-		this.access.requireJoin(principal, meetingId, participantId);
-		Participant participant = new Participant(participantId, name.value(), Timestamps.format(this.clock.instant()));
+		this.access.requireJoin(principal, meetingId.value(), participantId.value());
+		Participant participant = new Participant(participantId.value(), name.value(),
+				Timestamps.format(this.clock.instant()));
 		return this.store.join(meetingId, participant);
 	}
 
 	/** A participant leaves ({@code left}) or is removed by a moderator ({@code removed}). */
-	public void leave(BridgePrincipal principal, String meetingId, String participantId) {
+	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
 		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		this.access.requireRemove(principal, meetingId, participantId);
-		String reason = participantId.equals(principal.participantId()) ? LEFT : REMOVED;
+		this.access.requireRemove(principal, meetingId.value(), participantId.value());
+		LeaveReason reason = participantId.value().equals(principal.participantId()) ? LeaveReason.LEFT
+				: LeaveReason.REMOVED;
 		this.store.leave(meetingId, participantId, reason);
 	}
 
-	public Meeting end(BridgePrincipal principal, String meetingId) {
+	public Meeting end(BridgePrincipal principal, MeetingId meetingId) {
 		requireActive(meetingId);
-		this.access.requireEnd(principal, meetingId);
+		this.access.requireEnd(principal, meetingId.value());
 		String by = principal.server() ? null : principal.participantId();
-		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId, by));
+		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId.value(), by));
 		return this.store.require(meetingId);
 	}
 
-	public EventHistory history(BridgePrincipal principal, String meetingId, long after, int limit) {
+	public EventHistory history(BridgePrincipal principal, MeetingId meetingId, long after, int limit) {
 		if (after < 0) {
 			throw BridgeException.invalid("after", "must not be negative");
 		}
@@ -134,14 +131,41 @@ public class MeetingService {
 			throw BridgeException.invalid("limit", "must be between 1 and 1000");
 		}
 		this.store.require(meetingId);
-		this.access.requireRead(principal, meetingId);
+		this.access.requireRead(principal, meetingId.value());
 		return this.store.history(meetingId, after, limit);
 	}
 
+	// For the connection and chat features, which check access themselves.
+
+	/** The meeting, or 404. */
+	public Meeting require(MeetingId meetingId) {
+		return this.store.require(meetingId);
+	}
+
+	/** The meeting's participants (none when it does not exist). */
+	public Map<String, Participant> participants(MeetingId meetingId) {
+		return this.store.participants(meetingId);
+	}
+
+	/** The participant, if it is a member of the meeting. */
+	public Optional<Participant> member(MeetingId meetingId, ParticipantId participantId) {
+		return this.store.participant(meetingId, participantId);
+	}
+
+	public boolean hasEnded(MeetingId meetingId) {
+		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isPresent();
+	}
+
+	/** Ends the meeting from a meeting connected to it (access was checked there); the ended meeting. */
+	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy) {
+		this.store.end(meetingId, endedBy);
+		return this.store.require(meetingId);
+	}
+
 	/** Fails with 404 or 409 unless the meeting exists and is active. */
-	public void requireActive(String meetingId) {
-		String status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		if (!Meeting.ACTIVE.equals(status)) {
+	public void requireActive(MeetingId meetingId) {
+		MeetingStatus status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
+		if (status != MeetingStatus.ACTIVE) {
 			throw MeetingStore.ended(meetingId);
 		}
 	}
@@ -150,42 +174,19 @@ public class MeetingService {
 	 * The participant a request acts as: the token's own for participant tokens (a body naming
 	 * somebody else is refused), the named one for server tokens.
 	 */
-	public static String actingParticipant(BridgePrincipal principal, String field, @Nullable String named) {
+	public static ParticipantId actingParticipant(BridgePrincipal principal, String field,
+			@Nullable ParticipantId named) {
 		if (principal.server()) {
-			return Identifiers.require(field, named);
+			return IdFormat.present(field, named);
 		}
 		String self = principal.participantId();
 		if (self == null) {
 			throw BridgeException.forbidden("The token names no participant");
 		}
-		if (named != null && !named.equals(self)) {
+		if (named != null && !named.value().equals(self)) {
 			throw BridgeException.forbidden("A participant token acts only as its own participant (" + self + ")");
 		}
-		return self;
-	}
-
-	private static MeetingStore.@Nullable IndexEntry decodeCursor(@Nullable String cursor) {
-		if (cursor == null || cursor.isEmpty()) {
-			return null;
-		}
-		try {
-			String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-			int split = decoded.indexOf(':');
-			String id = decoded.substring(split + 1);
-			if (split < 1 || !Identifiers.isValid(id)) {
-				throw new IllegalArgumentException();
-			}
-			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is not one of ours.
-			return new MeetingStore.IndexEntry(id, Long.parseLong(decoded.substring(0, split)));
-		}
-		catch (IllegalArgumentException ex) {
-			throw BridgeException.invalid("cursor", "is not a cursor this service returned");
-		}
-	}
-
-	private static String encodeCursor(MeetingStore.IndexEntry entry) {
-		String raw = (long) entry.score() + ":" + entry.id();
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+		return ParticipantId.of(field, self);
 	}
 
 }

@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,11 +25,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Meetings and their participants in Redis. Changes go through the meeting scripts; reads are
- * single commands or snapshot scripts. Shared with the connection and chat features, which
- * need the same facts.
+ * single commands or snapshot scripts. The connection and chat features ask {@link MeetingService}.
  */
 @Component
-public class MeetingStore {
+class MeetingStore {
 
 	private final StringRedisTemplate redis;
 
@@ -39,63 +40,70 @@ public class MeetingStore {
 
 	private final long retentionSeconds;
 
+	private final EndingConnections connections;
+
 	MeetingStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json,
-			BridgeProperties properties) {
+			BridgeProperties properties, EndingConnections connections) {
 		this.redis = redis;
+		this.connections = connections;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.json = json;
 		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
 	}
 
-	boolean create(String meetingId, String createdAt, long createdAtMillis) {
-		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId, createdAt);
+	boolean create(MeetingId meetingId, String createdAt, long createdAtMillis) {
+		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId.value(), createdAt);
 		if (!result.ok()) {
 			return false;
 		}
-		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId, createdAtMillis);
+		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId.value(), createdAtMillis);
 		return true;
 	}
 
 	/** A consistent snapshot of the meeting. */
-	public Optional<Meeting> find(String meetingId) {
-		ScriptResult result = this.scripts.run(MeetingScript.READ_MEETING, meetingId, "");
+	public Optional<Meeting> find(MeetingId meetingId) {
+		ScriptResult result = this.scripts.run(MeetingScript.READ_MEETING, meetingId.value(), "");
 		if (!result.ok()) {
 			return Optional.empty();
 		}
 		Map<String, String> fields = result.hash(1);
-		return Optional.of(new Meeting(meetingId, fields.getOrDefault("status", Meeting.ACTIVE),
+		return Optional.of(new Meeting(meetingId.value(), MeetingStatus.stored(fields.get("status")),
 				fields.getOrDefault("createdAt", ""), fields.get("endedAt"), participantsOf(result.hash(2)),
 				List.copyOf(result.hash(3).keySet())));
 	}
 
-	public Meeting require(String meetingId) {
+	public Meeting require(MeetingId meetingId) {
 		return find(meetingId).orElseThrow(() -> notFound(meetingId));
 	}
 
-	public static BridgeException notFound(String meetingId) {
-		return new BridgeException(Problem.MEETING_NOT_FOUND, "Meeting " + meetingId + " does not exist");
+	public static BridgeException notFound(MeetingId meetingId) {
+		return Refusal.MEETING_NOT_FOUND.toException(meetingId);
 	}
 
-	public static BridgeException ended(String meetingId) {
-		return new BridgeException(Problem.MEETING_ENDED, "Meeting " + meetingId + " has ended");
+	public static BridgeException ended(MeetingId meetingId) {
+		return Refusal.MEETING_ENDED.toException(meetingId);
 	}
 
-	public Optional<String> status(String meetingId) {
-		return Optional.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId), "status"));
+	public Optional<MeetingStatus> status(MeetingId meetingId) {
+		return Optional
+			.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"))
+			.map(MeetingStatus::stored);
 	}
 
 	public boolean isMember(String meetingId, String participantId) {
 		return this.redis.opsForHash().hasKey(this.keys.participants(meetingId), participantId);
 	}
 
-	public Optional<Participant> participant(String meetingId, String participantId) {
-		String value = this.redis.<String, String>opsForHash().get(this.keys.participants(meetingId), participantId);
+	public Optional<Participant> participant(MeetingId meetingId, ParticipantId participantId) {
+		String value = this.redis.<String, String>opsForHash()
+			.get(this.keys.participants(meetingId.value()), participantId.value());
 		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, Participant.class));
 	}
 
-	public Map<String, Participant> participants(String meetingId) {
-		return participantsOf(this.redis.<String, String>opsForHash().entries(this.keys.participants(meetingId)));
+	public Map<String, Participant> participants(MeetingId meetingId) {
+		return participantsOf(
+				this.redis.<String, String>opsForHash().entries(this.keys.participants(meetingId.value())));
 	}
 
 	/** Open connections of the meeting: connection id to the other meeting's id. */
@@ -109,22 +117,24 @@ public class MeetingStore {
 		return participants;
 	}
 
-	JoinResult join(String meetingId, Participant participant) {
+	JoinResult join(MeetingId meetingId, Participant participant) {
 		String participantJson = this.json.writeValueAsString(participant);
-		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId, this.scripts.now(), participant.id(),
-				participantJson);
-		return switch (result.status()) {
-			case "ok" -> new JoinResult(participant, true);
-			case "already-member" -> new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
-			default -> throw refusal(result, meetingId, participant.id());
-		};
+		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(),
+				participant.id(), participantJson);
+		if (result.ok()) {
+			return new JoinResult(participant, true);
+		}
+		if (result.refusal() == Refusal.ALREADY_MEMBER) {
+			return new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
+		}
+		throw result.refusal().toException(meetingId, participant.id());
 	}
 
-	Participant leave(String meetingId, String participantId, String reason) {
-		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId, this.scripts.now(), participantId,
-				reason);
+	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason) {
+		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(),
+				participantId.value(), reason.wire());
 		if (!result.ok()) {
-			throw refusal(result, meetingId, participantId);
+			throw result.refusal().toException(meetingId, participantId.value());
 		}
 		return this.json.readValue(result.string(1), Participant.class);
 	}
@@ -134,25 +144,22 @@ public class MeetingStore {
 	 * meeting ends and empties (refusing everything from then on), the other side of each of its
 	 * connections closes, then {@code meeting-ended} is published and retention starts.
 	 */
-	public void end(String meetingId, @Nullable EndedBy endedBy) {
+	public void end(MeetingId meetingId, @Nullable EndedBy endedBy) {
 		String now = this.scripts.now();
-		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId, now);
+		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now);
 		if (!result.ok()) {
-			throw refusal(result, meetingId, null);
+			throw result.refusal().toException(meetingId);
 		}
-		ScriptResult.pairs(result.list(1)).forEach((connectionId, otherMeetingId) -> {
-			this.scripts.run(MeetingScript.CONNECTION_CLOSE, otherMeetingId, now, connectionId, "meeting-ended");
-			this.scripts.releaseLink(meetingId, otherMeetingId, connectionId);
-		});
-		this.scripts.run(MeetingScript.FINISH_END, meetingId, now,
+		this.connections.closeOtherSides(meetingId, ScriptResult.pairs(result.list(1)), now);
+		this.scripts.run(MeetingScript.FINISH_END, meetingId.value(), now,
 				endedBy == null ? "" : this.json.writeValueAsString(endedBy), Long.toString(this.retentionSeconds));
 	}
 
-	EventHistory history(String meetingId, long after, int limit) {
-		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId, "", Long.toString(after),
+	EventHistory history(MeetingId meetingId, long after, int limit) {
+		ScriptResult result = this.scripts.run(MeetingScript.HISTORY, meetingId.value(), "", Long.toString(after),
 				Integer.toString(limit));
 		if (!result.ok()) {
-			throw refusal(result, meetingId, null);
+			throw result.refusal().toException(meetingId);
 		}
 		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1));
 	}
@@ -223,24 +230,11 @@ public class MeetingStore {
 				this.redis.opsForZSet().remove(this.keys.meetingIndex(), id);
 				continue;
 			}
-			summaries.add(new MeetingSummary(id, fields.getOrDefault("status", Meeting.ACTIVE),
+			summaries.add(new MeetingSummary(id, MeetingStatus.stored(fields.get("status")),
 					fields.getOrDefault("createdAt", ""), fields.get("endedAt"), (Long) results.get(3 * i + 1),
 					(Long) results.get(3 * i + 2)));
 		}
 		return summaries;
-	}
-
-	/** Turns a script's refusal code into the contract's problem. */
-	public static BridgeException refusal(ScriptResult result, String meetingId, @Nullable String participantId) {
-		return switch (result.status()) {
-			case "meeting-not-found" -> notFound(meetingId);
-			case "meeting-ended" -> ended(meetingId);
-			case "meeting-exists" -> new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
-			case "participant-not-found" -> new BridgeException(Problem.PARTICIPANT_NOT_FOUND,
-					"Participant " + participantId + " is not in meeting " + meetingId);
-			case "connection-closed" -> new BridgeException(Problem.CONNECTION_CLOSED, "The connection is closed");
-			default -> new BridgeException(Problem.STORE_UNAVAILABLE, "Unexpected store answer: " + result.status());
-		};
 	}
 
 	record IndexEntry(String id, double score) {

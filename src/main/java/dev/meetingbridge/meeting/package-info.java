@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "config", "ids", "problem", "security", "store" })
 package dev.meetingbridge.meeting;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,63 +1,37 @@
 package dev.meetingbridge.presence;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import dev.meetingbridge.config.BridgeProperties;
-import dev.meetingbridge.store.MeetingScript;
-import dev.meetingbridge.store.MeetingScripts;
-import dev.meetingbridge.store.RedisKeys;
-import dev.meetingbridge.store.ScriptResult;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * Session-bound presence. A participant who joined over STOMP is bound to that session; when the
- * session ends it is away, and leaves with reason {@code disconnected} unless it re-joins within
- * {@code bridge.presence.grace}. Bindings belong to this instance's lease: when an instance dies,
- * any live instance makes its bound participants leave once the lease has expired.
+ * Session-bound presence: this instance's STOMP sessions and the participants bound to them. A
+ * participant who joined over STOMP is bound to that session; when the session ends it is away,
+ * and leaves with reason {@code disconnected} unless it re-joins within {@code bridge.presence.grace}
+ * ({@link DepartureTimer}). Bindings belong to this instance's lease ({@link InstanceLease}).
  * <p>
  * Every decision is a script on the meeting that checks the binding is still the one it saw, so
  * concurrent reapers, late timers and re-joins on other instances cannot make anyone leave twice.
  */
 @Service
-public class PresenceService implements SmartLifecycle {
+public class PresenceService {
 
 	private static final Logger logger = LoggerFactory.getLogger(PresenceService.class);
 
-	private static final long TICK_MILLIS = 250;
+	private final PresenceStore store;
 
-	private final MeetingScripts scripts;
-
-	private final StringRedisTemplate redis;
-
-	private final RedisKeys keys;
+	private final DepartureTimer departures;
 
 	private final String instance;
-
-	private final Clock clock;
-
-	private final Duration grace;
-
-	private final Duration leaseTtl;
-
-	private final Counter reaped;
-
-	private final Counter departed;
 
 	/** Open local sessions and the participants bound to them. */
 	private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
@@ -65,37 +39,10 @@ public class PresenceService implements SmartLifecycle {
 	/** Bindings whose session ended while Redis could not be told; retried until it can. */
 	private final Set<Binding> pendingAway = ConcurrentHashMap.newKeySet();
 
-	/** When this instance first saw another's lease missing. */
-	private final Map<String, Long> missingSince = new ConcurrentHashMap<>();
-
-	private volatile ScheduledExecutorService scheduler;
-
-	private volatile long lastRenewal;
-
-	PresenceService(MeetingScripts scripts, StringRedisTemplate redis, RedisKeys keys, InstanceId instance,
-			Clock clock, BridgeProperties properties, MeterRegistry meters) {
-		this.scripts = scripts;
-		this.redis = redis;
-		this.keys = keys;
+	PresenceService(PresenceStore store, DepartureTimer departures, InstanceId instance) {
+		this.store = store;
+		this.departures = departures;
 		this.instance = instance.value();
-		this.clock = clock;
-		this.grace = properties.presence().grace();
-		this.leaseTtl = properties.presence().leaseTtl();
-		this.reaped = Counter.builder("bridge.presence.reaped")
-			.description("Participants made to leave because their instance died")
-			.register(meters);
-		this.departed = Counter.builder("bridge.presence.departed")
-			.description("Participants made to leave because their session ended and the grace ran out")
-			.register(meters);
-	}
-
-	/** A participant bound to one STOMP session of this instance. */
-	record Binding(String meetingId, String participantId, String sessionId) {
-
-		String owner(String instance) {
-			return instance + "|" + this.sessionId;
-		}
-
 	}
 
 	/** A local STOMP session; {@code ended} once it closed, so that a join still in flight cannot bind to it. */
@@ -116,14 +63,11 @@ public class PresenceService implements SmartLifecycle {
 	 * Binds a member of the meeting to the STOMP session that joined it (or joined it again: a
 	 * re-join within the grace moves the binding here, and nothing is published).
 	 */
-	public void bind(String sessionId, String meetingId, String participantId) {
-		Binding binding = new Binding(meetingId, participantId, sessionId);
-		ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_BIND, meetingId, "", participantId,
-				binding.owner(this.instance));
-		if (!result.ok()) {
+	public void bind(String sessionId, MeetingId meetingId, ParticipantId participantId) {
+		Binding binding = new Binding(meetingId, participantId, this.instance, sessionId);
+		if (!this.store.bind(binding)) {
 			return;
 		}
-		this.redis.opsForSet().add(this.keys.instanceBindings(this.instance), member(binding));
 		LocalSession session = this.sessions.get(sessionId);
 		boolean kept = false;
 		if (session != null) {
@@ -156,13 +100,10 @@ public class PresenceService implements SmartLifecycle {
 
 	private void away(Binding binding) {
 		try {
-			ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_AWAY, binding.meetingId(), "",
-					binding.participantId(), binding.owner(this.instance));
-			if (result.ok()) {
-				long deadline = this.clock.millis() + this.grace.toMillis();
-				this.redis.opsForZSet().add(this.keys.departures(), departure(binding), deadline);
+			if (this.store.away(binding)) {
+				this.departures.schedule(binding);
 			}
-			this.redis.opsForSet().remove(this.keys.instanceBindings(this.instance), member(binding));
+			this.store.forget(this.instance, binding.member());
 			this.pendingAway.remove(binding);
 		}
 		catch (DataAccessException ex) {
@@ -172,174 +113,21 @@ public class PresenceService implements SmartLifecycle {
 		}
 	}
 
-	/** Makes every away participant whose grace ran out leave; any instance may do it. */
-	void departDue() {
-		var due = this.redis.opsForZSet()
-			.rangeByScore(this.keys.departures(), Double.NEGATIVE_INFINITY, this.clock.millis(), 0, 200);
-		if (due == null) {
-			return;
-		}
-		for (String entry : due) {
-			String[] parts = entry.split("\\|");
-			if (parts.length == 4) {
-				ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_DEPART, parts[0], this.scripts.now(),
-						parts[1], parts[2] + "|" + parts[3], "away");
-				if (result.ok()) {
-					this.departed.increment();
-					logger.info("Participant {} left meeting {}: disconnected for longer than {}", parts[1], parts[0],
-							this.grace);
-				}
-			}
-			this.redis.opsForZSet().remove(this.keys.departures(), entry);
-		}
-	}
-
-	/** Renews this instance's lease, and reaps the participants of instances whose lease expired. */
-	void renewAndReap() {
-		this.redis.opsForValue().set(this.keys.instanceLease(this.instance), "alive", this.leaseTtl);
-		this.redis.opsForSet().add(this.keys.instances(), this.instance);
-		this.lastRenewal = this.clock.millis();
-		Set<String> instances = this.redis.opsForSet().members(this.keys.instances());
-		if (instances == null) {
-			return;
-		}
-		long now = this.clock.millis();
-		for (String other : instances) {
-			if (other.equals(this.instance) || Boolean.TRUE.equals(this.redis.hasKey(this.keys.instanceLease(other)))) {
-				this.missingSince.remove(other);
-				continue;
-			}
-			// A lease seen missing once may only mean Redis was frozen and every lease lapsed at
-			// once: reap only when it is still missing after the owner had two chances to renew.
-			long since = this.missingSince.computeIfAbsent(other, (id) -> now);
-			if (now - since >= 2 * renewInterval()) {
-				this.missingSince.remove(other);
-				reap(other);
-			}
-		}
-	}
-
-	private long renewInterval() {
-		return Math.max(100, this.leaseTtl.toMillis() / 3);
-	}
-
-	private void reap(String deadInstance) {
-		String bindingsKey = this.keys.instanceBindings(deadInstance);
-		Set<String> members = this.redis.opsForSet().members(bindingsKey);
-		int count = 0;
-		if (members != null) {
-			for (String member : members) {
-				String[] parts = member.split("\\|");
-				if (parts.length == 3) {
-					ScriptResult result = this.scripts.run(MeetingScript.PRESENCE_DEPART, parts[0], this.scripts.now(),
-							parts[1], deadInstance + "|" + parts[2], "any");
-					if (result.ok()) {
-						count++;
-						this.reaped.increment();
-					}
-				}
-				this.redis.opsForSet().remove(bindingsKey, member);
-			}
-		}
-		Long left = this.redis.opsForSet().size(bindingsKey);
-		if (left == null || left == 0) {
-			this.redis.opsForSet().remove(this.keys.instances(), deadInstance);
-		}
-		if (count > 0) {
-			logger.warn("Instance {} stopped renewing its lease: {} of its participants left (disconnected)",
-					deadInstance, count);
-		}
-	}
-
-	private void retryPendingAway() {
+	/** Tells Redis about the sessions that ended while it could not be told. */
+	void retryPendingAway() {
 		for (Binding binding : Set.copyOf(this.pendingAway)) {
 			away(binding);
 		}
 	}
 
-	private static String member(Binding binding) {
-		return binding.meetingId() + "|" + binding.participantId() + "|" + binding.sessionId();
-	}
-
-	private String departure(Binding binding) {
-		return binding.meetingId() + "|" + binding.participantId() + "|" + this.instance + "|" + binding.sessionId();
-	}
-
-	/** Whether this instance renewed its lease within its time to live (for health). */
-	public boolean leaseCurrent() {
-		return this.clock.millis() - this.lastRenewal < this.leaseTtl.toMillis();
-	}
-
-	public int boundSessions() {
-		return (int) this.sessions.values().stream().filter((session) -> {
-			synchronized (session) {
-				return !session.bindings.isEmpty();
-			}
-		}).count();
-	}
-
-	@Override
-	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-			.name("presence")
-			.daemon(true)
-			.factory());
-		executor.scheduleWithFixedDelay(guarded("renew the lease", this::renewAndReap), 0, renewInterval(),
-				TimeUnit.MILLISECONDS);
-		executor.scheduleWithFixedDelay(guarded("process departures", () -> {
-			retryPendingAway();
-			departDue();
-		}), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
-	}
-
-	private static Runnable guarded(String what, Runnable task) {
-		return () -> {
-			try {
-				task.run();
-			}
-			catch (DataAccessException ex) {
-				logger.warn("Could not {}: {}", what, ex.getMessage());
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not {}", what, ex);
-			}
-		};
-	}
-
 	/**
-	 * Graceful shutdown: by now the STOMP handler has closed every session (going away), which
-	 * made their participants away with the normal grace, so clients can re-join on another
-	 * instance. Then the lease goes, and nothing is left for reapers.
+	 * Shutting down: every session still open here ends, and Redis is told; true when nothing is
+	 * left pending, so that the lease may go.
 	 */
-	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+	boolean endAllSessions() {
 		Set.copyOf(this.sessions.keySet()).forEach(this::sessionEnded);
-		try {
-			retryPendingAway();
-			if (this.pendingAway.isEmpty()) {
-				this.redis.delete(this.keys.instanceLease(this.instance));
-			}
-		}
-		catch (DataAccessException ex) {
-			logger.warn("Could not hand over presence on shutdown: {}", ex.getMessage());
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.scheduler != null;
-	}
-
-	/** After the STOMP handler (which closes the sessions), before Redis goes. */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 1000;
+		retryPendingAway();
+		return this.pendingAway.isEmpty();
 	}
 
 }

@@ -38,6 +38,20 @@ public class BridgeException extends RuntimeException {
 		return new BridgeException(Problem.FORBIDDEN, detail);
 	}
 
+	/**
+	 * The refusal behind a failure, or null: a value that Jackson or a converter could not make (an
+	 * invalid id in a body or a path) fails with the value's own refusal as a cause.
+	 */
+	public static @Nullable BridgeException findIn(@Nullable Throwable failure) {
+		Throwable cause = failure;
+		for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
+			if (cause instanceof BridgeException refusal) {
+				return refusal;
+			}
+		}
+		return null;
+	}
+
 	public Problem problem() {
 		return this.problem;
 	}

@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import dev.meetingbridge.ids.IdFormat;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.convert.converter.Converter;
@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class TokenAuthenticator implements Converter<Jwt, AbstractAuthenticationToken> {
-
-	private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
 
 	private final JwtDecoder decoder;
 
@@ -52,7 +50,7 @@ public class TokenAuthenticator implements Converter<Jwt, AbstractAuthentication
 		if (hasRole(jwt.getClaim("roles"), "server")) {
 			return BridgePrincipal.server(subject);
 		}
-		if (subject == null || !ID.matcher(subject).matches()) {
+		if (subject == null || !IdFormat.isValid(subject)) {
 			throw new InvalidBearerTokenException("The token's sub is not a valid participant id");
 		}
 		Set<Permission> permissions = EnumSet.noneOf(Permission.class);

@@ -5,28 +5,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.meetingbridge.event.EventType;
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The destinations clients may use, parsed: meeting topics to SUBSCRIBE to, the session's error
- * queue, and the SEND destinations. Ids are only split out here; they are validated where every
- * id is (a malformed one is refused like a malformed REST path).
+ * The destinations clients may use, parsed into typed ids: meeting topics to SUBSCRIBE to, the
+ * session's error queue, and the SEND destinations. Anything else, a malformed id included, is a
+ * destination the bridge does not serve.
  */
 final class StompDestinations {
 
 	static final String ERRORS = "/user/queue/errors";
 
-	private static final Pattern TOPIC = Pattern.compile("^/topic/meetings/([^/]+)/([a-z-]+)$");
+	private static final Pattern TOPIC = Pattern.compile("^/topic/meetings/(" + IdFormat.REGEX + ")/([a-z-]+)$");
 
-	private static final Pattern SEND = Pattern
-		.compile("^/app/meetings/([^/]+)/(?:(join)|(leave)|connections/([^/]+)/(chat-messages))$");
+	private static final Pattern SEND = Pattern.compile("^/app/meetings/(" + IdFormat.REGEX
+			+ ")/(?:(join)|(leave)|connections/(" + IdFormat.REGEX + ")/chat-messages)$");
 
 	private StompDestinations() {
 	}
 
 	/** A meeting topic: {@code /topic/meetings/{m}/{type}}. */
-	record Topic(String meetingId, EventType type) {
+	record Topic(MeetingId meetingId, EventType type) {
 	}
 
 	/** What a client SENDs to. */
@@ -37,39 +39,38 @@ final class StompDestinations {
 	}
 
 	/** A SEND destination: the meeting, what to do, and for chat the connection. */
-	record Send(String meetingId, Action action, @Nullable String connectionId) {
+	record Send(MeetingId meetingId, Action action, @Nullable ConnectionId connectionId) {
 	}
 
 	static Optional<Topic> topic(@Nullable String destination) {
-		if (destination == null) {
+		Matcher matcher = match(TOPIC, destination);
+		if (matcher == null) {
 			return Optional.empty();
 		}
-		Matcher matcher = TOPIC.matcher(destination);
-		if (!matcher.matches()) {
-			return Optional.empty();
-		}
-		if (!Identifiers.isValid(matcher.group(1))) {
-			return Optional.empty();
-		}
-		return EventType.of(matcher.group(2)).map((type) -> new Topic(matcher.group(1), type));
+		return EventType.of(matcher.group(2)).map((type) -> new Topic(MeetingId.of(matcher.group(1)), type));
 	}
 
 	static Optional<Send> send(@Nullable String destination) {
-		if (destination == null) {
+		Matcher matcher = match(SEND, destination);
+		if (matcher == null) {
 			return Optional.empty();
 		}
-		Matcher matcher = SEND.matcher(destination);
-		if (!matcher.matches()) {
-			return Optional.empty();
-		}
-		String meetingId = matcher.group(1);
+		MeetingId meetingId = MeetingId.of(matcher.group(1));
 		if (matcher.group(2) != null) {
 			return Optional.of(new Send(meetingId, Action.JOIN, null));
 		}
 		if (matcher.group(3) != null) {
 			return Optional.of(new Send(meetingId, Action.LEAVE, null));
 		}
-		return Optional.of(new Send(meetingId, Action.CHAT, matcher.group(4)));
+		return Optional.of(new Send(meetingId, Action.CHAT, ConnectionId.of(matcher.group(4))));
+	}
+
+	private static @Nullable Matcher match(Pattern pattern, @Nullable String destination) {
+		if (destination == null) {
+			return null;
+		}
+		Matcher matcher = pattern.matcher(destination);
+		return matcher.matches() ? matcher : null;
 	}
 
 }

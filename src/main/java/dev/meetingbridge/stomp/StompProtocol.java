@@ -155,7 +155,7 @@ class StompProtocol {
 		StompDestinations.Topic topic = StompDestinations.topic(destination)
 			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "there is no topic " + destination));
 		session.queueSubscriptions().remove(subscriptionId);
-		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId(), topic.type());
+		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId().value(), topic.type());
 	}
 
 	private void unsubscribe(StompSession session, StompHeaderAccessor accessor) {

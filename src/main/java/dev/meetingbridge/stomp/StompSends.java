@@ -1,7 +1,10 @@
 package dev.meetingbridge.stomp;
 
 import dev.meetingbridge.chat.ChatService;
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.JoinResult;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.presence.PresenceService;
@@ -51,27 +54,32 @@ class StompSends {
 	void handle(StompSession session, BridgePrincipal principal, @Nullable String destination, byte[] body) {
 		StompDestinations.Send send = StompDestinations.send(destination)
 			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "Nothing handles SEND to " + destination));
-		String meetingId = Identifiers.require("meetingId", send.meetingId());
+		MeetingId meetingId = send.meetingId();
 		switch (send.action()) {
 			case JOIN -> {
 				JoinMessage message = read(body, JoinMessage.class, new JoinMessage(null, null));
-				JoinResult joined = this.meetings.join(principal, meetingId, message.participantId(),
-						message.displayName());
+				JoinResult joined = this.meetings.join(principal, meetingId,
+						participant(ParticipantId.FIELD, message.participantId()), message.displayName());
 				// Bound to this session: when it ends, the participant leaves after the grace.
-				this.presence.bind(session.id(), meetingId, joined.participant().id());
+				this.presence.bind(session.id(), meetingId, ParticipantId.of(joined.participant().id()));
 			}
 			case LEAVE -> {
 				LeaveMessage message = read(body, LeaveMessage.class, new LeaveMessage(null));
-				String participantId = MeetingService.actingParticipant(principal, "participantId",
-						message.participantId());
+				ParticipantId participantId = MeetingService.actingParticipant(principal, ParticipantId.FIELD,
+						participant(ParticipantId.FIELD, message.participantId()));
 				this.meetings.leave(principal, meetingId, participantId);
 			}
 			case CHAT -> {
-				String connectionId = Identifiers.require("connectionId", send.connectionId());
+				ConnectionId connectionId = IdFormat.present("connectionId", send.connectionId());
 				ChatSend message = read(body, ChatSend.class, new ChatSend(null, null));
-				this.chat.send(principal, meetingId, connectionId, message.message(), message.senderId());
+				this.chat.send(principal, meetingId, connectionId, message.message(),
+						participant("senderId", message.senderId()));
 			}
 		}
+	}
+
+	private static @Nullable ParticipantId participant(String field, @Nullable String value) {
+		return (value != null) ? ParticipantId.of(field, value) : null;
 	}
 
 	/** The JSON body, or {@code empty} when there is none. */

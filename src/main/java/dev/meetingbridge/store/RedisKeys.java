@@ -3,6 +3,7 @@ package dev.meetingbridge.store;
 import java.util.List;
 
 import dev.meetingbridge.config.BridgeProperties;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -18,10 +19,6 @@ public class RedisKeys {
 
 	public RedisKeys(BridgeProperties properties) {
 		this.prefix = properties.redis().keyPrefix();
-	}
-
-	public String prefix() {
-		return this.prefix;
 	}
 
 	private String meetingTag(String meetingId) {
@@ -61,7 +58,7 @@ public class RedisKeys {
 	}
 
 	/** The meeting id of an event channel, or null if the channel is not one. */
-	public @org.jspecify.annotations.Nullable String meetingOfChannel(String channel) {
+	public @Nullable String meetingOfChannel(String channel) {
 		String start = this.prefix + ":{m:";
 		String end = "}:events";
 		if (!channel.startsWith(start) || !channel.endsWith(end)) {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 public record ScriptResult(List<?> values) {
 
 	public ScriptResult(@Nullable List<?> values) {
-		this.values = values == null ? List.of("store-unavailable") : values;
+		this.values = values == null ? List.of(Refusal.STORE_UNAVAILABLE.code()) : values;
 	}
 
 	public String status() {
@@ -19,6 +19,14 @@ public record ScriptResult(List<?> values) {
 
 	public boolean ok() {
 		return "ok".equals(status());
+	}
+
+	/** The refusal, for a result that is not {@code ok}. */
+	public Refusal refusal() {
+		if (ok()) {
+			throw new IllegalStateException("The script succeeded; there is no refusal");
+		}
+		return Refusal.of(status());
 	}
 
 	public String string(int index) {

@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "config", "ids", "problem" })
 package dev.meetingbridge.store;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

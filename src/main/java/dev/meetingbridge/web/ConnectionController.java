@@ -8,7 +8,8 @@ import dev.meetingbridge.chat.ChatService;
 import dev.meetingbridge.connection.ConnectResult;
 import dev.meetingbridge.connection.Connection;
 import dev.meetingbridge.connection.ConnectionService;
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.security.BridgePrincipal;
 
@@ -47,8 +48,8 @@ class ConnectionController {
 	@Operation(summary = "Connect the meeting to another (200 with the existing connection when already connected)")
 	@ApiResponse(responseCode = "201", description = "Connected")
 	ResponseEntity<Connection> connect(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable String meetingId, @RequestBody Requests.Connect body) {
-		ConnectResult result = this.connections.connect(principal, Identifiers.require("meetingId", meetingId),
+			@PathVariable MeetingId meetingId, @RequestBody Requests.Connect body) {
+		ConnectResult result = this.connections.connect(principal, meetingId,
 				body.meetingId(), body.payload());
 		return ResponseEntity.status(result.opened() ? HttpStatus.CREATED : HttpStatus.OK).body(result.connection());
 	}
@@ -56,25 +57,25 @@ class ConnectionController {
 	@GetMapping
 	@Operation(summary = "List the meeting's open connections")
 	Map<String, List<Connection>> list(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable String meetingId) {
-		return Map.of("connections", this.connections.list(principal, Identifiers.require("meetingId", meetingId)));
+			@PathVariable MeetingId meetingId) {
+		return Map.of("connections", this.connections.list(principal, meetingId));
 	}
 
 	@GetMapping("/{connectionId}")
 	@Operation(summary = "Read one connection, as seen from this meeting")
-	Connection get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
-			@PathVariable String connectionId) {
-		return this.connections.get(principal, Identifiers.require("meetingId", meetingId),
-				Identifiers.require("connectionId", connectionId));
+	Connection get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
+			@PathVariable ConnectionId connectionId) {
+		return this.connections.get(principal, meetingId,
+				connectionId);
 	}
 
 	@DeleteMapping("/{connectionId}")
 	@Operation(summary = "Close a connection (either side may)")
 	@ApiResponse(responseCode = "204", description = "Closed")
-	ResponseEntity<Void> close(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
-			@PathVariable String connectionId) {
-		this.connections.close(principal, Identifiers.require("meetingId", meetingId),
-				Identifiers.require("connectionId", connectionId));
+	ResponseEntity<Void> close(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
+			@PathVariable ConnectionId connectionId) {
+		this.connections.close(principal, meetingId,
+				connectionId);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -82,18 +83,19 @@ class ConnectionController {
 	@Operation(summary = "Send a chat message to the meeting at the other end")
 	@ApiResponse(responseCode = "201", description = "Sent")
 	ResponseEntity<ChatMessage> sendChat(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable String meetingId, @PathVariable String connectionId, @RequestBody Requests.SendChat body) {
-		ChatMessage message = this.chat.send(principal, Identifiers.require("meetingId", meetingId),
-				Identifiers.require("connectionId", connectionId), body.message(), body.senderId());
+			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId,
+			@RequestBody Requests.SendChat body) {
+		ChatMessage message = this.chat.send(principal, meetingId,
+				connectionId, body.message(), body.senderId());
 		return ResponseEntity.status(HttpStatus.CREATED).body(message);
 	}
 
 	@PostMapping("/{connectionId}/end")
 	@Operation(summary = "End the meeting at the other end of the connection")
-	Meeting endOther(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
-			@PathVariable String connectionId) {
-		return this.connections.endOther(principal, Identifiers.require("meetingId", meetingId),
-				Identifiers.require("connectionId", connectionId));
+	Meeting endOther(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
+			@PathVariable ConnectionId connectionId) {
+		return this.connections.endOther(principal, meetingId,
+				connectionId);
 	}
 
 }

@@ -2,8 +2,9 @@ package dev.meetingbridge.web;
 
 import java.util.Map;
 
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.EventHistory;
-import dev.meetingbridge.meeting.Identifiers;
 import dev.meetingbridge.meeting.JoinResult;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.meeting.MeetingPage;
@@ -61,22 +62,22 @@ class MeetingController {
 
 	@GetMapping("/{meetingId}")
 	@Operation(summary = "Read a meeting")
-	Meeting get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
-		return this.meetings.get(principal, Identifiers.require("meetingId", meetingId));
+	Meeting get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId) {
+		return this.meetings.get(principal, meetingId);
 	}
 
 	@PostMapping("/{meetingId}/end")
 	@Operation(summary = "End a meeting: every participant leaves, every connection closes, then meeting-ended")
-	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId) {
-		return this.meetings.end(principal, Identifiers.require("meetingId", meetingId));
+	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId) {
+		return this.meetings.end(principal, meetingId);
 	}
 
 	@PostMapping(path = "/{meetingId}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Join a meeting (200 and no event when already a member)")
 	@ApiResponse(responseCode = "201", description = "Joined")
 	ResponseEntity<Participant> join(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable String meetingId, @RequestBody Requests.Join body) {
-		JoinResult result = this.meetings.join(principal, Identifiers.require("meetingId", meetingId),
+			@PathVariable MeetingId meetingId, @RequestBody Requests.Join body) {
+		JoinResult result = this.meetings.join(principal, meetingId,
 				body.participantId(), body.displayName());
 		return ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK).body(result.participant());
 	}
@@ -84,27 +85,27 @@ class MeetingController {
 	@GetMapping("/{meetingId}/participants")
 	@Operation(summary = "List the participants of a meeting")
 	Map<String, Map<String, Participant>> participants(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable String meetingId) {
+			@PathVariable MeetingId meetingId) {
 		return Map.of("participants",
-				this.meetings.participants(principal, Identifiers.require("meetingId", meetingId)));
+				this.meetings.participants(principal, meetingId));
 	}
 
 	@DeleteMapping("/{meetingId}/participants/{participantId}")
 	@Operation(summary = "Leave, or remove another participant")
 	@ApiResponse(responseCode = "204", description = "Left")
-	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
-			@PathVariable String participantId) {
-		this.meetings.leave(principal, Identifiers.require("meetingId", meetingId),
-				Identifiers.require("participantId", participantId));
+	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
+			@PathVariable ParticipantId participantId) {
+		this.meetings.leave(principal, meetingId,
+				participantId);
 		return ResponseEntity.noContent().build();
 	}
 
 	@GetMapping("/{meetingId}/events")
 	@Operation(summary = "Event history, oldest first, sequence greater than after")
-	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable String meetingId,
+	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@RequestParam(required = false) @Nullable String after,
 			@RequestParam(required = false) @Nullable String limit) {
-		return this.meetings.history(principal, Identifiers.require("meetingId", meetingId),
+		return this.meetings.history(principal, meetingId,
 				Params.integer("after", after, 0L), (int) Params.integer("limit", limit, 100));
 	}
 

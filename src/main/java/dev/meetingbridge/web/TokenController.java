@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.meetingbridge.meeting.Identifiers;
+import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.Permission;
@@ -62,8 +62,8 @@ class TokenController {
 		if (!principal.server()) {
 			throw BridgeException.forbidden("Only server tokens may mint tokens");
 		}
-		String participantId = Identifiers.require("participantId", body.participantId());
-		String roomId = body.roomId() == null ? null : Identifiers.require("roomId", body.roomId());
+		String participantId = IdFormat.require("participantId", body.participantId());
+		String roomId = body.roomId() == null ? null : IdFormat.require("roomId", body.roomId());
 		Set<Permission> permissions = EnumSet.noneOf(Permission.class);
 		for (String claim : body.permissions() == null ? List.of(Permission.ALLOW_JOIN.claim()) : body.permissions()) {
 			permissions.add(EnumSet.allOf(Permission.class)

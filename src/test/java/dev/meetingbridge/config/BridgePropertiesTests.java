@@ -46,7 +46,10 @@ class BridgePropertiesTests {
 
 	@Test
 	void aSecretShorterThan32BytesStopsStartUpNamingTheProperty(CapturedOutput output) {
-		assertThatThrownBy(() -> start("bridge.security.jwt-secret=too-short")).isNotNull();
+		assertThatThrownBy(() -> start("bridge.security.jwt-secret=too-short"))
+			.hasStackTraceContaining("bridge.security")
+			.hasStackTraceContaining("jwtSecret")
+			.hasStackTraceContaining("bridge.security.jwt-secret (BRIDGE_JWT_SECRET) must be at least 32 bytes");
 		assertThat(output).contains("bridge.security.jwt-secret").contains("at least 32 bytes");
 	}
 
@@ -60,10 +63,17 @@ class BridgePropertiesTests {
 
 	@Test
 	void invalidValuesStopStartUpNamingTheirProperty(CapturedOutput output) {
-		assertThatThrownBy(() -> start("bridge.history.max-events=0")).isNotNull();
-		assertThatThrownBy(() -> start("bridge.redis.key-prefix=has space")).isNotNull();
-		assertThatThrownBy(() -> start("bridge.retention.ended-meetings=0s")).isNotNull();
-		assertThatThrownBy(() -> start("bridge.chat.max-length=many")).isNotNull();
+		assertThatThrownBy(() -> start("bridge.history.max-events=0")).hasStackTraceContaining("bridge.history")
+			.hasStackTraceContaining("maxEvents")
+			.hasStackTraceContaining("must be greater than or equal to 1");
+		assertThatThrownBy(() -> start("bridge.redis.key-prefix=has space")).hasStackTraceContaining("bridge.redis")
+			.hasStackTraceContaining("keyPrefix")
+			.hasStackTraceContaining("must be 1 to 32 letters, digits");
+		assertThatThrownBy(() -> start("bridge.retention.ended-meetings=0s"))
+			.hasStackTraceContaining("bridge.retention")
+			.hasStackTraceContaining("endedMeetings");
+		assertThatThrownBy(() -> start("bridge.chat.max-length=many"))
+			.hasStackTraceContaining("bridge.chat.max-length");
 		// Spring Boot's failure report names each property (in its bound, camel-case form).
 		assertThat(output.toString()).containsPattern("Property: bridge\\.history\\.max(-e|E)vents")
 			.containsPattern("Property: bridge\\.redis\\.key(-p|P)refix")

@@ -81,6 +81,18 @@ class LocalRedisTests {
 		assertThat(environment.containsProperty("spring.data.redis.port")).isFalse();
 	}
 
+	@Test
+	void withoutEmbeddedRedisOnTheClassPathItBacksOff() throws Exception {
+		MockEnvironment environment = new MockEnvironment().withProperty("bridge.local-redis.probe-port",
+				Integer.toString(unusedPort()));
+		environment.setActiveProfiles("local");
+
+		new LocalRedis(Supplier::get).embeddedRedisClass("redis.embedded.NotThere")
+			.postProcessEnvironment(environment, new SpringApplication());
+
+		assertThat(environment.containsProperty("spring.data.redis.port")).isFalse();
+	}
+
 	private static int unusedPort() throws Exception {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

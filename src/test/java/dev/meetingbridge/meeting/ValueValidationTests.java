@@ -1,5 +1,8 @@
 package dev.meetingbridge.meeting;
 
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -26,29 +29,29 @@ class ValueValidationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "a", "Z", "7", "abcd-efgh-ijkl", "Meeting_1", "a-", "a_", "0-_-_" })
 	void lettersDigitsUnderscoresAndHyphensStartingWithALetterOrDigitAreAccepted(String id) {
-		assertThat(Identifiers.require("meetingId", id)).isEqualTo(id);
-		assertThat(Identifiers.isValid(id)).isTrue();
+		assertThat(MeetingId.of(id).value()).isEqualTo(id);
+		assertThat(IdFormat.isValid(id)).isTrue();
 	}
 
 	@Test
 	void sixtyFourCharactersAreTheLongestId() {
 		String longest = "a".repeat(64);
-		assertThat(Identifiers.require("participantId", longest)).isEqualTo(longest);
-		invalid("participantId", () -> Identifiers.require("participantId", longest + "b"));
+		assertThat(ParticipantId.of(longest).value()).isEqualTo(longest);
+		invalid("participantId", () -> ParticipantId.of(longest + "b"));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "-a", "_a", "a b", "a.b", "a/b", "a:b", "é", "ab\n", " a", "a%20", "a\u0000" })
 	void anythingElseIsAValidationFailureNamingTheField(String id) {
-		invalid("meetingId", () -> Identifiers.require("meetingId", id));
-		assertThat(Identifiers.isValid(id)).isFalse();
+		invalid("meetingId", () -> MeetingId.of(id));
+		assertThat(IdFormat.isValid(id)).isFalse();
 	}
 
 	@Test
 	void missingOrEmptyIdsAreValidationFailures() {
-		invalid("participantId", () -> Identifiers.require("participantId", null));
-		invalid("participantId", () -> Identifiers.require("participantId", ""));
-		assertThat(Identifiers.isValid(null)).isFalse();
+		invalid("participantId", () -> ParticipantId.of(null));
+		invalid("participantId", () -> ParticipantId.of(""));
+		assertThat(IdFormat.isValid(null)).isFalse();
 	}
 
 	@Test

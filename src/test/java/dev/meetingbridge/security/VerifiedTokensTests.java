@@ -88,6 +88,37 @@ class VerifiedTokensTests {
 		assertThat(this.verifications).hasValue(3);
 	}
 
+	@Test
+	void aTokenIsForgottenAtItsExpiry() {
+		Instant now = Instant.now();
+		MutableClock clock = new MutableClock(now);
+		VerifiedTokens tokens = new VerifiedTokens(this.counting, clock);
+		tokens.decode(token(KEY, now.plus(Duration.ofMinutes(5))));
+		tokens.decode(token(KEY, now.plus(Duration.ofMinutes(30))));
+		assertThat(tokens.size()).isEqualTo(2);
+
+		clock.now = now.plus(Duration.ofMinutes(6));
+		assertThat(tokens.size()).isEqualTo(1);
+		clock.now = now.plus(Duration.ofMinutes(31));
+		assertThat(tokens.size()).isZero();
+	}
+
+	@Test
+	void atMostTheMaximumNumberOfTokensIsRemembered() {
+		VerifiedTokens tokens = new VerifiedTokens(this.counting, Clock.systemUTC(), 10);
+		Instant expiry = Instant.now().plus(Duration.ofHours(1));
+		for (int i = 0; i < 50; i++) {
+			tokens.decode(token(KEY, expiry.plusSeconds(i)));
+		}
+		assertThat(tokens.size()).isLessThanOrEqualTo(10);
+		// A token that was just used is still remembered: the cache did not start over.
+		String recent = token(KEY, expiry.plusSeconds(60));
+		tokens.decode(recent);
+		int before = this.verifications.get();
+		tokens.decode(recent);
+		assertThat(this.verifications).hasValue(before);
+	}
+
 	private static String token(SecretKey key, Instant expiresAt) {
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.subject("alice")

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.EnumSet;
@@ -30,8 +31,8 @@ import dev.meetingbridge.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import static dev.meetingbridge.web.MeetingApiTests.assertProblem;
-import static dev.meetingbridge.web.MeetingApiTests.assertValidationFailed;
+import static dev.meetingbridge.support.Problems.assertProblem;
+import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -201,28 +202,43 @@ class ErrorResponsesTests extends IntegrationTest {
 	void noRequestGetsAServerErrorOrAStackTrace() {
 		String meeting = fixtures.activeMeetingWith(fixtures.participant("alice"));
 		String events = "/api/meetings/" + meeting + "/events";
-		List<Api.Response> responses = List.of(api.get(events + "?after=9223372036854775807"),
-				api.get(events + "?after=99999999999999999999"), api.get(events + "?limit=99999999999"),
-				api.get("/api/meetings?cursor=" + cursor("NaN:abc")), api.get("/api/meetings?cursor=" + cursor("1e999:x")),
-				api.get("/api/meetings?cursor=" + cursor(":")), api.get("/api/meetings?limit=1&limit=2"),
-				send("GET", "/api/meetings/" + meeting, null,
-						Map.of("Authorization", "Bearer " + tokens.server(), "Accept", "application/xml")),
-				api.postRaw("/api/meetings/" + meeting + "/participants", "{\"participantId\":\"p\",\"displayName\":\"x\"}",
-						"application/json; charset=klingon"),
-				api.postRaw("/api/meetings/" + meeting + "/participants", "\u0000", "application/json"),
-				api.postRaw("/api/meetings/" + meeting + "/participants", "{\"participantId\":[],\"displayName\":\"x\"}",
-						"application/json"),
-				api.send("GET", "/api/meetings/" + meeting, "x".repeat(LIMIT + 1), "text/plain"),
-				api.post("/api/meetings/" + meeting + "/connections", Map.of("meetingId", meeting)),
-				api.post("/api/meetings/" + meeting + "/connections/zzz/chat-messages", Map.of("message", "hi")));
-		assertThat(responses).allSatisfy((response) -> {
-			assertThat(response.status()).as(response.toString()).isBetween(200, 499);
+		String join = "/api/meetings/" + meeting + "/participants";
+		List<Map.Entry<Api.Response, String>> expected = new ArrayList<>();
+		expected.add(Map.entry(api.get(events + "?after=9223372036854775807"), "200"));
+		expected.add(Map.entry(api.get(events + "?after=99999999999999999999"), "400 validation-failed"));
+		expected.add(Map.entry(api.get(events + "?limit=99999999999"), "400 validation-failed"));
+		expected.add(Map.entry(api.get("/api/meetings?cursor=" + cursor("NaN:abc")), "400 validation-failed"));
+		expected.add(Map.entry(api.get("/api/meetings?cursor=" + cursor("1e999:x")), "400 validation-failed"));
+		expected.add(Map.entry(api.get("/api/meetings?cursor=" + cursor(":")), "400 validation-failed"));
+		expected.add(Map.entry(api.get("/api/meetings?limit=1&limit=2"), "400 validation-failed"));
+		expected.add(Map.entry(send("GET", "/api/meetings/" + meeting, null,
+				Map.of("Authorization", "Bearer " + tokens.server(), "Accept", "application/xml")),
+				"406 not-acceptable"));
+		expected.add(Map.entry(api.postRaw(join, "{\"participantId\":\"p\",\"displayName\":\"x\"}",
+				"application/json; charset=klingon"), "415 unsupported-media-type"));
+		expected.add(Map.entry(api.postRaw(join, "\u0000", "application/json"), "400 malformed-json"));
+		expected.add(Map.entry(api.postRaw(join, "{\"participantId\":[],\"displayName\":\"x\"}", "application/json"),
+				"400 malformed-json"));
+		expected.add(Map.entry(api.send("GET", "/api/meetings/" + meeting, "x".repeat(LIMIT + 1), "text/plain"),
+				"413 payload-too-large"));
+		expected.add(Map.entry(api.post("/api/meetings/" + meeting + "/connections", Map.of("meetingId", meeting)),
+				"400 self-connection"));
+		// A server token names no sender: that is checked before the (unknown) connection.
+		expected.add(Map.entry(api.post("/api/meetings/" + meeting + "/connections/zzz/chat-messages",
+				Map.of("message", "hi")), "400 validation-failed"));
+		for (Map.Entry<Api.Response, String> entry : expected) {
+			Api.Response response = entry.getKey();
+			String outcome = entry.getValue();
 			assertThat(response.text()).as(response.toString()).doesNotContain("Exception").doesNotContain("at dev.");
-			if (response.status() >= 400) {
-				assertProblem(response, response.status(), response.code());
-				assertThat(response.code()).isNotBlank();
+			String[] statusAndCode = outcome.split(" ");
+			int status = Integer.parseInt(statusAndCode[0]);
+			if (status >= 400) {
+				assertProblem(response, status, statusAndCode[1]);
 			}
-		});
+			else {
+				assertThat(response.status()).as(response.toString()).isEqualTo(status);
+			}
+		}
 		assertThat(api.get(events + "?after=9223372036854775807").json().path("events").size()).isZero();
 		assertValidationFailed(api.get("/api/meetings?cursor=" + cursor("NaN:abc")), "cursor");
 	}

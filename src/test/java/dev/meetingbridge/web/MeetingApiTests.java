@@ -16,6 +16,8 @@ import dev.meetingbridge.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import static dev.meetingbridge.support.Problems.assertProblem;
+import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -570,23 +572,6 @@ class MeetingApiTests extends IntegrationTest {
 		for (int i = 0; i < events.size(); i++) {
 			assertThat(events.get(i).path("sequence").asLong()).as("sequence of event %d", i).isEqualTo(first + i);
 		}
-	}
-
-	static void assertValidationFailed(Api.Response response, String field) {
-		assertProblem(response, 400, "validation-failed");
-		assertThat(response.json().path("errors").values())
-			.anySatisfy((error) -> {
-				assertThat(error.path("field").asString()).isEqualTo(field);
-				assertThat(error.path("message").asString()).isNotBlank();
-			});
-	}
-
-	static void assertProblem(Api.Response response, int status, String code) {
-		assertThat(response.status()).as(response.toString()).isEqualTo(status);
-		assertThat(response.header("Content-Type")).as(response.toString()).startsWith("application/problem+json");
-		assertThat(response.code()).as(response.toString()).isEqualTo(code);
-		assertThat(response.json().path("status").asInt()).isEqualTo(status);
-		assertThat(response.text()).doesNotContain("Exception").doesNotContain("at dev.");
 	}
 
 }

@@ -7,7 +7,7 @@ import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
-import static dev.meetingbridge.web.MeetingApiTests.assertProblem;
+import static dev.meetingbridge.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A server token mints participant tokens for trying things out; nobody else may. */

@@ -1,0 +1,36 @@
+package dev.meetingbridge.meeting;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * Why a participant left, as {@code participant-left} reports it. The scripts write the last two
+ * themselves ({@code end-meeting.lua}, {@code presence-depart.lua}).
+ */
+public enum LeaveReason {
+
+	/** The participant left. */
+	LEFT("left"),
+	/** A moderator (or a server token) removed the participant. */
+	REMOVED("removed"),
+	/** The meeting ended. */
+	MEETING_ENDED("meeting-ended"),
+	/** The participant's STOMP session ended and it did not come back within the grace. */
+	DISCONNECTED("disconnected");
+
+	private final String wire;
+
+	LeaveReason(String wire) {
+		this.wire = wire;
+	}
+
+	@JsonValue
+	public String wire() {
+		return this.wire;
+	}
+
+	@Override
+	public String toString() {
+		return this.wire;
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.meetingbridge.meeting;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import org.jspecify.annotations.Nullable;
+
+/** A meeting's {@code status}, as responses show it and the meeting hash in Redis stores it. */
+public enum MeetingStatus {
+
+	ACTIVE("active"), ENDED("ended");
+
+	private final String wire;
+
+	MeetingStatus(String wire) {
+		this.wire = wire;
+	}
+
+	@JsonValue
+	public String wire() {
+		return this.wire;
+	}
+
+	public static Optional<MeetingStatus> fromWire(@Nullable String wire) {
+		return Arrays.stream(values()).filter((status) -> status.wire.equals(wire)).findFirst();
+	}
+
+	/** The stored status; a meeting hash without one is active (it is being created). */
+	static MeetingStatus stored(@Nullable String wire) {
+		return fromWire(wire).orElse(ACTIVE);
+	}
+
+	@Override
+	public String toString() {
+		return this.wire;
+	}
+
+}
