@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "chat", "connection", "meeting", "store" })
 package dev.meetingbridge.event;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "chat", "config", "event", "ids", "meeting", "presence", "problem", "security" })
 package dev.meetingbridge.stomp;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

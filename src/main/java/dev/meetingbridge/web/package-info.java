@@ -1,4 +1,7 @@
 @NullMarked
+@ApplicationModule(allowedDependencies = { "chat", "connection", "ids", "meeting", "problem", "security", "store" })
 package dev.meetingbridge.web;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;
