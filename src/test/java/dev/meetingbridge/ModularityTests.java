@@ -12,7 +12,10 @@ import org.springframework.modulith.docs.Documenter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps the feature packages honest: no cycles, no reaching into another feature's internals. */
+/**
+ * Keeps the feature packages honest: no cycles, no reaching into another feature's
+ * internals.
+ */
 class ModularityTests {
 
 	/** Every module; each lists what it may use. */
@@ -39,7 +42,8 @@ class ModularityTests {
 		assertThat(allowed("ids")).containsExactly("problem");
 		assertThat(allowed("meeting")).doesNotContain("connection", "chat", "presence");
 		assertThat(allowed("connection")).doesNotContain("chat", "presence");
-		// Nothing below the transport knows it: the two edges are independent of each other.
+		// Nothing below the transport knows it: the two edges are independent of each
+		// other.
 		assertThat(allowed("web")).doesNotContain("stomp", "event", "presence");
 		assertThat(allowed("stomp")).doesNotContain("web", "store");
 	}

@@ -17,8 +17,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * The per-participant chat rate ({@code bridge.chat.rate-per-second}, {@code burst}): a token
- * bucket in Redis ({@code chat-rate.lua}), shared by every instance.
+ * The per-participant chat rate ({@code bridge.chat.rate-per-second}, {@code burst}): a
+ * token bucket in Redis ({@code chat-rate.lua}), shared by every instance.
  */
 @Component
 class ChatRateLimit {
@@ -45,7 +45,10 @@ class ChatRateLimit {
 			.register(meters);
 	}
 
-	/** Takes a chat token of the sender, or refuses with {@code rate-limited} and when to retry. */
+	/**
+	 * Takes a chat token of the sender, or refuses with {@code rate-limited} and when to
+	 * retry.
+	 */
 	void take(ParticipantId sender) {
 		Long wait = this.redis.execute(this.chatRate, List.of(this.keys.chatRate(sender.value())), this.ratePerSecond,
 				this.burst);

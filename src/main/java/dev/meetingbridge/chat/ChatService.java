@@ -51,11 +51,12 @@ public class ChatService {
 		this.meetings.requireActive(meetingId);
 		this.access.requireChat(principal, meetingId.value(), sender.value());
 		Participant from = this.meetings.member(meetingId, sender)
-			.orElseThrow(() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
+			.orElseThrow(
+					() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
 		MeetingId to = this.connections.requireOpenOther(meetingId, connectionId);
 		this.rateLimit.take(sender);
-		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(),
-				to.value(), new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());
+		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(), to.value(),
+				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());
 		this.store.deliver(to, chat);
 		return chat;
 	}

@@ -8,7 +8,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
-/** Chat in Redis: a message is one meeting script on the receiving meeting, which records and publishes it. */
+/**
+ * Chat in Redis: a message is one meeting script on the receiving meeting, which records
+ * and publishes it.
+ */
 @Component
 class ChatStore {
 
@@ -25,7 +28,10 @@ class ChatStore {
 		return this.scripts.now();
 	}
 
-	/** Delivers the message to the meeting at the other end, or refuses (it ended, the connection closed). */
+	/**
+	 * Delivers the message to the meeting at the other end, or refuses (it ended, the
+	 * connection closed).
+	 */
 	void deliver(MeetingId to, ChatMessage message) {
 		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(),
 				message.connectionId(), this.json.writeValueAsString(message));

@@ -3,7 +3,9 @@ package dev.meetingbridge.chat;
 import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
-/** A chat message's text: 1 to {@code bridge.chat.max-length} characters after trimming. */
+/**
+ * A chat message's text: 1 to {@code bridge.chat.max-length} characters after trimming.
+ */
 record ChatText(String value) {
 
 	static ChatText of(@Nullable String raw, int maxLength) {

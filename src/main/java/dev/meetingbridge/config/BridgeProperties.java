@@ -22,9 +22,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("bridge")
 public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @DefaultValue Security security,
-		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history,
-		@Valid @DefaultValue Retention retention, @Valid @DefaultValue Presence presence,
-		@Valid @DefaultValue Stomp stomp) {
+		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history, @Valid @DefaultValue Retention retention,
+		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp) {
 
 	/** Redis naming. */
 	public record Redis(@NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,32}",
@@ -32,8 +31,10 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 	}
 
 	/** Token verification. */
-	public record Security(@Nullable @Size(min = 32,
-			message = "bridge.security.jwt-secret (BRIDGE_JWT_SECRET) must be at least 32 bytes, or unset for a random development secret") String jwtSecret) {
+	public record Security(@Nullable @Size(min = 32, message = SECRET_RULE) String jwtSecret) {
+
+		static final String SECRET_RULE = "bridge.security.jwt-secret (BRIDGE_JWT_SECRET) must be at least 32 bytes, "
+				+ "or unset for a random development secret";
 
 		public Security {
 			// BRIDGE_JWT_SECRET set to nothing means unset.
@@ -61,12 +62,12 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 	}
 
 	/**
-	 * STOMP endpoint: the heart-beat interval offered to clients (also the interval at which
-	 * clients without heart-beats are pinged; 0 turns both off), how long a WebSocket may stay
-	 * without a completed CONNECT, how many subscriptions one session may hold, and how many
-	 * WebSocket sessions one instance accepts (each is a file descriptor; beyond it a new
-	 * WebSocket is closed at once with 1013, try again later, so that a load balancer's retry or
-	 * the client's reconnect finds another instance).
+	 * STOMP endpoint: the heart-beat interval offered to clients (also the interval at
+	 * which clients without heart-beats are pinged; 0 turns both off), how long a
+	 * WebSocket may stay without a completed CONNECT, how many subscriptions one session
+	 * may hold, and how many WebSocket sessions one instance accepts (each is a file
+	 * descriptor; beyond it a new WebSocket is closed at once with 1013, try again later,
+	 * so that a load balancer's retry or the client's reconnect finds another instance).
 	 */
 	public record Stomp(@NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration heartbeat,
 			@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration connectTimeout,

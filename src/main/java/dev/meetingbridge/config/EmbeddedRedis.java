@@ -7,8 +7,8 @@ import redis.embedded.RedisServer;
 
 /**
  * The embedded Redis of the local profile. Only {@link LocalRedis} uses it, and only when
- * embedded-redis is on the class path (it is an optional dependency: {@code spring-boot:run} and
- * the tests have it, the packaged jar does not).
+ * embedded-redis is on the class path (it is an optional dependency:
+ * {@code spring-boot:run} and the tests have it, the packaged jar does not).
  */
 final class EmbeddedRedis {
 

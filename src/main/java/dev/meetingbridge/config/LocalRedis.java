@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogFactory;
@@ -20,10 +21,11 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * The {@code local} profile ({@code ./mvnw spring-boot:run}) needs nothing else: when no Redis is
- * configured and none answers on localhost:6379, it starts an embedded Redis (6.2, in-memory) for
- * the life of the process and says so. A configured Redis always wins, and no other profile ever
- * starts one. Without embedded-redis on the class path (the packaged jar) it only says what to set.
+ * The {@code local} profile ({@code ./mvnw spring-boot:run}) needs nothing else: when no
+ * Redis is configured and none answers on localhost:6379, it starts an embedded Redis
+ * (6.2, in-memory) for the life of the process and says so. A configured Redis always
+ * wins, and no other profile ever starts one. Without embedded-redis on the class path
+ * (the packaged jar) it only says what to set.
  */
 class LocalRedis implements EnvironmentPostProcessor, Ordered {
 
@@ -70,9 +72,10 @@ class LocalRedis implements EnvironmentPostProcessor, Ordered {
 					Map.of("spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", port)));
 		application.addListeners((ApplicationListener<ContextClosedEvent>) (event) -> server.stop());
 		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "embedded-redis-stop"));
-		this.logger.warn("No Redis is configured and none answers on localhost:" + usual + ": started an embedded Redis "
-				+ "on 127.0.0.1:" + port + " for this run (in memory only, gone when the service stops). "
-				+ "Set SPRING_DATA_REDIS_URL to use a real one.");
+		this.logger
+			.warn("No Redis is configured and none answers on localhost:" + usual + ": started an embedded Redis "
+					+ "on 127.0.0.1:" + port + " for this run (in memory only, gone when the service stops). "
+					+ "Set SPRING_DATA_REDIS_URL to use a real one.");
 	}
 
 	static boolean answers(String host, int port) {
@@ -94,7 +97,10 @@ class LocalRedis implements EnvironmentPostProcessor, Ordered {
 		}
 	}
 
-	/** After the configuration files are read, so that profiles and configured Redis are known. */
+	/**
+	 * After the configuration files are read, so that profiles and configured Redis are
+	 * known.
+	 */
 	@Override
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE;

@@ -11,9 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Fails fast when Redis is away: commands are refused at once while disconnected (instead of
- * queueing until their timeout), time out after {@code spring.data.redis.timeout} when Redis is
- * frozen, and the client reconnects and re-subscribes by itself when Redis returns.
+ * Fails fast when Redis is away: commands are refused at once while disconnected (instead
+ * of queueing until their timeout), time out after {@code spring.data.redis.timeout} when
+ * Redis is frozen, and the client reconnects and re-subscribes by itself when Redis
+ * returns.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisClientConfig {
@@ -23,10 +24,7 @@ class RedisClientConfig {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true)
 			.timeoutOptions(TimeoutOptions.enabled())
-			.socketOptions(SocketOptions.builder()
-				.connectTimeout(Duration.ofSeconds(2))
-				.keepAlive(true)
-				.build());
+			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build());
 	}
 
 }

@@ -9,8 +9,8 @@ import dev.meetingbridge.meeting.EndingConnections;
 import org.springframework.stereotype.Component;
 
 /**
- * When a meeting ends, the other side of each of its connections closes ({@code meeting-ended})
- * and the pair is free.
+ * When a meeting ends, the other side of each of its connections closes
+ * ({@code meeting-ended}) and the pair is free.
  */
 @Component
 class ClosingOnEnd implements EndingConnections {

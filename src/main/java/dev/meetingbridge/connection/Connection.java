@@ -5,8 +5,8 @@ import java.util.Map;
 import dev.meetingbridge.meeting.Participant;
 
 /**
- * A connection as seen from one of its meetings ({@code meetingId}): {@code meeting} is the
- * other side, the SDK's {@code connection.meeting}.
+ * A connection as seen from one of its meetings ({@code meetingId}): {@code meeting} is
+ * the other side, the SDK's {@code connection.meeting}.
  */
 public record Connection(String id, String payload, String createdAt, String meetingId, ConnectionMeeting meeting) {
 

@@ -3,6 +3,9 @@ package dev.meetingbridge.connection;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 
-/** What each side stores of a connection, kept after it closes so that late requests get 409 rather than 404. */
+/**
+ * What each side stores of a connection, kept after it closes so that late requests get
+ * 409 rather than 404.
+ */
 record ConnectionRecord(ConnectionId id, String payload, String createdAt, MeetingId otherMeetingId) {
 }

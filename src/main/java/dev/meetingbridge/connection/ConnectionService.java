@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.problem.BridgeException;
@@ -20,13 +20,19 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
 
-/** Opening, reading, closing connections between two meetings, and ending the meeting at the other end. */
+/**
+ * Opening, reading, closing connections between two meetings, and ending the meeting at
+ * the other end.
+ */
 @Service
 public class ConnectionService {
 
 	static final int MAX_PAYLOAD = 4096;
 
-	/** How long a connect waits for a concurrent connect of the same two meetings before taking over its claim. */
+	/**
+	 * How long a connect waits for a concurrent connect of the same two meetings before
+	 * taking over its claim.
+	 */
 	private static final Duration PENDING_WAIT = Duration.ofSeconds(3);
 
 	private static final Duration PENDING_POLL = Duration.ofMillis(2);
@@ -44,8 +50,8 @@ public class ConnectionService {
 	}
 
 	/**
-	 * Connects the meeting to another. When the two are already connected, whichever side opened
-	 * it, the existing connection is returned and nothing is published.
+	 * Connects the meeting to another. When the two are already connected, whichever side
+	 * opened it, the existing connection is returned and nothing is published.
 	 */
 	public ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, @Nullable MeetingId otherMeetingId,
 			@Nullable String payload) {
@@ -65,21 +71,26 @@ public class ConnectionService {
 		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
 		ConnectionId holder;
 		while (!(holder = this.store.claimLink(meetingId, other, connectionId, null)).equals(connectionId)) {
-			// Records first, then open flags: a side is opened (record and flag at once) before anything
-			// closes it, so a record with no open side means the holder has closed, not that it is opening.
+			// Records first, then open flags: a side is opened (record and flag at once)
+			// before anything
+			// closes it, so a record with no open side means the holder has closed, not
+			// that it is opening.
 			boolean recorded = this.store.record(meetingId, holder).isPresent()
 					|| this.store.record(other, holder).isPresent();
 			if (this.store.isOpen(meetingId, holder) || this.store.isOpen(other, holder)) {
 				return new ConnectResult(view(meetingId, holder, other), false);
 			}
 			if (recorded || System.nanoTime() > deadline) {
-				// The pair still names a connection that is open on neither side: it closed without
-				// releasing the pair (an interrupted close), or its opener vanished, so this connect
+				// The pair still names a connection that is open on neither side: it
+				// closed without
+				// releasing the pair (an interrupted close), or its opener vanished, so
+				// this connect
 				// takes its place.
 				this.store.claimLink(meetingId, other, connectionId, holder);
 			}
 			else {
-				// A concurrent connect of the same pair is opening it: wait for its outcome.
+				// A concurrent connect of the same pair is opening it: wait for its
+				// outcome.
 				LockSupport.parkNanos(PENDING_POLL.toNanos());
 			}
 		}
@@ -97,7 +108,8 @@ public class ConnectionService {
 		}
 		refusal = this.store.openSide(other, theirs, fromThere, now);
 		if (refusal != null) {
-			// The other meeting ended in between: this side closes again, as ending would have closed it.
+			// The other meeting ended in between: this side closes again, as ending would
+			// have closed it.
 			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now());
 			this.store.releaseLink(meetingId, other, connectionId);
 			throw refusal.toException(other);
@@ -134,7 +146,10 @@ public class ConnectionService {
 		this.store.releaseLink(meetingId, record.otherMeetingId(), connectionId);
 	}
 
-	/** Ends the meeting at the other end of the connection: every participant there leaves. */
+	/**
+	 * Ends the meeting at the other end of the connection: every participant there
+	 * leaves.
+	 */
 	public Meeting endOther(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
 		this.meetings.require(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
@@ -149,9 +164,9 @@ public class ConnectionService {
 	}
 
 	/**
-	 * The open connection, for acting on the meeting at its other end. When that meeting has
-	 * ended (which also closed the connection), the refusal is {@code meeting-ended}, as the
-	 * contract promises for chatting to or ending an ended meeting.
+	 * The open connection, for acting on the meeting at its other end. When that meeting
+	 * has ended (which also closed the connection), the refusal is {@code meeting-ended},
+	 * as the contract promises for chatting to or ending an ended meeting.
 	 */
 	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
 		return this.store.requireOpen(meetingId, connectionId, (closed) -> {

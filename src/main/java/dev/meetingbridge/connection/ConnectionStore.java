@@ -22,9 +22,9 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * Connections in Redis. Each side keeps its own record and open-connections entry; a pair key
- * names the one connection that joins two meetings. Opening and closing are single-meeting
- * steps in a fixed order, so they are safe on Redis Cluster.
+ * Connections in Redis. Each side keeps its own record and open-connections entry; a pair
+ * key names the one connection that joins two meetings. Opening and closing are
+ * single-meeting steps in a fixed order, so they are safe on Redis Cluster.
  */
 @Component
 class ConnectionStore {
@@ -63,7 +63,8 @@ class ConnectionStore {
 
 	/**
 	 * The meeting's open connection, or 404 / 409; a closed one is first shown to
-	 * {@code whenClosed}, which may throw a more telling refusal than {@code connection-closed}.
+	 * {@code whenClosed}, which may throw a more telling refusal than
+	 * {@code connection-closed}.
 	 */
 	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
 			Consumer<ConnectionRecord> whenClosed) {
@@ -85,11 +86,15 @@ class ConnectionStore {
 		return new BridgeException(Problem.CONNECTION_CLOSED, "Connection " + connectionId + " is closed");
 	}
 
-	/** Claims the two meetings' link for the connection (taking it from {@code replaceable}); returns the holder. */
+	/**
+	 * Claims the two meetings' link for the connection (taking it from
+	 * {@code replaceable}); returns the holder.
+	 */
 	ConnectionId claimLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId,
 			@Nullable ConnectionId replaceable) {
-		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(),
-				otherMeetingId.value())), connectionId.value(), replaceable == null ? "" : replaceable.value());
+		String holder = this.redis.execute(this.claimLink,
+				List.of(this.keys.link(meetingId.value(), otherMeetingId.value())), connectionId.value(),
+				replaceable == null ? "" : replaceable.value());
 		return new ConnectionId(holder);
 	}
 
@@ -107,8 +112,7 @@ class ConnectionStore {
 	}
 
 	/** Closes one side; false when it was not open. */
-	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason,
-			String timestamp) {
+	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason, String timestamp) {
 		return this.scripts
 			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, connectionId.value(), reason.wire())
 			.ok();

@@ -10,8 +10,9 @@ import dev.meetingbridge.meeting.Participant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every event of a meeting, one record per type, with the contract's JSON field names. The
- * Redis scripts write these documents; instances read them back to route and authorise.
+ * Every event of a meeting, one record per type, with the contract's JSON field names.
+ * The Redis scripts write these documents; instances read them back to route and
+ * authorise.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type",
 		visible = true)

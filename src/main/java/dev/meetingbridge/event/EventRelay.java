@@ -14,7 +14,6 @@ import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.ScriptResult;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -23,6 +22,7 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +35,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.stereotype.Component;
 
 /**
- * Brings each meeting's events from Redis to this instance: a meeting's channel is subscribed
- * only while something here listens to that meeting, and its events are handed to the listeners
- * one at a time, in sequence order, each exactly once. Listeners run on the Redis I/O thread (or
- * a repair thread) and must not block.
+ * Brings each meeting's events from Redis to this instance: a meeting's channel is
+ * subscribed only while something here listens to that meeting, and its events are handed
+ * to the listeners one at a time, in sequence order, each exactly once. Listeners run on
+ * the Redis I/O thread (or a repair thread) and must not block.
  * <p>
- * Lettuce reconnects by itself and subscribes again to every channel when Redis comes back, but
- * pub/sub delivers at most once: what was published while the link was down is lost on it. Each
- * meeting's {@link MeetingFeed} notices (a sequence that jumps ahead, a re-subscribe of its
- * channel) and fills the gap from the meeting's history before anything newer goes out; when the
- * history no longer holds it, its listeners are told ({@link Listener#onLost}).
+ * Lettuce reconnects by itself and subscribes again to every channel when Redis comes
+ * back, but pub/sub delivers at most once: what was published while the link was down is
+ * lost on it. Each meeting's {@link MeetingFeed} notices (a sequence that jumps ahead, a
+ * re-subscribe of its channel) and fills the gap from the meeting's history before
+ * anything newer goes out; when the history no longer holds it, its listeners are told
+ * ({@link Listener#onLost}).
  */
 @Component
 public class EventRelay implements DisposableBean {
@@ -68,11 +69,10 @@ public class EventRelay implements DisposableBean {
 	/** Guards the pub/sub connection and the set of feeds against each other. */
 	private final Object lock = new Object();
 
-	// Unsubscribing may be asked for from the I/O thread, which must never wait for Redis itself.
-	private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-		.name("event-relay-maintenance")
-		.daemon(true)
-		.factory());
+	// Unsubscribing may be asked for from the I/O thread, which must never wait for Redis
+	// itself.
+	private final ScheduledExecutorService maintenance = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("event-relay-maintenance").daemon(true).factory());
 
 	/** Gap repairs block on Redis, each on its own virtual thread. */
 	private final ExecutorService repairs = Executors
@@ -91,15 +91,19 @@ public class EventRelay implements DisposableBean {
 				TimeUnit.SECONDS);
 	}
 
-	/** Receives a meeting's events. Called on the Redis I/O thread or a repair thread: hand off anything slow. */
+	/**
+	 * Receives a meeting's events. Called on the Redis I/O thread or a repair thread:
+	 * hand off anything slow.
+	 */
 	public interface Listener {
 
 		/** The next event of the meeting, in sequence order. */
 		void onEvent(ReceivedEvent event);
 
 		/**
-		 * Events of the meeting were missed and its history no longer holds them: whoever was
-		 * told about the meeting's events must start over. The events after the gap follow.
+		 * Events of the meeting were missed and its history no longer holds them: whoever
+		 * was told about the meeting's events must start over. The events after the gap
+		 * follow.
 		 */
 		default void onLost(String meetingId) {
 		}
@@ -107,8 +111,9 @@ public class EventRelay implements DisposableBean {
 	}
 
 	/**
-	 * Starts delivering the meeting's events to the listener. Returns once Redis confirmed the
-	 * subscription, so every event published afterwards reaches the listener.
+	 * Starts delivering the meeting's events to the listener. Returns once Redis
+	 * confirmed the subscription, so every event published afterwards reaches the
+	 * listener.
 	 */
 	public void listen(String meetingId, Listener listener) {
 		MeetingFeed feed;
@@ -137,11 +142,15 @@ public class EventRelay implements DisposableBean {
 		}
 	}
 
-	/** Subscribes a new feed's channel and brings the feed up to date; on failure, undoes it. */
+	/**
+	 * Subscribes a new feed's channel and brings the feed up to date; on failure, undoes
+	 * it.
+	 */
 	private void start(MeetingFeed feed) {
 		String meetingId = feed.meetingId();
 		try {
-			// Where the meeting stands before subscribing: anything after it either arrives or is read.
+			// Where the meeting stands before subscribing: anything after it either
+			// arrives or is read.
 			feed.start(this.history.latest(meetingId));
 			synchronized (this.lock) {
 				feed.expectConfirmation();
@@ -161,10 +170,10 @@ public class EventRelay implements DisposableBean {
 	}
 
 	/**
-	 * Subscribes to the meeting's channel. A subscription that failed (timed out under load, say)
-	 * can leave a pub/sub connection whose replies no longer match its commands, so after a
-	 * failure the connection is replaced, every current channel subscribed again on the new one,
-	 * and the subscription tried once more.
+	 * Subscribes to the meeting's channel. A subscription that failed (timed out under
+	 * load, say) can leave a pub/sub connection whose replies no longer match its
+	 * commands, so after a failure the connection is replaced, every current channel
+	 * subscribed again on the new one, and the subscription tried once more.
 	 */
 	private void subscribe(String meetingId) {
 		try {
@@ -190,13 +199,17 @@ public class EventRelay implements DisposableBean {
 			}
 		}
 		Channels fresh = channels();
-		// Each re-subscribe makes its feed catch up with what the old connection may have missed.
+		// Each re-subscribe makes its feed catch up with what the old connection may have
+		// missed.
 		for (String listened : this.feeds.keySet()) {
 			fresh.subscribe(this.keys.eventChannel(listened));
 		}
 	}
 
-	/** Stops delivering to the listener; safe to call from any thread, including a listener. */
+	/**
+	 * Stops delivering to the listener; safe to call from any thread, including a
+	 * listener.
+	 */
 	public void unlisten(String meetingId, Listener listener) {
 		this.maintenance.execute(() -> {
 			synchronized (this.lock) {
@@ -229,7 +242,10 @@ public class EventRelay implements DisposableBean {
 		return this.feeds.size();
 	}
 
-	/** Subscribing to meeting channels: plain pub/sub on a standalone Redis, sharded pub/sub on a cluster. */
+	/**
+	 * Subscribing to meeting channels: plain pub/sub on a standalone Redis, sharded
+	 * pub/sub on a cluster.
+	 */
 	private interface Channels {
 
 		void subscribe(String channel);
@@ -276,7 +292,8 @@ public class EventRelay implements DisposableBean {
 			};
 			AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
 			if (client instanceof RedisClusterClient cluster) {
-				StatefulRedisClusterPubSubConnection<String, String> connection = cluster.connectPubSub(StringCodec.UTF8);
+				StatefulRedisClusterPubSubConnection<String, String> connection = cluster
+					.connectPubSub(StringCodec.UTF8);
 				connection.addListener(listener);
 				current = new Channels() {
 					@Override
@@ -321,7 +338,10 @@ public class EventRelay implements DisposableBean {
 		return current;
 	}
 
-	/** A channel's subscription was confirmed: after a reconnect, its feed may have missed events. */
+	/**
+	 * A channel's subscription was confirmed: after a reconnect, its feed may have missed
+	 * events.
+	 */
 	private void resubscribed(String channel) {
 		MeetingFeed feed = feedOf(channel);
 		if (feed != null) {
@@ -330,8 +350,8 @@ public class EventRelay implements DisposableBean {
 	}
 
 	/**
-	 * Redis dropped a subscription we still need (a cluster slot moved to another node): subscribe
-	 * again, which makes the feed catch up once confirmed.
+	 * Redis dropped a subscription we still need (a cluster slot moved to another node):
+	 * subscribe again, which makes the feed catch up once confirmed.
 	 */
 	private void unsubscribedByServer(String channel) {
 		String meetingId = this.keys.meetingOfChannel(channel);

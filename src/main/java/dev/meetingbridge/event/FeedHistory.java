@@ -7,8 +7,8 @@ import java.util.List;
 interface FeedHistory {
 
 	/**
-	 * The recorded events with a sequence greater than {@code after}, oldest first, at most
-	 * {@code limit}, and the meeting's latest sequence.
+	 * The recorded events with a sequence greater than {@code after}, oldest first, at
+	 * most {@code limit}, and the meeting's latest sequence.
 	 */
 	Page after(String meetingId, long after, int limit);
 
@@ -17,7 +17,9 @@ interface FeedHistory {
 		return after(meetingId, Long.MAX_VALUE / 2, 1).latest();
 	}
 
-	/** Part of a meeting's history; {@code exists} is false once the meeting was removed. */
+	/**
+	 * Part of a meeting's history; {@code exists} is false once the meeting was removed.
+	 */
 	record Page(boolean exists, long latest, List<ReceivedEvent> events) {
 	}
 

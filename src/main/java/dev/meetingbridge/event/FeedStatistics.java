@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts what the meeting feeds repaired and gave up on, and reports it to the log once per
- * incident: a dropped Redis link touches every meeting this instance listens to, so the log gets
- * one summary line per period with something in it, not a line per meeting or per event.
+ * Counts what the meeting feeds repaired and gave up on, and reports it to the log once
+ * per incident: a dropped Redis link touches every meeting this instance listens to, so
+ * the log gets one summary line per period with something in it, not a line per meeting
+ * or per event.
  */
 final class FeedStatistics {
 
@@ -34,13 +35,15 @@ final class FeedStatistics {
 
 	FeedStatistics(MeterRegistry meters) {
 		this.repairs = Counter.builder("bridge.events.gap.repairs")
-			.description("Gaps in a meeting's events (after a dropped or replaced Redis pub/sub link) filled from its history")
+			.description("Gaps in a meeting's events (after a dropped or replaced Redis pub/sub link) "
+					+ "filled from its history")
 			.register(meters);
 		this.filled = Counter.builder("bridge.events.gap.filled")
 			.description("Events read from a meeting's history to fill a gap, then delivered")
 			.register(meters);
 		this.resyncs = Counter.builder("bridge.events.resyncs")
-			.description("Gaps the history no longer covered: the meeting's local subscribers were closed with 4000 resync")
+			.description(
+					"Gaps the history no longer covered: the meeting's local subscribers were closed with 4000 resync")
 			.register(meters);
 	}
 
@@ -76,9 +79,10 @@ final class FeedStatistics {
 		long events = this.filledSinceReport.getAndSet(0);
 		long resynced = this.resyncsSinceReport.getAndSet(0);
 		if (repaired > 0 || resynced > 0 || jumps > 0) {
-			logger.info("Redis pub/sub gaps: {} meeting channels re-subscribed, {} sequence jumps; {} gaps filled "
-					+ "with {} events from the history, {} meetings resynchronised", resubscribed, jumps, repaired,
-					events, resynced);
+			logger.info(
+					"Redis pub/sub gaps: {} meeting channels re-subscribed, {} sequence jumps; {} gaps filled "
+							+ "with {} events from the history, {} meetings resynchronised",
+					resubscribed, jumps, repaired, events, resynced);
 		}
 		else if (resubscribed > 0) {
 			logger.info("Redis pub/sub link re-subscribed to {} meeting channels; nothing was missed", resubscribed);

@@ -14,22 +14,25 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * One meeting's events on their way to this instance's listeners, exactly once and in sequence
- * order. Redis pub/sub delivers at most once: a dropped or replaced connection loses what was
- * published meanwhile. The feed knows the last sequence it handed on; an event that jumps ahead
- * waits while the missing range is read from the meeting's history, and a re-subscribe of the
- * channel (which follows every reconnect) makes it catch up with the history even if the meeting
- * stays quiet. If the history no longer reaches back far enough, the listeners are told to
- * resynchronise their clients.
+ * One meeting's events on their way to this instance's listeners, exactly once and in
+ * sequence order. Redis pub/sub delivers at most once: a dropped or replaced connection
+ * loses what was published meanwhile. The feed knows the last sequence it handed on; an
+ * event that jumps ahead waits while the missing range is read from the meeting's
+ * history, and a re-subscribe of the channel (which follows every reconnect) makes it
+ * catch up with the history even if the meeting stays quiet. If the history no longer
+ * reaches back far enough, the listeners are told to resynchronise their clients.
  * <p>
- * On the normal path (the next sequence arrives) nothing is read from Redis. Listeners are called
- * holding the feed's lock, one event at a time; they must not block.
+ * On the normal path (the next sequence arrives) nothing is read from Redis. Listeners
+ * are called holding the feed's lock, one event at a time; they must not block.
  */
 final class MeetingFeed {
 
 	private static final Logger logger = LoggerFactory.getLogger(MeetingFeed.class);
 
-	/** Events held back while a gap is open; more than this is given up on (the clients resync). */
+	/**
+	 * Events held back while a gap is open; more than this is given up on (the clients
+	 * resync).
+	 */
 	static final int MOST_PENDING = 10_000;
 
 	/** History read per round trip while repairing. */
@@ -47,19 +50,28 @@ final class MeetingFeed {
 
 	private final FeedStatistics statistics;
 
-	/** The last sequence handed to the listeners; -1 until the feed knows where the meeting stands. */
+	/**
+	 * The last sequence handed to the listeners; -1 until the feed knows where the
+	 * meeting stands.
+	 */
 	private long last = -1;
 
 	/** Events that arrived ahead of a gap, by sequence. */
 	private final TreeMap<Long, ReceivedEvent> pending = new TreeMap<>();
 
-	/** A repair (or the initial catch-up) is reading the history; events wait in {@link #pending}. */
+	/**
+	 * A repair (or the initial catch-up) is reading the history; events wait in
+	 * {@link #pending}.
+	 */
 	private boolean repairing = true;
 
 	/** A re-subscribe arrived while repairing: catch up once more when done. */
 	private boolean catchUpAgain;
 
-	/** The meeting ended: a later event with sequence 1 belongs to a new meeting of the same id. */
+	/**
+	 * The meeting ended: a later event with sequence 1 belongs to a new meeting of the
+	 * same id.
+	 */
 	private boolean ended;
 
 	/** Confirmations of the channel's first subscription, which are no re-subscribe. */
@@ -86,8 +98,8 @@ final class MeetingFeed {
 	}
 
 	/**
-	 * Where the meeting stands before its channel is subscribed: what comes later is either
-	 * delivered by pub/sub or found by {@link #settle()}.
+	 * Where the meeting stands before its channel is subscribed: what comes later is
+	 * either delivered by pub/sub or found by {@link #settle()}.
 	 */
 	void start(long baseline) {
 		synchronized (this) {
@@ -96,21 +108,28 @@ final class MeetingFeed {
 	}
 
 	/**
-	 * Called once the channel is subscribed: reads what was published between {@link #start} and
-	 * the subscription (so that nothing published before it returns is owed to a later
-	 * subscriber), then goes live. Blocks on Redis, and throws if Redis fails.
+	 * Called once the channel is subscribed: reads what was published between
+	 * {@link #start} and the subscription (so that nothing published before it returns is
+	 * owed to a later subscriber), then goes live. Blocks on Redis, and throws if Redis
+	 * fails.
 	 */
 	void settle() {
 		repair(false);
 		this.live.complete(null);
 	}
 
-	/** The channel is about to be subscribed for the first time: its confirmation is no re-subscribe. */
+	/**
+	 * The channel is about to be subscribed for the first time: its confirmation is no
+	 * re-subscribe.
+	 */
 	synchronized void expectConfirmation() {
 		this.expectedConfirmations++;
 	}
 
-	/** Waits until the listener that started the feed has it live; throws what made that fail. */
+	/**
+	 * Waits until the listener that started the feed has it live; throws what made that
+	 * fail.
+	 */
 	void awaitLive() {
 		try {
 			this.live.join();
@@ -160,7 +179,10 @@ final class MeetingFeed {
 		this.repairs.execute(this::repairInBackground);
 	}
 
-	/** The channel was subscribed again (a reconnect, a moved shard): catch up with the history. */
+	/**
+	 * The channel was subscribed again (a reconnect, a moved shard): catch up with the
+	 * history.
+	 */
 	void resubscribed() {
 		synchronized (this) {
 			if (this.closed) {
@@ -184,14 +206,16 @@ final class MeetingFeed {
 		this.closed = true;
 	}
 
-	/** A repair on the repair executor: retried until it succeeds or the feed is closed. */
+	/**
+	 * A repair on the repair executor: retried until it succeeds or the feed is closed.
+	 */
 	private void repairInBackground() {
 		repair(true);
 	}
 
 	/**
-	 * Reads the history after the last delivered event until nothing is missing: up to the first
-	 * held-back event, or up to the meeting's latest sequence when catching up.
+	 * Reads the history after the last delivered event until nothing is missing: up to
+	 * the first held-back event, or up to the meeting's latest sequence when catching up.
 	 */
 	private void repair(boolean retry) {
 		long filled = 0;
@@ -223,7 +247,8 @@ final class MeetingFeed {
 				}
 				if (this.last == after) {
 					if (!page.exists()) {
-						// Removed after it ended: only a new meeting of the same id can follow.
+						// Removed after it ended: only a new meeting of the same id can
+						// follow.
 						this.ended = true;
 						drain();
 						if (!this.pending.isEmpty()) {
@@ -232,7 +257,8 @@ final class MeetingFeed {
 						}
 					}
 					else if (page.latest() < after || firstMissing(page)) {
-						// Trimmed past the gap, or the meeting was removed and created again meanwhile.
+						// Trimmed past the gap, or the meeting was removed and created
+						// again meanwhile.
 						resync(Math.max(page.latest(), this.pending.isEmpty() ? 0 : this.pending.lastKey()));
 						resynced = true;
 					}
@@ -261,7 +287,10 @@ final class MeetingFeed {
 		}
 	}
 
-	/** Holding the lock: the page does not begin with the next event although one is missing. */
+	/**
+	 * Holding the lock: the page does not begin with the next event although one is
+	 * missing.
+	 */
 	private boolean firstMissing(FeedHistory.Page page) {
 		boolean missing = page.latest() > this.last || !this.pending.isEmpty();
 		List<ReceivedEvent> events = page.events();
@@ -297,8 +326,8 @@ final class MeetingFeed {
 	}
 
 	/**
-	 * Holding the lock: what was missed cannot be recovered, so the listeners must have their
-	 * clients start over; the feed goes on from the newest event.
+	 * Holding the lock: what was missed cannot be recovered, so the listeners must have
+	 * their clients start over; the feed goes on from the newest event.
 	 */
 	private void resync(long latest) {
 		this.pending.clear();
@@ -313,7 +342,10 @@ final class MeetingFeed {
 		}
 	}
 
-	/** The first event of a meeting that was removed after it ended and created again under its id. */
+	/**
+	 * The first event of a meeting that was removed after it ended and created again
+	 * under its id.
+	 */
 	private boolean startsAgain(ReceivedEvent received) {
 		return this.ended && received.event().sequence() == 1 && received.type() != EventType.MEETING_ENDED;
 	}

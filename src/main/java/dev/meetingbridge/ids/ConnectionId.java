@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 
-/** A connection id in the contract's {@link IdFormat}; JSON maps it as the plain string. */
+/**
+ * A connection id in the contract's {@link IdFormat}; JSON maps it as the plain string.
+ */
 public record ConnectionId(String value) {
 
-	/** The field a bad connection id is reported under, unless the caller names another. */
+	/**
+	 * The field a bad connection id is reported under, unless the caller names another.
+	 */
 	public static final String FIELD = "connectionId";
 
 	public ConnectionId {

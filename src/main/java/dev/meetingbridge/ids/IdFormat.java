@@ -7,12 +7,16 @@ import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one id format of the contract (API.md section 1): 1 to 64 letters, digits, '_' or '-',
- * starting with a letter or digit. Meeting, participant, connection and room ids all follow it.
+ * The one id format of the contract (API.md section 1): 1 to 64 letters, digits, '_' or
+ * '-', starting with a letter or digit. Meeting, participant, connection and room ids all
+ * follow it.
  */
 public final class IdFormat {
 
-	/** The format as a regular expression without anchors, for patterns that embed ids (STOMP destinations). */
+	/**
+	 * The format as a regular expression without anchors, for patterns that embed ids
+	 * (STOMP destinations).
+	 */
 	public static final String REGEX = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
 
 	private static final Pattern ID = Pattern.compile(REGEX);
@@ -54,7 +58,10 @@ public final class IdFormat {
 		return BridgeException.invalid(field, "must not be empty");
 	}
 
-	/** An opaque generated id: the prefix and 20 lower-case letters and digits ({@code c_…}, {@code m_…}). */
+	/**
+	 * An opaque generated id: the prefix and 20 lower-case letters and digits
+	 * ({@code c_…}, {@code m_…}).
+	 */
 	public static String opaque(String prefix) {
 		return prefix + random(ALPHANUMERIC, 20);
 	}

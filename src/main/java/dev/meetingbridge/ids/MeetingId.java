@@ -25,7 +25,9 @@ public record MeetingId(String value) {
 		return new MeetingId(IdFormat.require(field, value));
 	}
 
-	/** A new meeting id like {@code abcd-efgh-ijkl}, for a meeting created without one. */
+	/**
+	 * A new meeting id like {@code abcd-efgh-ijkl}, for a meeting created without one.
+	 */
 	public static MeetingId generate() {
 		return new MeetingId(IdFormat.readable());
 	}

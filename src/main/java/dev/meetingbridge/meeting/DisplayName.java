@@ -3,7 +3,10 @@ package dev.meetingbridge.meeting;
 import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
-/** A participant's display name: 1 to 100 characters after trimming, no control characters. */
+/**
+ * A participant's display name: 1 to 100 characters after trimming, no control
+ * characters.
+ */
 public record DisplayName(String value) {
 
 	public static DisplayName of(@Nullable String raw) {

@@ -3,8 +3,8 @@ package dev.meetingbridge.meeting;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Why a participant left, as {@code participant-left} reports it. The scripts write the last two
- * themselves ({@code end-meeting.lua}, {@code presence-depart.lua}).
+ * Why a participant left, as {@code participant-left} reports it. The scripts write the
+ * last two themselves ({@code end-meeting.lua}, {@code presence-depart.lua}).
  */
 public enum LeaveReason {
 
@@ -14,7 +14,9 @@ public enum LeaveReason {
 	REMOVED("removed"),
 	/** The meeting ended. */
 	MEETING_ENDED("meeting-ended"),
-	/** The participant's STOMP session ended and it did not come back within the grace. */
+	/**
+	 * The participant's STOMP session ended and it did not come back within the grace.
+	 */
 	DISCONNECTED("disconnected");
 
 	private final String wire;

@@ -8,15 +8,18 @@ import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meeting list's {@code cursor}: the position of the last meeting of a page in the index
- * ({@code createdAtMillis:meetingId}, base64url), opaque to clients.
+ * The meeting list's {@code cursor}: the position of the last meeting of a page in the
+ * index ({@code createdAtMillis:meetingId}, base64url), opaque to clients.
  */
 final class MeetingCursor {
 
 	private MeetingCursor() {
 	}
 
-	/** The position, or null for the first page; a {@code validation-failed} problem for anything we did not write. */
+	/**
+	 * The position, or null for the first page; a {@code validation-failed} problem for
+	 * anything we did not write.
+	 */
 	static MeetingStore.@Nullable IndexEntry decode(@Nullable String cursor) {
 		if (cursor == null || cursor.isEmpty()) {
 			return null;
@@ -28,7 +31,8 @@ final class MeetingCursor {
 			if (split < 1 || !IdFormat.isValid(id)) {
 				throw new IllegalArgumentException();
 			}
-			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is not one of ours.
+			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is
+			// not one of ours.
 			return new MeetingStore.IndexEntry(id, Long.parseLong(decoded.substring(0, split)));
 		}
 		catch (IllegalArgumentException ex) {

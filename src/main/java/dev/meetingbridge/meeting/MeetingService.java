@@ -20,7 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
 
-/** The meeting use cases: create, list, read, join, leave, end and history, each checked against the access rules. */
+/**
+ * The meeting use cases: create, list, read, join, leave, end and history, each checked
+ * against the access rules.
+ */
 @Service
 public class MeetingService {
 
@@ -93,8 +96,8 @@ public class MeetingService {
 	}
 
 	/**
-	 * Joins the meeting as the token's participant (or, for server tokens, the named one).
-	 * Joining again as a member changes nothing and reports {@code joined = false}.
+	 * Joins the meeting as the token's participant (or, for server tokens, the named
+	 * one). Joining again as a member changes nothing and reports {@code joined = false}.
 	 */
 	public JoinResult join(BridgePrincipal principal, MeetingId meetingId,
 			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
@@ -106,7 +109,9 @@ public class MeetingService {
 		return this.store.join(meetingId, participant);
 	}
 
-	/** A participant leaves ({@code left}) or is removed by a moderator ({@code removed}). */
+	/**
+	 * A participant leaves ({@code left}) or is removed by a moderator ({@code removed}).
+	 */
 	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
 		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
 		this.access.requireRemove(principal, meetingId.value(), participantId.value());
@@ -156,7 +161,10 @@ public class MeetingService {
 		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isPresent();
 	}
 
-	/** Ends the meeting from a meeting connected to it (access was checked there); the ended meeting. */
+	/**
+	 * Ends the meeting from a meeting connected to it (access was checked there); the
+	 * ended meeting.
+	 */
 	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy) {
 		this.store.end(meetingId, endedBy);
 		return this.store.require(meetingId);
@@ -171,8 +179,8 @@ public class MeetingService {
 	}
 
 	/**
-	 * The participant a request acts as: the token's own for participant tokens (a body naming
-	 * somebody else is refused), the named one for server tokens.
+	 * The participant a request acts as: the token's own for participant tokens (a body
+	 * naming somebody else is refused), the named one for server tokens.
 	 */
 	public static ParticipantId actingParticipant(BridgePrincipal principal, String field,
 			@Nullable ParticipantId named) {

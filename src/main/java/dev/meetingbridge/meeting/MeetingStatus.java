@@ -6,7 +6,10 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 
-/** A meeting's {@code status}, as responses show it and the meeting hash in Redis stores it. */
+/**
+ * A meeting's {@code status}, as responses show it and the meeting hash in Redis stores
+ * it.
+ */
 public enum MeetingStatus {
 
 	ACTIVE("active"), ENDED("ended");

@@ -24,8 +24,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Meetings and their participants in Redis. Changes go through the meeting scripts; reads are
- * single commands or snapshot scripts. The connection and chat features ask {@link MeetingService}.
+ * Meetings and their participants in Redis. Changes go through the meeting scripts; reads
+ * are single commands or snapshot scripts. The connection and chat features ask
+ * {@link MeetingService}.
  */
 @Component
 class MeetingStore {
@@ -140,9 +141,10 @@ class MeetingStore {
 	}
 
 	/**
-	 * Ends a meeting in three single-meeting steps, so that it is safe on Redis Cluster: the
-	 * meeting ends and empties (refusing everything from then on), the other side of each of its
-	 * connections closes, then {@code meeting-ended} is published and retention starts.
+	 * Ends a meeting in three single-meeting steps, so that it is safe on Redis Cluster:
+	 * the meeting ends and empties (refusing everything from then on), the other side of
+	 * each of its connections closes, then {@code meeting-ended} is published and
+	 * retention starts.
 	 */
 	public void end(MeetingId meetingId, @Nullable EndedBy endedBy) {
 		String now = this.scripts.now();
@@ -164,7 +166,10 @@ class MeetingStore {
 		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1));
 	}
 
-	/** Index entries, newest first, from the one after the cursor position (or the newest). */
+	/**
+	 * Index entries, newest first, from the one after the cursor position (or the
+	 * newest).
+	 */
 	List<IndexEntry> indexPage(@Nullable IndexEntry after, int count) {
 		List<IndexEntry> entries = new ArrayList<>();
 		double max = after == null ? Double.POSITIVE_INFINITY : after.score();
@@ -178,7 +183,8 @@ class MeetingStore {
 			for (var tuple : batch) {
 				String id = tuple.getValue();
 				double score = tuple.getScore() == null ? 0 : tuple.getScore();
-				// Same-score entries come in descending member order: skip those at or before the cursor.
+				// Same-score entries come in descending member order: skip those at or
+				// before the cursor.
 				if (after != null && score == after.score() && id != null && id.compareTo(after.id()) >= 0) {
 					continue;
 				}
@@ -191,9 +197,13 @@ class MeetingStore {
 		return entries;
 	}
 
-	/** Summaries of the given meetings in one round trip; meetings that have expired are dropped from the index. */
+	/**
+	 * Summaries of the given meetings in one round trip; meetings that have expired are
+	 * dropped from the index.
+	 */
 	List<MeetingSummary> summaries(List<String> meetingIds) {
-		List<Object> results = this.scripts.cluster() ? summaryFieldsOneByOne(meetingIds) : summaryFieldsPipelined(meetingIds);
+		List<Object> results = this.scripts.cluster() ? summaryFieldsOneByOne(meetingIds)
+				: summaryFieldsPipelined(meetingIds);
 		return summariesOf(meetingIds, results);
 	}
 
@@ -209,8 +219,7 @@ class MeetingStore {
 	}
 
 	private List<Object> summaryFieldsPipelined(List<String> meetingIds) {
-		return this.redis.executePipelined((RedisCallback<Object>) (
-				connection) -> {
+		return this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
 			for (String id : meetingIds) {
 				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(StandardCharsets.UTF_8));
 				connection.hashCommands().hLen(this.keys.participants(id).getBytes(StandardCharsets.UTF_8));

@@ -8,13 +8,16 @@ import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 
 /**
- * A participant bound to one STOMP session of one instance, and the one place that writes and
- * reads it as Redis keeps it: fields joined with {@code |} (ids never contain one).
+ * A participant bound to one STOMP session of one instance, and the one place that writes
+ * and reads it as Redis keeps it: fields joined with {@code |} (ids never contain one).
  * <ul>
- * <li>{@link #owner()} {@code instance|session}: what the presence scripts compare; they store it in
- * the meeting's presence hash with {@code |bound} or {@code |away} appended.</li>
- * <li>{@link #member()} {@code meeting|participant|session}: the instance's bindings set.</li>
- * <li>{@link #departure()} {@code meeting|participant|instance|session}: the departures schedule.</li>
+ * <li>{@link #owner()} {@code instance|session}: what the presence scripts compare; they
+ * store it in the meeting's presence hash with {@code |bound} or {@code |away}
+ * appended.</li>
+ * <li>{@link #member()} {@code meeting|participant|session}: the instance's bindings
+ * set.</li>
+ * <li>{@link #departure()} {@code meeting|participant|instance|session}: the departures
+ * schedule.</li>
  * </ul>
  */
 record Binding(MeetingId meetingId, ParticipantId participantId, String instance, String sessionId) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The grace of away participants: each is scheduled to leave when its grace runs out, and any
- * instance makes the due ones leave (the depart script refuses one that re-joined meanwhile).
+ * The grace of away participants: each is scheduled to leave when its grace runs out, and
+ * any instance makes the due ones leave (the depart script refuses one that re-joined
+ * meanwhile).
  */
 @Component
 class DepartureTimer {
@@ -39,7 +40,10 @@ class DepartureTimer {
 			.register(meters);
 	}
 
-	/** The participant went away now: it leaves when the grace runs out, unless it re-joins. */
+	/**
+	 * The participant went away now: it leaves when the grace runs out, unless it
+	 * re-joins.
+	 */
 	void schedule(Binding binding) {
 		this.store.scheduleDeparture(binding, this.clock.millis() + this.grace.toMillis());
 	}

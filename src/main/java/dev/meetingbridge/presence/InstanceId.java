@@ -6,7 +6,10 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
-/** This process's identity among the bridge instances: it owns a lease and the sessions bound to it. */
+/**
+ * This process's identity among the bridge instances: it owns a lease and the sessions
+ * bound to it.
+ */
 @Component
 public class InstanceId {
 

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * This instance's lease, and the reaper of the others': bindings belong to their instance's lease,
- * and when an instance stops renewing it any live instance makes its bound participants leave.
+ * This instance's lease, and the reaper of the others': bindings belong to their
+ * instance's lease, and when an instance stops renewing it any live instance makes its
+ * bound participants leave.
  */
 @Component
 class InstanceLease {
@@ -51,7 +52,10 @@ class InstanceLease {
 		return Math.max(100, this.ttl.toMillis() / 3);
 	}
 
-	/** Renews this instance's lease, and reaps the participants of instances whose lease expired. */
+	/**
+	 * Renews this instance's lease, and reaps the participants of instances whose lease
+	 * expired.
+	 */
 	void renewAndReap() {
 		this.store.renewLease(this.instance, this.ttl);
 		long now = this.clock.millis();
@@ -60,8 +64,10 @@ class InstanceLease {
 				this.missingSince.remove(other);
 				continue;
 			}
-			// A lease seen missing once may only mean Redis was frozen and every lease lapsed at
-			// once: reap only when it is still missing after the owner had two chances to renew.
+			// A lease seen missing once may only mean Redis was frozen and every lease
+			// lapsed at
+			// once: reap only when it is still missing after the owner had two chances to
+			// renew.
 			long since = this.missingSince.computeIfAbsent(other, (id) -> now);
 			if (now - since >= 2 * renewIntervalMillis()) {
 				this.missingSince.remove(other);

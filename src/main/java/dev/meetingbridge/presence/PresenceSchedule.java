@@ -13,8 +13,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs presence in the background (the lease and its reaper, retries and due departures) and hands
- * presence over on a graceful shutdown.
+ * Runs presence in the background (the lease and its reaper, retries and due departures)
+ * and hands presence over on a graceful shutdown.
  */
 @Component
 class PresenceSchedule implements SmartLifecycle {
@@ -39,10 +39,8 @@ class PresenceSchedule implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-			.name("presence")
-			.daemon(true)
-			.factory());
+		ScheduledExecutorService executor = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("presence").daemon(true).factory());
 		executor.scheduleWithFixedDelay(guarded("renew the lease", this.lease::renewAndReap), 0,
 				this.lease.renewIntervalMillis(), TimeUnit.MILLISECONDS);
 		executor.scheduleWithFixedDelay(guarded("process departures", () -> {
@@ -67,9 +65,9 @@ class PresenceSchedule implements SmartLifecycle {
 	}
 
 	/**
-	 * Graceful shutdown: by now the STOMP handler has closed every session (going away), which
-	 * made their participants away with the normal grace, so clients can re-join on another
-	 * instance. Then the lease goes, and nothing is left for reapers.
+	 * Graceful shutdown: by now the STOMP handler has closed every session (going away),
+	 * which made their participants away with the normal grace, so clients can re-join on
+	 * another instance. Then the lease goes, and nothing is left for reapers.
 	 */
 	@Override
 	public void stop() {

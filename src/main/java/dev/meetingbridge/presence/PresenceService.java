@@ -14,13 +14,15 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 
 /**
- * Session-bound presence: this instance's STOMP sessions and the participants bound to them. A
- * participant who joined over STOMP is bound to that session; when the session ends it is away,
- * and leaves with reason {@code disconnected} unless it re-joins within {@code bridge.presence.grace}
- * ({@link DepartureTimer}). Bindings belong to this instance's lease ({@link InstanceLease}).
+ * Session-bound presence: this instance's STOMP sessions and the participants bound to
+ * them. A participant who joined over STOMP is bound to that session; when the session
+ * ends it is away, and leaves with reason {@code disconnected} unless it re-joins within
+ * {@code bridge.presence.grace} ({@link DepartureTimer}). Bindings belong to this
+ * instance's lease ({@link InstanceLease}).
  * <p>
- * Every decision is a script on the meeting that checks the binding is still the one it saw, so
- * concurrent reapers, late timers and re-joins on other instances cannot make anyone leave twice.
+ * Every decision is a script on the meeting that checks the binding is still the one it
+ * saw, so concurrent reapers, late timers and re-joins on other instances cannot make
+ * anyone leave twice.
  */
 @Service
 public class PresenceService {
@@ -36,7 +38,9 @@ public class PresenceService {
 	/** Open local sessions and the participants bound to them. */
 	private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
 
-	/** Bindings whose session ended while Redis could not be told; retried until it can. */
+	/**
+	 * Bindings whose session ended while Redis could not be told; retried until it can.
+	 */
 	private final Set<Binding> pendingAway = ConcurrentHashMap.newKeySet();
 
 	PresenceService(PresenceStore store, DepartureTimer departures, InstanceId instance) {
@@ -45,7 +49,10 @@ public class PresenceService {
 		this.instance = instance.value();
 	}
 
-	/** A local STOMP session; {@code ended} once it closed, so that a join still in flight cannot bind to it. */
+	/**
+	 * A local STOMP session; {@code ended} once it closed, so that a join still in flight
+	 * cannot bind to it.
+	 */
 	private static final class LocalSession {
 
 		private final Set<Binding> bindings = new HashSet<>();
@@ -54,14 +61,17 @@ public class PresenceService {
 
 	}
 
-	/** A STOMP session opened here: participants that join through it will be bound to it. */
+	/**
+	 * A STOMP session opened here: participants that join through it will be bound to it.
+	 */
 	public void sessionStarted(String sessionId) {
 		this.sessions.put(sessionId, new LocalSession());
 	}
 
 	/**
-	 * Binds a member of the meeting to the STOMP session that joined it (or joined it again: a
-	 * re-join within the grace moves the binding here, and nothing is published).
+	 * Binds a member of the meeting to the STOMP session that joined it (or joined it
+	 * again: a re-join within the grace moves the binding here, and nothing is
+	 * published).
 	 */
 	public void bind(String sessionId, MeetingId meetingId, ParticipantId participantId) {
 		Binding binding = new Binding(meetingId, participantId, this.instance, sessionId);
@@ -79,12 +89,16 @@ public class PresenceService {
 			}
 		}
 		if (!kept) {
-			// The session ended while its join was still being handled: the participant is away already.
+			// The session ended while its join was still being handled: the participant
+			// is away already.
 			away(binding);
 		}
 	}
 
-	/** The session ended (DISCONNECT, closed socket, missed heart-beats): its participants are away. */
+	/**
+	 * The session ended (DISCONNECT, closed socket, missed heart-beats): its participants
+	 * are away.
+	 */
 	public void sessionEnded(String sessionId) {
 		LocalSession session = this.sessions.remove(sessionId);
 		if (session == null) {
@@ -121,8 +135,8 @@ public class PresenceService {
 	}
 
 	/**
-	 * Shutting down: every session still open here ends, and Redis is told; true when nothing is
-	 * left pending, so that the lease may go.
+	 * Shutting down: every session still open here ends, and Redis is told; true when
+	 * nothing is left pending, so that the lease may go.
 	 */
 	boolean endAllSessions() {
 		Set.copyOf(this.sessions.keySet()).forEach(this::sessionEnded);

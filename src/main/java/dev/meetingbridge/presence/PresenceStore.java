@@ -11,8 +11,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Presence in Redis: the binding scripts on the meeting (each checks the binding is still the one
- * the caller saw), each instance's bindings set and lease, and the departures schedule.
+ * Presence in Redis: the binding scripts on the meeting (each checks the binding is still
+ * the one the caller saw), each instance's bindings set and lease, and the departures
+ * schedule.
  */
 @Component
 class PresenceStore {
@@ -50,8 +51,9 @@ class PresenceStore {
 	}
 
 	/**
-	 * Makes the participant leave ({@code disconnected}) if the binding is still this one: away
-	 * (its grace ran out) or, when {@code evenIfBound}, still bound (its instance died).
+	 * Makes the participant leave ({@code disconnected}) if the binding is still this
+	 * one: away (its grace ran out) or, when {@code evenIfBound}, still bound (its
+	 * instance died).
 	 */
 	boolean depart(Binding binding, boolean evenIfBound) {
 		return this.scripts
@@ -75,7 +77,9 @@ class PresenceStore {
 		this.redis.opsForZSet().remove(this.keys.departures(), entry);
 	}
 
-	/** Renews the instance's lease and lists it among the instances that hold bindings. */
+	/**
+	 * Renews the instance's lease and lists it among the instances that hold bindings.
+	 */
 	void renewLease(String instance, Duration ttl) {
 		this.redis.opsForValue().set(this.keys.instanceLease(instance), "alive", ttl);
 		this.redis.opsForSet().add(this.keys.instances(), instance);

@@ -6,8 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A refusal with a stable problem code. Thrown anywhere below the web and STOMP layers, which
- * turn it into a problem detail (REST) or an error message (STOMP).
+ * A refusal with a stable problem code. Thrown anywhere below the web and STOMP layers,
+ * which turn it into a problem detail (REST) or an error message (STOMP).
  */
 public class BridgeException extends RuntimeException {
 
@@ -39,8 +39,9 @@ public class BridgeException extends RuntimeException {
 	}
 
 	/**
-	 * The refusal behind a failure, or null: a value that Jackson or a converter could not make (an
-	 * invalid id in a body or a path) fails with the value's own refusal as a cause.
+	 * The refusal behind a failure, or null: a value that Jackson or a converter could
+	 * not make (an invalid id in a body or a path) fails with the value's own refusal as
+	 * a cause.
 	 */
 	public static @Nullable BridgeException findIn(@Nullable Throwable failure) {
 		Throwable cause = failure;
@@ -64,7 +65,10 @@ public class BridgeException extends RuntimeException {
 		return this.retryAfter;
 	}
 
-	/** Whole seconds to wait before retrying, rounded up, at least 1 (the {@code Retry-After} header). */
+	/**
+	 * Whole seconds to wait before retrying, rounded up, at least 1 (the
+	 * {@code Retry-After} header).
+	 */
 	public long retryAfterSeconds() {
 		return this.retryAfter == null ? 1 : Math.max(1, (this.retryAfter.toMillis() + 999) / 1000);
 	}

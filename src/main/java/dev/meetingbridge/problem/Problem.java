@@ -2,7 +2,10 @@ package dev.meetingbridge.problem;
 
 import org.springframework.http.HttpStatus;
 
-/** The stable problem {@code code}s of the public contract, with their HTTP status and title. */
+/**
+ * The stable problem {@code code}s of the public contract, with their HTTP status and
+ * title.
+ */
 public enum Problem {
 
 	VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "validation-failed", "Invalid request"),
@@ -24,7 +27,10 @@ public enum Problem {
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
-	/** STOMP only: a session asked for more subscriptions than {@code bridge.stomp.max-subscriptions}. */
+	/**
+	 * STOMP only: a session asked for more subscriptions than
+	 * {@code bridge.stomp.max-subscriptions}.
+	 */
 	SUBSCRIPTION_LIMIT(HttpStatus.TOO_MANY_REQUESTS, "subscription-limit", "Too many subscriptions"),
 	STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable"),
 	/** Never expected: a bug. Reported without internals. */

@@ -8,7 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.ProblemDetail;
 
-/** Builds the RFC 9457 bodies of the contract: {@code type}, {@code title}, {@code status}, {@code detail}, {@code code}. */
+/**
+ * Builds the RFC 9457 bodies of the contract: {@code type}, {@code title},
+ * {@code status}, {@code detail}, {@code code}.
+ */
 public final class ProblemDetails {
 
 	/** How long a client should wait before retrying after the store failed. */
@@ -18,10 +21,11 @@ public final class ProblemDetails {
 	}
 
 	/**
-	 * The refusal a failure means to a client, the one mapping used by REST, security, filters and
-	 * STOMP: a {@link BridgeException} as it is; Redis unreachable, timed out or refusing as
-	 * {@code store-unavailable} (nothing changed, retry shortly); {@code null} for anything else,
-	 * which is a bug the caller logs and answers as an internal error.
+	 * The refusal a failure means to a client, the one mapping used by REST, security,
+	 * filters and STOMP: a {@link BridgeException} as it is; Redis unreachable, timed out
+	 * or refusing as {@code store-unavailable} (nothing changed, retry shortly);
+	 * {@code null} for anything else, which is a bug the caller logs and answers as an
+	 * internal error.
 	 */
 	public static @Nullable BridgeException refusal(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -15,8 +15,8 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The one writer of refusals: REST controllers, filters and security answer with the same
- * {@code application/problem+json} body and headers, and STOMP error messages carry the same
- * body.
+ * {@code application/problem+json} body and headers, and STOMP error messages carry the
+ * same body.
  */
 @Component
 public class ProblemResponses {
@@ -27,7 +27,9 @@ public class ProblemResponses {
 		this.json = json;
 	}
 
-	/** Writes the refusal as the whole response, unless a response was already started. */
+	/**
+	 * Writes the refusal as the whole response, unless a response was already started.
+	 */
 	public Mono<Void> write(ServerWebExchange exchange, BridgeException refusal) {
 		ServerHttpResponse response = exchange.getResponse();
 		if (response.isCommitted()) {
@@ -44,8 +46,8 @@ public class ProblemResponses {
 	}
 
 	/**
-	 * The headers a refusal asks for: {@code Retry-After} when the client may retry later,
-	 * {@code WWW-Authenticate} when it must authenticate.
+	 * The headers a refusal asks for: {@code Retry-After} when the client may retry
+	 * later, {@code WWW-Authenticate} when it must authenticate.
 	 */
 	public static void addHeaders(BridgeException refusal, HttpHeaders headers) {
 		if (refusal.retryAfter() != null) {
@@ -56,7 +58,10 @@ public class ProblemResponses {
 		}
 	}
 
-	/** The body of a STOMP error message: the problem detail, with {@code retryAfter} in seconds where it applies. */
+	/**
+	 * The body of a STOMP error message: the problem detail, with {@code retryAfter} in
+	 * seconds where it applies.
+	 */
 	public byte[] messageBody(BridgeException refusal) {
 		ProblemDetail body = ProblemDetails.of(refusal);
 		if (refusal.retryAfter() != null) {
@@ -65,7 +70,10 @@ public class ProblemResponses {
 		return this.json.writeValueAsBytes(body);
 	}
 
-	/** A refusal for a failure, or {@code null} when the failure is a bug (see {@link ProblemDetails#refusal}). */
+	/**
+	 * A refusal for a failure, or {@code null} when the failure is a bug (see
+	 * {@link ProblemDetails#refusal}).
+	 */
 	public static @Nullable BridgeException refusal(Throwable failure) {
 		return ProblemDetails.refusal(failure);
 	}

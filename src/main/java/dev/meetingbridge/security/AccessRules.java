@@ -8,9 +8,10 @@ import dev.meetingbridge.problem.BridgeException;
 import org.springframework.stereotype.Component;
 
 /**
- * The permission table of the contract (API.md section 2) in one place, for REST and STOMP
- * alike. Each {@code require...} method returns normally or throws a {@code forbidden} problem.
- * Membership is looked up only when the token alone does not decide.
+ * The permission table of the contract (API.md section 2) in one place, for REST and
+ * STOMP alike. Each {@code require...} method returns normally or throws a
+ * {@code forbidden} problem. Membership is looked up only when the token alone does not
+ * decide.
  */
 @Component
 public class AccessRules {
@@ -34,11 +35,13 @@ public class AccessRules {
 		}
 	}
 
-	/** Reading a meeting, its participants, connections and history, or subscribing to it. */
+	/**
+	 * Reading a meeting, its participants, connections and history, or subscribing to it.
+	 */
 	public void requireRead(BridgePrincipal principal, String meetingId) {
 		if (!mayRead(principal, meetingId)) {
-			throw BridgeException.forbidden("Only members of meeting " + meetingId
-					+ " or of a meeting connected to it may see it");
+			throw BridgeException
+				.forbidden("Only members of meeting " + meetingId + " or of a meeting connected to it may see it");
 		}
 	}
 
@@ -63,7 +66,8 @@ public class AccessRules {
 		Map<String, String> via = new HashMap<>();
 		if (!(member && firstOnly)) {
 			this.membership.openConnections(meetingId).forEach((connectionId, other) -> {
-				// A token limited to one meeting sees other meetings only through that meeting's connections.
+				// A token limited to one meeting sees other meetings only through that
+				// meeting's connections.
 				if (principal.roomAllows(other) && this.membership.isMember(other, self)) {
 					via.put(connectionId, other);
 				}
@@ -99,7 +103,10 @@ public class AccessRules {
 		requireModeratingMember(principal, meetingId, "Ending a meeting");
 	}
 
-	/** Opening or closing a connection of the meeting, or ending the meeting at its other end. */
+	/**
+	 * Opening or closing a connection of the meeting, or ending the meeting at its other
+	 * end.
+	 */
 	public void requireManageConnections(BridgePrincipal principal, String meetingId) {
 		requireModeratingMember(principal, meetingId, "Managing connections");
 	}
@@ -120,8 +127,8 @@ public class AccessRules {
 	/** Participant tokens act only as themselves. */
 	public void requireSelf(BridgePrincipal principal, String participantId) {
 		if (!principal.server() && !participantId.equals(principal.participantId())) {
-			throw BridgeException.forbidden("A participant token acts only as its own participant ("
-					+ principal.participantId() + ")");
+			throw BridgeException
+				.forbidden("A participant token acts only as its own participant (" + principal.participantId() + ")");
 		}
 	}
 

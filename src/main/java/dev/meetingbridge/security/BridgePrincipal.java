@@ -5,8 +5,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who a request acts as: a trusted backend ({@code roles: ["server"]}) or one participant with
- * its permissions, optionally limited to one meeting ({@code roomId}).
+ * Who a request acts as: a trusted backend ({@code roles: ["server"]}) or one participant
+ * with its permissions, optionally limited to one meeting ({@code roomId}).
  */
 public record BridgePrincipal(@Nullable String participantId, boolean server, Set<Permission> permissions,
 		@Nullable String roomId) {

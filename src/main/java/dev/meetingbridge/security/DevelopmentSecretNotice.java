@@ -10,8 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * When no secret is configured, says so loudly and prints a short-lived server token, so a first
- * run can be tried without any set-up.
+ * When no secret is configured, says so loudly and prints a short-lived server token, so
+ * a first run can be tried without any set-up.
  */
 @Component
 class DevelopmentSecretNotice {

@@ -5,7 +5,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,7 +25,10 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
-/** HS256 token verification (and minting) with the configured secret, or a random one for a first run. */
+/**
+ * HS256 token verification (and minting) with the configured secret, or a random one for
+ * a first run.
+ */
 @Configuration(proxyBeanMethods = false)
 class JwtConfig {
 
@@ -43,15 +45,18 @@ class JwtConfig {
 
 	@Bean
 	JwtDecoder jwtDecoder(SigningKey key, Clock clock) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key.secretKey()).macAlgorithm(MacAlgorithm.HS256).build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key.secretKey())
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
 				new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull)));
 		return new VerifiedTokens(decoder, clock);
 	}
 
 	/**
-	 * The same decoder for REST's reactive resource server: verifying an HS256 signature is quick
-	 * CPU work, and verified tokens are remembered, so it runs where the request is.
+	 * The same decoder for REST's reactive resource server: verifying an HS256 signature
+	 * is quick CPU work, and verified tokens are remembered, so it runs where the request
+	 * is.
 	 */
 	@Bean
 	ReactiveJwtDecoder reactiveJwtDecoder(JwtDecoder decoder) {

@@ -2,7 +2,10 @@ package dev.meetingbridge.security;
 
 import java.util.Map;
 
-/** The facts about meeting membership that the access rules depend on, read from the store. */
+/**
+ * The facts about meeting membership that the access rules depend on, read from the
+ * store.
+ */
 public interface Membership {
 
 	boolean isMember(String meetingId, String participantId);

@@ -20,8 +20,9 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
- * Every {@code /api/**} request needs a bearer JWT; health, info, metrics, API documents, the
- * console and the WebSocket handshake do not (STOMP {@code CONNECT} authenticates itself).
+ * Every {@code /api/**} request needs a bearer JWT; health, info, metrics, API documents,
+ * the console and the WebSocket handshake do not (STOMP {@code CONNECT} authenticates
+ * itself).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -30,9 +31,9 @@ class SecurityConfig {
 			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
 
 	/**
-	 * No observation per security filter, authentication and authorization: on a REST call that
-	 * does little else they were a large share of its CPU. Requests are still timed as a whole
-	 * ({@code http.server.requests}); refusals show there by status.
+	 * No observation per security filter, authentication and authorization: on a REST
+	 * call that does little else they were a large share of its CPU. Requests are still
+	 * timed as a whole ({@code http.server.requests}); refusals show there by status.
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -46,15 +47,19 @@ class SecurityConfig {
 				new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"));
 		ServerAccessDeniedHandler denied = (exchange, ex) -> problems.write(exchange,
 				BridgeException.forbidden("Not allowed"));
-		http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
+		http.authorizeExchange(
+				(exchanges) -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
 			.oauth2ResourceServer((server) -> server
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authenticator)))
+				.jwt((jwt) -> jwt
+					.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authenticator)))
 				.authenticationEntryPoint(unauthenticated)
 				.accessDeniedHandler(denied))
-			// Stateless: every request carries its token; nothing is kept between requests.
+			// Stateless: every request carries its token; nothing is kept between
+			// requests.
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-			// Bearer tokens only, never cookies: there is no ambient credential for CSRF to abuse.
+			// Bearer tokens only, never cookies: there is no ambient credential for CSRF
+			// to abuse.
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -63,8 +68,9 @@ class SecurityConfig {
 	}
 
 	/**
-	 * Requests the firewall refuses get a problem detail like every other refusal: 405 for a
-	 * method outside HTTP's usual ones (TRACE, say), 400 for ambiguous or encoded paths.
+	 * Requests the firewall refuses get a problem detail like every other refusal: 405
+	 * for a method outside HTTP's usual ones (TRACE, say), 400 for ambiguous or encoded
+	 * paths.
 	 */
 	@Bean
 	ServerExchangeRejectedHandler exchangeRejectedHandler(ProblemResponses problems) {

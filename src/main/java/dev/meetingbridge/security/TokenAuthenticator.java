@@ -18,8 +18,8 @@ import org.springframework.security.oauth2.server.resource.InvalidBearerTokenExc
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a verified JWT into a {@link BridgePrincipal}: used by Spring Security's resource server
- * for REST and directly for STOMP {@code CONNECT}.
+ * Turns a verified JWT into a {@link BridgePrincipal}: used by Spring Security's resource
+ * server for REST and directly for STOMP {@code CONNECT}.
  */
 @Component
 public class TokenAuthenticator implements Converter<Jwt, AbstractAuthenticationToken> {
@@ -30,7 +30,9 @@ public class TokenAuthenticator implements Converter<Jwt, AbstractAuthentication
 		this.decoder = decoder;
 	}
 
-	/** Verifies a bare token; null when it is missing, malformed, badly signed or expired. */
+	/**
+	 * Verifies a bare token; null when it is missing, malformed, badly signed or expired.
+	 */
 	public @Nullable BridgePrincipal authenticate(String token) {
 		try {
 			return principalOf(this.decoder.decode(token));

@@ -15,7 +15,10 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.stereotype.Component;
 
-/** Mints tokens signed with this instance's secret, for the development notice and for tests. */
+/**
+ * Mints tokens signed with this instance's secret, for the development notice and for
+ * tests.
+ */
 @Component
 public class TokenMinter {
 

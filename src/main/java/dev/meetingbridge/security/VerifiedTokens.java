@@ -16,11 +16,11 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 
 /**
- * Remembers the tokens it has verified, so that a backend using one server token for many calls,
- * or a client reconnecting with the same token, pays for the signature check and the claims
- * parsing once. Each token is forgotten at its {@code exp}, and checked for expiry again on every
- * use, as the full decoder would; tokens that fail verification are never remembered. Bounded: at
- * {@link #MAXIMUM_SIZE} tokens the least used ones go.
+ * Remembers the tokens it has verified, so that a backend using one server token for many
+ * calls, or a client reconnecting with the same token, pays for the signature check and
+ * the claims parsing once. Each token is forgotten at its {@code exp}, and checked for
+ * expiry again on every use, as the full decoder would; tokens that fail verification are
+ * never remembered. Bounded: at {@link #MAXIMUM_SIZE} tokens the least used ones go.
  */
 final class VerifiedTokens implements JwtDecoder {
 

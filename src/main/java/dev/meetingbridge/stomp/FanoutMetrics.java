@@ -15,7 +15,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** What an operator watches of the fan-out: sessions, subscriptions, deliveries and how late they are. */
+/**
+ * What an operator watches of the fan-out: sessions, subscriptions, deliveries and how
+ * late they are.
+ */
 final class FanoutMetrics {
 
 	private final Map<EventType, Counter> delivered = new EnumMap<>(EventType.class);
@@ -30,7 +33,9 @@ final class FanoutMetrics {
 
 	FanoutMetrics(MeterRegistry meters, Supplier<Number> sessions, Supplier<Number> subscriptions,
 			Supplier<Number> meetings) {
-		Gauge.builder("bridge.stomp.sessions", sessions).description("Open STOMP sessions on this instance").register(meters);
+		Gauge.builder("bridge.stomp.sessions", sessions)
+			.description("Open STOMP sessions on this instance")
+			.register(meters);
 		Gauge.builder("bridge.stomp.subscriptions", subscriptions)
 			.description("Live meeting-topic subscriptions on this instance")
 			.register(meters);
@@ -38,17 +43,20 @@ final class FanoutMetrics {
 			.description("Meetings whose events this instance receives from Redis")
 			.register(meters);
 		for (EventType type : EventType.values()) {
-			this.delivered.put(type, Counter.builder("bridge.events.delivered")
-				.description("Event frames written to local subscribers")
-				.tag("type", type.wireName())
-				.register(meters));
-			this.received.put(type, Counter.builder("bridge.events.received")
-				.description("Events this instance received from Redis and fanned out")
-				.tag("type", type.wireName())
-				.register(meters));
+			this.delivered.put(type,
+					Counter.builder("bridge.events.delivered")
+						.description("Event frames written to local subscribers")
+						.tag("type", type.wireName())
+						.register(meters));
+			this.received.put(type,
+					Counter.builder("bridge.events.received")
+						.description("Events this instance received from Redis and fanned out")
+						.tag("type", type.wireName())
+						.register(meters));
 		}
 		this.fanout = Timer.builder("bridge.events.fanout")
-			.description("From an event's arrival from Redis until the last local subscriber's frame was handed to its socket")
+			.description("From an event's arrival from Redis until the last local subscriber's frame "
+					+ "was handed to its socket")
 			.publishPercentiles(0.5, 0.99)
 			.publishPercentileHistogram()
 			.minimumExpectedValue(Duration.ofNanos(100_000))
@@ -59,10 +67,11 @@ final class FanoutMetrics {
 			.publishPercentiles(0.5, 0.99)
 			.register(meters);
 		for (SessionEnd end : SessionEnd.values()) {
-			this.sessionsEnded.put(end, Counter.builder("bridge.stomp.sessions.closed")
-				.description("STOMP sessions the bridge closed itself, by reason")
-				.tag("reason", end.reason())
-				.register(meters));
+			this.sessionsEnded.put(end,
+					Counter.builder("bridge.stomp.sessions.closed")
+						.description("STOMP sessions the bridge closed itself, by reason")
+						.tag("reason", end.reason())
+						.register(meters));
 		}
 	}
 
@@ -82,8 +91,8 @@ final class FanoutMetrics {
 	}
 
 	/**
-	 * One writer handed its share of an event's frames to the sockets; the last one to do so
-	 * records how long the event took from its arrival.
+	 * One writer handed its share of an event's frames to the sockets; the last one to do
+	 * so records how long the event took from its arrival.
 	 */
 	void handedOn(Shares shares) {
 		if (shares.remaining.decrementAndGet() == 0) {

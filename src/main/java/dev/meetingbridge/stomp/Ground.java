@@ -1,6 +1,9 @@
 package dev.meetingbridge.stomp;
 
-/** One reason a subscription may receive a meeting's events; it loses the reason when the fact stops being true. */
+/**
+ * One reason a subscription may receive a meeting's events; it loses the reason when the
+ * fact stops being true.
+ */
 sealed interface Ground {
 
 	/** The meeting whose events can take this ground away. */
@@ -26,7 +29,10 @@ sealed interface Ground {
 
 	}
 
-	/** The participant is a member of {@code viaMeetingId}, which the connection joins to the subscribed meeting. */
+	/**
+	 * The participant is a member of {@code viaMeetingId}, which the connection joins to
+	 * the subscribed meeting.
+	 */
 	record Via(String connectionId, String viaMeetingId, String participantId) implements Ground {
 
 		@Override

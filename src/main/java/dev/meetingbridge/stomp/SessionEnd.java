@@ -1,27 +1,37 @@
 package dev.meetingbridge.stomp;
 
 /**
- * Why a STOMP session ended on the bridge's side: the metric's {@code reason} and the close
- * frame the client gets.
+ * Why a STOMP session ended on the bridge's side: the metric's {@code reason} and the
+ * close frame the client gets.
  */
 enum SessionEnd {
 
 	/** No completed CONNECT within {@code bridge.stomp.connect-timeout}. */
 	CONNECT_TIMEOUT("connect-timeout", 1008, "connect-timeout"),
 
-	/** Nothing from the client for three heart-beat intervals, or three unanswered pings. */
+	/**
+	 * Nothing from the client for three heart-beat intervals, or three unanswered pings.
+	 */
 	HEARTBEAT("heartbeat", 1008, "heartbeat"),
 
 	/** Too much waiting to be written to it, or nothing taken for too long. */
 	SLOW_CONSUMER("slow-consumer", 1008, "Too slow to receive"),
 
-	/** It missed events that the meeting's history no longer holds: it must reconnect and reload. */
+	/**
+	 * It missed events that the meeting's history no longer holds: it must reconnect and
+	 * reload.
+	 */
 	RESYNC("resync", 4000, "resync"),
 
-	/** A frame was refused with an ERROR frame, after which STOMP closes the connection. */
+	/**
+	 * A frame was refused with an ERROR frame, after which STOMP closes the connection.
+	 */
 	REFUSED("refused", 1008, ""),
 
-	/** The instance holds {@code bridge.stomp.max-sessions} already: try again (elsewhere). */
+	/**
+	 * The instance holds {@code bridge.stomp.max-sessions} already: try again
+	 * (elsewhere).
+	 */
 	OVER_CAPACITY("over-capacity", 1013, "over capacity"),
 
 	/** The client sent DISCONNECT: a normal close, not counted. */

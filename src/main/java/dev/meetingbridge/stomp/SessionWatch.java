@@ -13,16 +13,18 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Ends sessions whose client is gone or never arrived, so that a half-open connection (a client
- * that vanished without a FIN) always ends within a bound and its session-bound participants
- * leave after the grace:
+ * Ends sessions whose client is gone or never arrived, so that a half-open connection (a
+ * client that vanished without a FIN) always ends within a bound and its session-bound
+ * participants leave after the grace:
  * <ul>
- * <li>a WebSocket without a completed CONNECT within {@code bridge.stomp.connect-timeout};</li>
- * <li>a client that sends nothing (no frame, no heart-beat) for three of its negotiated heart-beat
- * intervals;</li>
- * <li>a client that negotiated no heart-beats and leaves three WebSocket pings, sent at the
- * server's heart-beat interval while it is silent, unanswered;</li>
- * <li>a client that takes nothing written to it for {@link #STALL_LIMIT} (a slow consumer).</li>
+ * <li>a WebSocket without a completed CONNECT within
+ * {@code bridge.stomp.connect-timeout};</li>
+ * <li>a client that sends nothing (no frame, no heart-beat) for three of its negotiated
+ * heart-beat intervals;</li>
+ * <li>a client that negotiated no heart-beats and leaves three WebSocket pings, sent at
+ * the server's heart-beat interval while it is silent, unanswered;</li>
+ * <li>a client that takes nothing written to it for {@link #STALL_LIMIT} (a slow
+ * consumer).</li>
  * </ul>
  * It also sends the server's heart-beats, at the interval negotiated with each client.
  */
@@ -31,23 +33,30 @@ class SessionWatch implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionWatch.class);
 
-	/** STOMP 1.2: a receiver should allow for some error margin; three intervals is Spring's and ours. */
+	/**
+	 * STOMP 1.2: a receiver should allow for some error margin; three intervals is
+	 * Spring's and ours.
+	 */
 	static final int INTERVALS = 3;
 
-	/** How long a socket may take nothing written to it before its session ends as a slow consumer. */
+	/**
+	 * How long a socket may take nothing written to it before its session ends as a slow
+	 * consumer.
+	 */
 	static final Duration STALL_LIMIT = Duration.ofSeconds(10);
 
 	private final TopicFanout fanout;
 
 	private final long connectTimeoutNanos;
 
-	/** The server's heart-beat interval: what it asks of clients, and how often silent ones are pinged. */
+	/**
+	 * The server's heart-beat interval: what it asks of clients, and how often silent
+	 * ones are pinged.
+	 */
 	private final long heartbeatMillis;
 
-	private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-		.name("stomp-session-watch")
-		.daemon(true)
-		.factory());
+	private final ScheduledExecutorService ticker = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("stomp-session-watch").daemon(true).factory());
 
 	SessionWatch(TopicFanout fanout, BridgeProperties properties) {
 		this.fanout = fanout;
@@ -62,21 +71,28 @@ class SessionWatch implements DisposableBean {
 		return this.fanout.sessionCount();
 	}
 
-	/** Often enough that no limit overshoots by more than a quarter, at most once a second. */
+	/**
+	 * Often enough that no limit overshoots by more than a quarter, at most once a
+	 * second.
+	 */
 	static long tickMillis(long connectTimeoutMillis, long heartbeatMillis) {
 		long shortest = (heartbeatMillis > 0) ? Math.min(connectTimeoutMillis, heartbeatMillis) : connectTimeoutMillis;
 		return Math.clamp(shortest / 4, 25, 1000);
 	}
 
 	/**
-	 * How often a client that sent {@code heart-beat: cx,cy} must send something, as STOMP 1.2
-	 * negotiates it against the server's interval: 0 when either side wants none.
+	 * How often a client that sent {@code heart-beat: cx,cy} must send something, as
+	 * STOMP 1.2 negotiates it against the server's interval: 0 when either side wants
+	 * none.
 	 */
 	long negotiatedClientInterval(long clientSends) {
 		return (clientSends > 0 && this.heartbeatMillis > 0) ? Math.max(clientSends, this.heartbeatMillis) : 0;
 	}
 
-	/** The server's side of the CONNECTED {@code heart-beat} header: what it offers to send and to expect. */
+	/**
+	 * The server's side of the CONNECTED {@code heart-beat} header: what it offers to
+	 * send and to expect.
+	 */
 	long serverInterval() {
 		return this.heartbeatMillis;
 	}
@@ -125,8 +141,8 @@ class SessionWatch implements DisposableBean {
 	}
 
 	/**
-	 * A client without heart-beats, silent for {@code intervals} whole intervals: pinged once per
-	 * interval, closed once the third ping went unanswered for an interval.
+	 * A client without heart-beats, silent for {@code intervals} whole intervals: pinged
+	 * once per interval, closed once the third ping went unanswered for an interval.
 	 */
 	private void probe(StompSession session, long intervals) {
 		if (intervals > INTERVALS) {

@@ -12,9 +12,9 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * The open connections of the web server, so that a WebSocket session's socket can be found by
- * its channel id: the fan-out writes complete frames to the socket itself, on its event loop.
- * Closed connections leave the group by themselves.
+ * The open connections of the web server, so that a WebSocket session's socket can be
+ * found by its channel id: the fan-out writes complete frames to the socket itself, on
+ * its event loop. Closed connections leave the group by themselves.
  */
 @Component
 class StompChannels implements NettyServerCustomizer {

@@ -11,9 +11,9 @@ import dev.meetingbridge.ids.MeetingId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The destinations clients may use, parsed into typed ids: meeting topics to SUBSCRIBE to, the
- * session's error queue, and the SEND destinations. Anything else, a malformed id included, is a
- * destination the bridge does not serve.
+ * The destinations clients may use, parsed into typed ids: meeting topics to SUBSCRIBE
+ * to, the session's error queue, and the SEND destinations. Anything else, a malformed id
+ * included, is a destination the bridge does not serve.
  */
 final class StompDestinations {
 

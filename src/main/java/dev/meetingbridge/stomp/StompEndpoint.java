@@ -14,15 +14,17 @@ import org.springframework.web.reactive.socket.server.support.WebSocketHandlerAd
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
 
 /**
- * STOMP over WebSocket at {@code /ws}, on the same port as REST. Bearer tokens come in CONNECT,
- * never cookies, so any origin may connect. No permessage-deflate: events are small JSON
- * documents, and compressing every frame for every session separately costs far more CPU than
- * the bandwidth it saves.
+ * STOMP over WebSocket at {@code /ws}, on the same port as REST. Bearer tokens come in
+ * CONNECT, never cookies, so any origin may connect. No permessage-deflate: events are
+ * small JSON documents, and compressing every frame for every session separately costs
+ * far more CPU than the bandwidth it saves.
  */
 @Configuration(proxyBeanMethods = false)
 class StompEndpoint {
 
-	/** The largest WebSocket message a client may send (a STOMP frame, or frames, in it). */
+	/**
+	 * The largest WebSocket message a client may send (a STOMP frame, or frames, in it).
+	 */
 	static final int MESSAGE_SIZE_LIMIT = 64 * 1024;
 
 	@Bean

@@ -7,9 +7,10 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The frames the bridge writes, encoded once as UTF-8. MESSAGE frames of an event are built once
- * per event: everything but the {@code subscription} header is the same for every subscriber,
- * and each subscriber's copy is written as one complete WebSocket text frame.
+ * The frames the bridge writes, encoded once as UTF-8. MESSAGE frames of an event are
+ * built once per event: everything but the {@code subscription} header is the same for
+ * every subscriber, and each subscriber's copy is written as one complete WebSocket text
+ * frame.
  */
 final class StompFrames {
 
@@ -25,7 +26,9 @@ final class StompFrames {
 	 */
 	record MessageFrame(byte[] head, byte[] tail) {
 
-		/** The subscriber's copy, as a whole WebSocket text frame ready for the socket. */
+		/**
+		 * The subscriber's copy, as a whole WebSocket text frame ready for the socket.
+		 */
 		ByteBuf forSubscription(ByteBufAllocator allocator, Subscription subscription) {
 			return webSocketFrame(allocator, this.head, subscription.escapedId(), this.tail);
 		}
@@ -44,7 +47,9 @@ final class StompFrames {
 		return new MessageFrame(head.getBytes(StandardCharsets.UTF_8), tail);
 	}
 
-	/** A MESSAGE on a session's own queue (its error queue): one subscription, JSON body. */
+	/**
+	 * A MESSAGE on a session's own queue (its error queue): one subscription, JSON body.
+	 */
 	static byte[] queueMessage(String destination, String subscriptionId, String messageId, byte[] jsonBody) {
 		MessageFrame frame = message(destination, messageId, new String(jsonBody, StandardCharsets.UTF_8));
 		byte[] id = escapeHeader(subscriptionId).getBytes(StandardCharsets.UTF_8);
@@ -55,7 +60,10 @@ final class StompFrames {
 		return whole;
 	}
 
-	/** CONNECTED: STOMP 1.2 and the heart-beats the server sends and expects, in milliseconds. */
+	/**
+	 * CONNECTED: STOMP 1.2 and the heart-beats the server sends and expects, in
+	 * milliseconds.
+	 */
 	static byte[] connected(long serverSends, long serverExpects, String userName) {
 		return ("CONNECTED\nversion:1.2\nheart-beat:" + serverSends + "," + serverExpects + "\nuser-name:"
 				+ escapeHeader(userName) + "\n\n\0")
@@ -72,8 +80,9 @@ final class StompFrames {
 	}
 
 	/**
-	 * One unmasked, final WebSocket text frame (RFC 6455 section 5.2: a server never masks)
-	 * holding the parts one after the other, in one buffer: one contiguous write per subscriber.
+	 * One unmasked, final WebSocket text frame (RFC 6455 section 5.2: a server never
+	 * masks) holding the parts one after the other, in one buffer: one contiguous write
+	 * per subscriber.
 	 */
 	static ByteBuf webSocketFrame(ByteBufAllocator allocator, byte[]... parts) {
 		int length = 0;

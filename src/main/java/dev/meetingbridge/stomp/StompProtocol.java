@@ -17,18 +17,19 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.stereotype.Component;
 
 /**
- * STOMP 1.2 as the bridge serves it, one client frame at a time (in the order the client sent
- * them, off the event loop, since most frames wait for Redis):
+ * STOMP 1.2 as the bridge serves it, one client frame at a time (in the order the client
+ * sent them, off the event loop, since most frames wait for Redis):
  * <ul>
  * <li>CONNECT authenticates the bearer token and negotiates heart-beats;</li>
- * <li>SUBSCRIBE to a meeting topic is checked against the access rules, to the error queue
- * always allowed, and limited per session; UNSUBSCRIBE stops it; both confirm a receipt;</li>
- * <li>SEND joins, leaves or chats; a refused SEND is answered on the error queue and the session
- * stays open;</li>
+ * <li>SUBSCRIBE to a meeting topic is checked against the access rules, to the error
+ * queue always allowed, and limited per session; UNSUBSCRIBE stops it; both confirm a
+ * receipt;</li>
+ * <li>SEND joins, leaves or chats; a refused SEND is answered on the error queue and the
+ * session stays open;</li>
  * <li>DISCONNECT confirms its receipt and closes.</li>
  * </ul>
- * A refused CONNECT or SUBSCRIBE gets an ERROR frame whose {@code message} starts with the
- * refusal's code, and the connection is closed, as STOMP prescribes.
+ * A refused CONNECT or SUBSCRIBE gets an ERROR frame whose {@code message} starts with
+ * the refusal's code, and the connection is closed, as STOMP prescribes.
  */
 @Component
 class StompProtocol {
@@ -87,7 +88,8 @@ class StompProtocol {
 					receipt(session, accessor);
 					session.end(SessionEnd.DISCONNECT);
 				}
-				// Transactions and acknowledgements mean nothing for topics the bridge serves.
+				// Transactions and acknowledgements mean nothing for topics the bridge
+				// serves.
 				default -> receipt(session, accessor);
 			}
 		}
@@ -111,7 +113,8 @@ class StompProtocol {
 		if (principal == null) {
 			throw new BridgeException(Problem.UNAUTHENTICATED, "the token is malformed, badly signed or expired");
 		}
-		// STOMP 1.2: each side sends at the larger of what it offers and what the other wants, if both want any.
+		// STOMP 1.2: each side sends at the larger of what it offers and what the other
+		// wants, if both want any.
 		long[] heartbeat = accessor.getHeartbeat();
 		long server = this.watch.serverInterval();
 		long serverSends = (heartbeat[1] > 0 && server > 0) ? Math.max(heartbeat[1], server) : 0;
@@ -188,7 +191,10 @@ class StompProtocol {
 		}
 	}
 
-	/** A refusal as a MESSAGE on each of the session's error-queue subscriptions (none: it is dropped). */
+	/**
+	 * A refusal as a MESSAGE on each of the session's error-queue subscriptions (none: it
+	 * is dropped).
+	 */
 	private void errorMessage(StompSession session, BridgeException refusal) {
 		if (session.queueSubscriptions().isEmpty()) {
 			return;

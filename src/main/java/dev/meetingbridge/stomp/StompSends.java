@@ -18,8 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * The client SENDs: join, leave and chat, with the same rules and limits as REST. A refusal is
- * thrown as a {@link BridgeException}, which the protocol answers on the sender's error queue.
+ * The client SENDs: join, leave and chat, with the same rules and limits as REST. A
+ * refusal is thrown as a {@link BridgeException}, which the protocol answers on the
+ * sender's error queue.
  */
 @Component
 class StompSends {
@@ -53,14 +54,16 @@ class StompSends {
 
 	void handle(StompSession session, BridgePrincipal principal, @Nullable String destination, byte[] body) {
 		StompDestinations.Send send = StompDestinations.send(destination)
-			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "Nothing handles SEND to " + destination));
+			.orElseThrow(
+					() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "Nothing handles SEND to " + destination));
 		MeetingId meetingId = send.meetingId();
 		switch (send.action()) {
 			case JOIN -> {
 				JoinMessage message = read(body, JoinMessage.class, new JoinMessage(null, null));
 				JoinResult joined = this.meetings.join(principal, meetingId,
 						participant(ParticipantId.FIELD, message.participantId()), message.displayName());
-				// Bound to this session: when it ends, the participant leaves after the grace.
+				// Bound to this session: when it ends, the participant leaves after the
+				// grace.
 				this.presence.bind(session.id(), meetingId, ParticipantId.of(joined.participant().id()));
 			}
 			case LEAVE -> {

@@ -21,13 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connected STOMP client: its socket, who it authenticated as, its subscriptions, and whether
- * it is still there (when it opened, last sent anything, and the heart-beats it negotiated).
+ * A connected STOMP client: its socket, who it authenticated as, its subscriptions, and
+ * whether it is still there (when it opened, last sent anything, and the heart-beats it
+ * negotiated).
  * <p>
- * Everything is written to the socket as complete WebSocket frames below the WebSocket encoder,
- * in the order it is written; writes from other threads are handed to the socket's event loop.
- * More than {@link #HIGH_WATER} bytes waiting for a client that does not read ends the session as
- * a slow consumer: it falls behind alone and nobody else waits for it.
+ * Everything is written to the socket as complete WebSocket frames below the WebSocket
+ * encoder, in the order it is written; writes from other threads are handed to the
+ * socket's event loop. More than {@link #HIGH_WATER} bytes waiting for a client that does
+ * not read ends the session as a slow consumer: it falls behind alone and nobody else
+ * waits for it.
  */
 final class StompSession {
 
@@ -41,14 +43,20 @@ final class StompSession {
 
 	private static final int LOW_WATER = 256 * 1024;
 
-	/** How long a closing client may take to answer the close frame before the connection is dropped. */
+	/**
+	 * How long a closing client may take to answer the close frame before the connection
+	 * is dropped.
+	 */
 	private static final long CLOSE_WAIT_MILLIS = 1_000;
 
 	private final Channel channel;
 
 	private final String id;
 
-	/** The WebSocket encoder's place in the pipeline: frames written here go to the socket as they are. */
+	/**
+	 * The WebSocket encoder's place in the pipeline: frames written here go to the socket
+	 * as they are.
+	 */
 	private final ChannelHandlerContext frames;
 
 	private final Consumer<SessionEnd> onEnded;
@@ -78,12 +86,18 @@ final class StompSession {
 	/** How often the server sends the client a heart-beat, 0 for never. */
 	private volatile long serverHeartbeatMillis;
 
-	/** Pings sent since the client was last heard from, and when the last heart-beat went (session watch only). */
+	/**
+	 * Pings sent since the client was last heard from, and when the last heart-beat went
+	 * (session watch only).
+	 */
 	private long pingsSent;
 
 	private long lastHeartbeatSent = this.openedAt;
 
-	/** Since when the socket takes nothing more ({@link System#nanoTime()}), 0 while it does (session watch only). */
+	/**
+	 * Since when the socket takes nothing more ({@link System#nanoTime()}), 0 while it
+	 * does (session watch only).
+	 */
 	private long stalledSince;
 
 	StompSession(Channel channel, String id, Consumer<SessionEnd> onEnded) {
@@ -120,8 +134,8 @@ final class StompSession {
 	}
 
 	/**
-	 * CONNECT was accepted: who the client is, how often it must send something (0 for never)
-	 * and how often it is sent heart-beats (0 for never).
+	 * CONNECT was accepted: who the client is, how often it must send something (0 for
+	 * never) and how often it is sent heart-beats (0 for never).
 	 */
 	void connected(BridgePrincipal principal, long heartbeatMillis, long serverHeartbeatMillis) {
 		this.principal = principal;
@@ -159,7 +173,9 @@ final class StompSession {
 		send(StompFrames.HEARTBEAT);
 	}
 
-	/** Pings the client (a WebSocket ping; browsers and libraries answer by themselves). */
+	/**
+	 * Pings the client (a WebSocket ping; browsers and libraries answer by themselves).
+	 */
 	void ping() {
 		ByteBuf ping = this.channel.alloc().buffer(2).writeByte(0x89).writeByte(0);
 		this.frames.writeAndFlush(ping, this.frames.voidPromise());
@@ -187,20 +203,24 @@ final class StompSession {
 		return this.ended.get() == null && this.channel.isActive();
 	}
 
-	/** Sends one STOMP frame (UTF-8) from any thread, after everything written before it. */
+	/**
+	 * Sends one STOMP frame (UTF-8) from any thread, after everything written before it.
+	 */
 	void send(byte[] frame) {
 		if (logger.isTraceEnabled()) {
 			logger.trace("To STOMP session {}: {}", this.id, new String(frame, StandardCharsets.UTF_8));
 		}
 		if (this.ended.get() == null) {
-			this.frames.writeAndFlush(StompFrames.webSocketFrame(this.channel.alloc(), frame), this.frames.voidPromise());
+			this.frames.writeAndFlush(StompFrames.webSocketFrame(this.channel.alloc(), frame),
+					this.frames.voidPromise());
 		}
 	}
 
 	/**
-	 * On the session's event loop: writes a complete WebSocket frame without flushing it (the
-	 * caller flushes once it has written everything it has for this session). A session whose
-	 * client lets too much pile up is ended as a slow consumer instead, and {@code false} returned.
+	 * On the session's event loop: writes a complete WebSocket frame without flushing it
+	 * (the caller flushes once it has written everything it has for this session). A
+	 * session whose client lets too much pile up is ended as a slow consumer instead, and
+	 * {@code false} returned.
 	 */
 	boolean write(ByteBuf frame) {
 		if (!this.channel.isWritable()) {
@@ -221,8 +241,8 @@ final class StompSession {
 	}
 
 	/**
-	 * How long the socket has taken nothing (0 while it takes what is written), as seen at
-	 * {@code now}; only the session watch asks.
+	 * How long the socket has taken nothing (0 while it takes what is written), as seen
+	 * at {@code now}; only the session watch asks.
 	 */
 	long stalledNanos(long now) {
 		if (this.channel.isWritable()) {
@@ -236,9 +256,9 @@ final class StompSession {
 	}
 
 	/**
-	 * Ends the session: a close frame after whatever was written before, then the connection is
-	 * dropped, even if the client never answers (it may be gone without a FIN) or reads nothing.
-	 * Only the first end counts; never blocks.
+	 * Ends the session: a close frame after whatever was written before, then the
+	 * connection is dropped, even if the client never answers (it may be gone without a
+	 * FIN) or reads nothing. Only the first end counts; never blocks.
 	 */
 	void end(SessionEnd end) {
 		if (!this.ended.compareAndSet(null, end)) {
@@ -254,7 +274,10 @@ final class StompSession {
 		}, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
-	/** How the session ended on the bridge's side, or {@code null} while it is open or the client closed it. */
+	/**
+	 * How the session ended on the bridge's side, or {@code null} while it is open or the
+	 * client closed it.
+	 */
 	@Nullable SessionEnd ended() {
 		return this.ended.get();
 	}

@@ -30,11 +30,12 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 
 /**
- * One WebSocket at {@code /ws}: its messages are decoded into STOMP frames on the event loop
- * (Spring's STOMP decoder, joining frames split over several messages) and handled one after
- * the other on virtual threads, in the order the client sent them. The session's writes go
- * straight to its socket ({@link StompSession}); when the socket closes, however it closed, the
- * session's subscriptions end and its session-bound participants leave after the grace.
+ * One WebSocket at {@code /ws}: its messages are decoded into STOMP frames on the event
+ * loop (Spring's STOMP decoder, joining frames split over several messages) and handled
+ * one after the other on virtual threads, in the order the client sent them. The
+ * session's writes go straight to its socket ({@link StompSession}); when the socket
+ * closes, however it closed, the session's subscriptions end and its session-bound
+ * participants leave after the grace.
  */
 @Component
 class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
@@ -56,8 +57,8 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 
 	private final Scheduler frames = Schedulers.fromExecutorService(this.virtualThreads, "stomp-frames");
 
-	StompWebSocketHandler(TopicFanout fanout, StompProtocol protocol, StompChannels channels,
-			PresenceService presence, BridgeProperties properties) {
+	StompWebSocketHandler(TopicFanout fanout, StompProtocol protocol, StompChannels channels, PresenceService presence,
+			BridgeProperties properties) {
 		this.fanout = fanout;
 		this.protocol = protocol;
 		this.channels = channels;
@@ -65,7 +66,10 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 		this.maxSessions = properties.stomp().maxSessions();
 	}
 
-	/** STOMP's WebSocket subprotocols; clients that ask for one (browsers, {@code ws}) get the one they asked for. */
+	/**
+	 * STOMP's WebSocket subprotocols; clients that ask for one (browsers, {@code ws}) get
+	 * the one they asked for.
+	 */
 	@Override
 	public List<String> getSubProtocols() {
 		return List.of("v12.stomp", "v11.stomp", "v10.stomp");
@@ -73,8 +77,8 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 
 	@Override
 	public Mono<Void> handle(WebSocketSession socket) {
-		Channel channel = (socket instanceof ReactorNettyWebSocketSession netty) ? this.channels.find(netty.getChannelId())
-				: null;
+		Channel channel = (socket instanceof ReactorNettyWebSocketSession netty)
+				? this.channels.find(netty.getChannelId()) : null;
 		if (channel == null) {
 			return socket.close(CloseStatus.SERVER_ERROR);
 		}
@@ -86,19 +90,19 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 			return socket.receive().then().doFinally((signal) -> this.fanout.sessionClosed(session.id()));
 		}
 		this.presence.sessionStarted(session.id());
-		BufferingStompDecoder decoder = new BufferingStompDecoder(new StompDecoder(),
-				StompEndpoint.MESSAGE_SIZE_LIMIT);
-		return socket.receive()
-			.concatMap((message) -> handle(session, decoder, message))
-			.then()
-			.doFinally((signal) -> {
-				// However it ended (DISCONNECT, closed socket, missed heart-beats), its participants are now away.
-				this.fanout.sessionClosed(session.id());
-				this.presence.sessionEnded(session.id());
-			});
+		BufferingStompDecoder decoder = new BufferingStompDecoder(new StompDecoder(), StompEndpoint.MESSAGE_SIZE_LIMIT);
+		return socket.receive().concatMap((message) -> handle(session, decoder, message)).then().doFinally((signal) -> {
+			// However it ended (DISCONNECT, closed socket, missed heart-beats), its
+			// participants are now away.
+			this.fanout.sessionClosed(session.id());
+			this.presence.sessionEnded(session.id());
+		});
 	}
 
-	/** On the event loop: decodes what arrived; the frames are then handled on a virtual thread. */
+	/**
+	 * On the event loop: decodes what arrived; the frames are then handled on a virtual
+	 * thread.
+	 */
 	private Mono<Void> handle(StompSession session, BufferingStompDecoder decoder, WebSocketMessage message) {
 		session.received();
 		if (message.getType() != WebSocketMessage.Type.TEXT && message.getType() != WebSocketMessage.Type.BINARY) {

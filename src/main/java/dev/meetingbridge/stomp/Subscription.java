@@ -8,7 +8,10 @@ import java.util.function.Predicate;
 
 import dev.meetingbridge.event.EventType;
 
-/** One STOMP subscription to one topic of one meeting, with the grounds on which it may receive. */
+/**
+ * One STOMP subscription to one topic of one meeting, with the grounds on which it may
+ * receive.
+ */
 final class Subscription {
 
 	private final StompSession session;
@@ -24,7 +27,10 @@ final class Subscription {
 
 	private final Set<Ground> grounds;
 
-	/** The meetings this subscription keeps the instance listening to, fixed when it is registered. */
+	/**
+	 * The meetings this subscription keeps the instance listening to, fixed when it is
+	 * registered.
+	 */
 	private final Set<String> meetingsHeld;
 
 	private volatile boolean cancelled;

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.IdentityHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -30,11 +30,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The local fan-out: each event comes in once from the relay, its frame is built once, and the
- * bytes go out to every local subscription of that meeting and type. Also where authority is
- * live: events that take a subscription's grounds away (a leave, a closed connection) are
- * applied before the next event of any meeting is routed, so a subscriber that stopped being
- * allowed receives nothing more.
+ * The local fan-out: each event comes in once from the relay, its frame is built once,
+ * and the bytes go out to every local subscription of that meeting and type. Also where
+ * authority is live: events that take a subscription's grounds away (a leave, a closed
+ * connection) are applied before the next event of any meeting is routed, so a subscriber
+ * that stopped being allowed receives nothing more.
  */
 @Component
 class TopicFanout implements SmartLifecycle {
@@ -56,11 +56,12 @@ class TopicFanout implements SmartLifecycle {
 
 	TopicFanout(EventRelay relay, MeterRegistry meters) {
 		this.relay = relay;
-		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount,
-				relay::listenedMeetings);
+		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount, relay::listenedMeetings);
 	}
 
-	/** Takes a new WebSocket on; everything is written to it through the returned session. */
+	/**
+	 * Takes a new WebSocket on; everything is written to it through the returned session.
+	 */
 	StompSession sessionOpened(Channel channel, String sessionId) {
 		StompSession session = new StompSession(channel, sessionId, this::ended);
 		this.sessions.put(sessionId, session);
@@ -104,8 +105,8 @@ class TopicFanout implements SmartLifecycle {
 
 	/**
 	 * Prepares for a subscription to the meeting: the instance listens to it before the
-	 * subscriber's grounds are read, so that no event that could take them away is missed.
-	 * Every {@code hold} is paired with a {@link #release}.
+	 * subscriber's grounds are read, so that no event that could take them away is
+	 * missed. Every {@code hold} is paired with a {@link #release}.
 	 */
 	void hold(String meetingId) {
 		MeetingEntry entry;
@@ -159,7 +160,10 @@ class TopicFanout implements SmartLifecycle {
 		/** It receives events and owns the meetings it held. */
 		LIVE,
 
-		/** Its grounds were gone by the time it was registered; the meetings it held are released. */
+		/**
+		 * Its grounds were gone by the time it was registered; the meetings it held are
+		 * released.
+		 */
 		REFUSED,
 
 		/** The session is gone; the caller still owns the meetings it held. */
@@ -168,10 +172,11 @@ class TopicFanout implements SmartLifecycle {
 	}
 
 	/**
-	 * Registers a subscription whose meetings are all held, and takes the holds over unless the
-	 * session is gone. It is made a dependent of those meetings first, so that every event that
-	 * takes a ground away from then on finds it; the grounds are then read again
-	 * ({@code current}), which catches any taken away before; only then does it receive events.
+	 * Registers a subscription whose meetings are all held, and takes the holds over
+	 * unless the session is gone. It is made a dependent of those meetings first, so that
+	 * every event that takes a ground away from then on finds it; the grounds are then
+	 * read again ({@code current}), which catches any taken away before; only then does
+	 * it receive events.
 	 */
 	Registration register(String sessionId, String subscriptionId, String meetingId, EventType type,
 			Set<Ground> grounds, Supplier<Set<Ground>> current) {
@@ -256,7 +261,8 @@ class TopicFanout implements SmartLifecycle {
 					received.event().sequence(), entry.meetingId, subscribed.size());
 		}
 		List<Subscription> targets = subscribed.isEmpty() ? List.of() : new ArrayList<>(subscribed);
-		// The event that takes a subscriber's grounds away still reaches it; nothing after it does.
+		// The event that takes a subscriber's grounds away still reaches it; nothing
+		// after it does.
 		revokeFor(entry, received.event());
 		if (targets.isEmpty()) {
 			return;
@@ -264,8 +270,10 @@ class TopicFanout implements SmartLifecycle {
 		BridgeEvent event = received.event();
 		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
 				event.meetingId() + "-" + event.sequence(), received.json());
-		// Each session is written on its socket's event loop, in the order events are routed; one
-		// task per event loop writes the event to all of its sessions, then flushes each once.
+		// Each session is written on its socket's event loop, in the order events are
+		// routed; one
+		// task per event loop writes the event to all of its sessions, then flushes each
+		// once.
 		Map<EventLoop, List<Subscription>> byLoop = new IdentityHashMap<>();
 		for (Subscription subscription : targets) {
 			byLoop.computeIfAbsent(subscription.session().channel().eventLoop(), (loop) -> new ArrayList<>())
@@ -277,7 +285,10 @@ class TopicFanout implements SmartLifecycle {
 			.execute(() -> deliver(frame, share, received.type(), event.timestamp(), handedOn)));
 	}
 
-	/** On one event loop: the event's frame to its share of the subscribers, one write and one flush each. */
+	/**
+	 * On one event loop: the event's frame to its share of the subscribers, one write and
+	 * one flush each.
+	 */
 	private void deliver(StompFrames.MessageFrame frame, List<Subscription> share, EventType type,
 			String eventTimestamp, FanoutMetrics.Shares handedOn) {
 		int delivered = 0;
@@ -311,9 +322,10 @@ class TopicFanout implements SmartLifecycle {
 	}
 
 	/**
-	 * Takes away the grounds the event ends. While a meeting is ending, its members and those who
-	 * watch it through a connection keep their grounds until {@code meeting-ended} itself, so
-	 * that the whole cascade, and the news that the meeting ended, still reaches them.
+	 * Takes away the grounds the event ends. While a meeting is ending, its members and
+	 * those who watch it through a connection keep their grounds until
+	 * {@code meeting-ended} itself, so that the whole cascade, and the news that the
+	 * meeting ended, still reaches them.
 	 */
 	private void revokeFor(MeetingEntry entry, BridgeEvent event) {
 		String meetingId = entry.meetingId;
@@ -330,9 +342,10 @@ class TopicFanout implements SmartLifecycle {
 	}
 
 	/**
-	 * Events of the meeting were lost for good: every local session that was told about it (its
-	 * subscribers, and those whose grounds its events could take away) is closed with 4000
-	 * {@code resync}, so that its client reconnects and reloads rather than go on with a gap.
+	 * Events of the meeting were lost for good: every local session that was told about
+	 * it (its subscribers, and those whose grounds its events could take away) is closed
+	 * with 4000 {@code resync}, so that its client reconnects and reloads rather than go
+	 * on with a gap.
 	 */
 	private void resync(MeetingEntry entry) {
 		Set<StompSession> affected = new HashSet<>();
@@ -349,23 +362,23 @@ class TopicFanout implements SmartLifecycle {
 			Subscription subscription) {
 		return switch (event) {
 			case BridgeEvent.ParticipantLeft left when !ENDING.equals(left.reason()) -> (ground) -> switch (ground) {
-				case Ground.Member member -> member.meetingId().equals(meetingId)
-						&& member.participantId().equals(left.participant().id());
-				case Ground.Via via -> via.viaMeetingId().equals(meetingId)
-						&& via.participantId().equals(left.participant().id());
+				case Ground.Member member ->
+					member.meetingId().equals(meetingId) && member.participantId().equals(left.participant().id());
+				case Ground.Via via ->
+					via.viaMeetingId().equals(meetingId) && via.participantId().equals(left.participant().id());
 				case Ground.Server server -> false;
 			};
 			case BridgeEvent.ConnectionClosed closed when !ENDING.equals(closed.reason()) ->
 				(ground) -> ground instanceof Ground.Via via && via.connectionId().equals(closed.connectionId());
 			case BridgeEvent.MeetingEnded ended -> (ground) -> switch (ground) {
 				case Ground.Member member -> member.meetingId().equals(meetingId);
-				case Ground.Via via -> via.viaMeetingId().equals(meetingId) || subscription.meetingId().equals(meetingId);
+				case Ground.Via via ->
+					via.viaMeetingId().equals(meetingId) || subscription.meetingId().equals(meetingId);
 				case Ground.Server server -> false;
 			};
 			default -> null;
 		};
 	}
-
 
 	private volatile boolean running;
 
@@ -376,8 +389,8 @@ class TopicFanout implements SmartLifecycle {
 
 	/**
 	 * The instance is stopping: every client is told (1001) and can reconnect to another
-	 * instance. This runs before the web server's graceful shutdown, which would otherwise wait
-	 * for the open WebSockets to end by themselves.
+	 * instance. This runs before the web server's graceful shutdown, which would
+	 * otherwise wait for the open WebSockets to end by themselves.
 	 */
 	@Override
 	public void stop() {
@@ -397,7 +410,10 @@ class TopicFanout implements SmartLifecycle {
 
 		private final Map<EventType, Set<Subscription>> delivering = new EnumMap<>(EventType.class);
 
-		/** Subscriptions, to this meeting or another, whose grounds this meeting's events can take away. */
+		/**
+		 * Subscriptions, to this meeting or another, whose grounds this meeting's events
+		 * can take away.
+		 */
 		private final Set<Subscription> dependents = ConcurrentHashMap.newKeySet();
 
 		private int holds;

@@ -11,7 +11,10 @@ import dev.meetingbridge.security.ReadGrounds;
 
 import org.springframework.stereotype.Component;
 
-/** Authorises a SUBSCRIBE to a meeting topic and registers it with the grounds it was allowed on. */
+/**
+ * Authorises a SUBSCRIBE to a meeting topic and registers it with the grounds it was
+ * allowed on.
+ */
 @Component
 class TopicSubscriptions {
 
@@ -29,7 +32,8 @@ class TopicSubscriptions {
 		Set<String> held = new HashSet<>();
 		boolean registered = false;
 		try {
-			// Listen first, then read the grounds; registering reads them again once an event that takes
+			// Listen first, then read the grounds; registering reads them again once an
+			// event that takes
 			// one away can no longer slip past the subscription.
 			this.fanout.hold(meetingId);
 			held.add(meetingId);
@@ -93,7 +97,8 @@ class TopicSubscriptions {
 			result.add(new Ground.Member(meetingId, self));
 		}
 		grounds.via().forEach((connectionId, other) -> {
-			// A connection that appeared between the two reads counts only once we listen to its meeting.
+			// A connection that appeared between the two reads counts only once we listen
+			// to its meeting.
 			if (held.contains(other)) {
 				result.add(new Ground.Via(connectionId, other, self));
 			}

@@ -16,12 +16,13 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the meeting scripts. Each is the shared prelude (keys, sequencing, history, publish)
- * followed by the script's own file, so every state change sequences, records and publishes its
- * events atomically.
+ * Runs the meeting scripts. Each is the shared prelude (keys, sequencing, history,
+ * publish) followed by the script's own file, so every state change sequences, records
+ * and publishes its events atomically.
  * <p>
- * Each script also carries a deadline in Redis's time ({@link RedisClock}): past it the prelude
- * refuses, so a request that was refused here for a time-out never takes effect later.
+ * Each script also carries a deadline in Redis's time ({@link RedisClock}): past it the
+ * prelude refuses, so a request that was refused here for a time-out never takes effect
+ * later.
  */
 @Component
 public class MeetingScripts {
@@ -49,11 +50,13 @@ public class MeetingScripts {
 		this.metrics = metrics;
 		this.maxEvents = Integer.toString(properties.history().maxEvents());
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
-		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's slot.
+		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's
+		// slot.
 		String prelude = ScriptSource.read("meeting-prelude")
 			.replace("__PUBLISH__", this.cluster ? "SPUBLISH" : "PUBLISH");
 		for (MeetingScript script : MeetingScript.values()) {
-			// The script's own body runs as a function, so that every script also returns what it published.
+			// The script's own body runs as a function, so that every script also returns
+			// what it published.
 			String source = prelude + "\nlocal function change()\n" + ScriptSource.read(script.fileName())
 					+ "\nend\nlocal result = change()\nreturn { result, EMITTED }\n";
 			this.scripts.put(script, RedisScript.of(source, List.class));
@@ -71,8 +74,8 @@ public class MeetingScripts {
 	}
 
 	/**
-	 * Runs a meeting script. The result's first element is {@code ok} or a refusal code; the
-	 * rest is the script's own.
+	 * Runs a meeting script. The result's first element is {@code ok} or a refusal code;
+	 * the rest is the script's own.
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, String... args) {
 		List<String> argv = new ArrayList<>(4 + args.length);
@@ -103,8 +106,8 @@ public class MeetingScripts {
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
 		if (!outcome.ok() && outcome.refusal() == Refusal.EXPIRED) {
 			this.metrics.failed();
-			throw new QueryTimeoutException("Redis started the " + script.fileName() + " script of meeting "
-					+ meetingId + " after its deadline; it changed nothing");
+			throw new QueryTimeoutException("Redis started the " + script.fileName() + " script of meeting " + meetingId
+					+ " after its deadline; it changed nothing");
 		}
 		return outcome;
 	}

@@ -13,10 +13,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Redis's clock, for the scripts' deadlines: a command that timed out here is still in Redis's
- * input (a frozen or stalled Redis runs it when it resumes), yet its caller was told that nothing
- * changed; past its deadline (in the time Redis checks it against) the prelude refuses it. Also
- * the contract's timestamps of this instance.
+ * Redis's clock, for the scripts' deadlines: a command that timed out here is still in
+ * Redis's input (a frozen or stalled Redis runs it when it resumes), yet its caller was
+ * told that nothing changed; past its deadline (in the time Redis checks it against) the
+ * prelude refuses it. Also the contract's timestamps of this instance.
  */
 @Component
 public class RedisClock {
@@ -27,7 +27,10 @@ public class RedisClock {
 
 	private final Clock clock;
 
-	/** How long after it was sent a script may still start: most of the command timeout, so its answer arrives in time. */
+	/**
+	 * How long after it was sent a script may still start: most of the command timeout,
+	 * so its answer arrives in time.
+	 */
 	private final long budgetMillis;
 
 	/** Redis's clock as last read. */
@@ -77,7 +80,10 @@ public class RedisClock {
 		return time;
 	}
 
-	/** Redis's clock ({@code millis}) as read at {@code readAt} ({@link System#nanoTime()}). */
+	/**
+	 * Redis's clock ({@code millis}) as read at {@code readAt}
+	 * ({@link System#nanoTime()}).
+	 */
 	private record RedisTime(long millis, long readAt) {
 
 		long now() {

@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Every Redis key and channel of the bridge, derived from {@code bridge.redis.key-prefix}.
- * Keys of one meeting share the hash tag {@code {m:ID}} so that a script touching them stays
- * in one cluster slot.
+ * Every Redis key and channel of the bridge, derived from
+ * {@code bridge.redis.key-prefix}. Keys of one meeting share the hash tag {@code {m:ID}}
+ * so that a script touching them stays in one cluster slot.
  */
 @Component
 public class RedisKeys {
@@ -38,7 +38,9 @@ public class RedisKeys {
 		return meetingTag(meetingId) + "connections";
 	}
 
-	/** Every connection the meeting has had, open or closed: connection id to its record. */
+	/**
+	 * Every connection the meeting has had, open or closed: connection id to its record.
+	 */
 	public String connectionInfo(String meetingId) {
 		return meetingTag(meetingId) + "connection-info";
 	}
@@ -80,7 +82,10 @@ public class RedisKeys {
 		return this.prefix + ":{l:" + first + "|" + second + "}:link";
 	}
 
-	/** Away participants waiting for their grace to run out: "meeting|participant|instance|session", scored by deadline. */
+	/**
+	 * Away participants waiting for their grace to run out:
+	 * "meeting|participant|instance|session", scored by deadline.
+	 */
 	public String departures() {
 		return this.prefix + ":presence:departures";
 	}

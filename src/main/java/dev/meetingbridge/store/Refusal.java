@@ -9,18 +9,17 @@ import dev.meetingbridge.problem.Problem;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The status codes the Lua scripts answer with instead of {@code ok}, and the one mapping from a
- * refusal to the contract's problem. Codes a caller handles itself (already a member, already
- * open, the presence scripts' own) map to {@code store-unavailable}: reaching the mapping with one
- * of them is a bug, not a client error.
+ * The status codes the Lua scripts answer with instead of {@code ok}, and the one mapping
+ * from a refusal to the contract's problem. Codes a caller handles itself (already a
+ * member, already open, the presence scripts' own) map to {@code store-unavailable}:
+ * reaching the mapping with one of them is a bug, not a client error.
  */
 public enum Refusal {
 
 	MEETING_NOT_FOUND("meeting-not-found"), MEETING_ENDED("meeting-ended"), MEETING_EXISTS("meeting-exists"),
 	PARTICIPANT_NOT_FOUND("participant-not-found"), CONNECTION_CLOSED("connection-closed"),
 	ALREADY_MEMBER("already-member"), ALREADY_OPEN("already-open"), ALREADY_FINISHED("already-finished"),
-	NOT_MEMBER("not-member"), NOT_OPEN("not-open"), NOT_ENDED("not-ended"), NOT_BOUND("not-bound"),
-	REBOUND("rebound"),
+	NOT_MEMBER("not-member"), NOT_OPEN("not-open"), NOT_ENDED("not-ended"), NOT_BOUND("not-bound"), REBOUND("rebound"),
 	/** Redis started the script after its deadline; it changed nothing. */
 	EXPIRED("expired"),
 	/** No answer, or one this service does not know. */
@@ -36,7 +35,9 @@ public enum Refusal {
 		return this.code;
 	}
 
-	/** The refusal of a script status; {@link #STORE_UNAVAILABLE} for anything unknown. */
+	/**
+	 * The refusal of a script status; {@link #STORE_UNAVAILABLE} for anything unknown.
+	 */
 	public static Refusal of(@Nullable String code) {
 		return find(code).orElse(STORE_UNAVAILABLE);
 	}
@@ -45,14 +46,16 @@ public enum Refusal {
 		return Arrays.stream(values()).filter((refusal) -> refusal.code.equals(code)).findFirst();
 	}
 
-	/** The problem this refusal answers to a request about the meeting (and participant). */
+	/**
+	 * The problem this refusal answers to a request about the meeting (and participant).
+	 */
 	public BridgeException toException(MeetingId meetingId, @Nullable String participantId) {
 		return switch (this) {
-			case MEETING_NOT_FOUND -> new BridgeException(Problem.MEETING_NOT_FOUND,
-					"Meeting " + meetingId + " does not exist");
+			case MEETING_NOT_FOUND ->
+				new BridgeException(Problem.MEETING_NOT_FOUND, "Meeting " + meetingId + " does not exist");
 			case MEETING_ENDED -> new BridgeException(Problem.MEETING_ENDED, "Meeting " + meetingId + " has ended");
-			case MEETING_EXISTS -> new BridgeException(Problem.MEETING_EXISTS,
-					"Meeting " + meetingId + " already exists");
+			case MEETING_EXISTS ->
+				new BridgeException(Problem.MEETING_EXISTS, "Meeting " + meetingId + " already exists");
 			case PARTICIPANT_NOT_FOUND -> new BridgeException(Problem.PARTICIPANT_NOT_FOUND,
 					"Participant " + participantId + " is not in meeting " + meetingId);
 			case CONNECTION_CLOSED -> new BridgeException(Problem.CONNECTION_CLOSED, "The connection is closed");

@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 /**
- * Meters of the meeting scripts: a timer per script, the events this instance's changes published
- * by type, and failed calls.
+ * Meters of the meeting scripts: a timer per script, the events this instance's changes
+ * published by type, and failed calls.
  */
 @Component
 class ScriptMetrics {
@@ -32,10 +32,11 @@ class ScriptMetrics {
 			.description("Redis script calls that failed (Redis unreachable, timed out or refusing)")
 			.register(meters);
 		for (MeetingScript script : MeetingScript.values()) {
-			this.timers.put(script, Timer.builder("bridge.redis.script")
-				.description("Redis script calls (each a state change or a consistent read)")
-				.tag("script", script.fileName())
-				.register(meters));
+			this.timers.put(script,
+					Timer.builder("bridge.redis.script")
+						.description("Redis script calls (each a state change or a consistent read)")
+						.tag("script", script.fileName())
+						.register(meters));
 		}
 	}
 
@@ -49,13 +50,14 @@ class ScriptMetrics {
 
 	/** Counts the events a script published (their types). */
 	void published(List<?> types) {
-		types.forEach((type) -> this.published
-			.computeIfAbsent(String.valueOf(type),
-					(name) -> Counter.builder("bridge.events.published")
-						.description("Events published by this instance's changes")
-						.tag("type", name)
-						.register(this.meters))
-			.increment());
+		types.forEach(
+				(type) -> this.published
+					.computeIfAbsent(String.valueOf(type),
+							(name) -> Counter.builder("bridge.events.published")
+								.description("Events published by this instance's changes")
+								.tag("type", name)
+								.register(this.meters))
+					.increment());
 	}
 
 }

@@ -6,7 +6,9 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** What a meeting script returned: a status ({@code ok} or a refusal code) and its values. */
+/**
+ * What a meeting script returned: a status ({@code ok} or a refusal code) and its values.
+ */
 public record ScriptResult(List<?> values) {
 
 	public ScriptResult(@Nullable List<?> values) {

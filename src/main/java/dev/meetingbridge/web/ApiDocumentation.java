@@ -27,20 +27,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}): every
- * endpoint with its bodies, the bearer scheme, and the problem details each refusal returns,
- * with their stable {@code code}s. The STOMP side is described by {@code /asyncapi.yaml}.
+ * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}):
+ * every endpoint with its bodies, the bearer scheme, and the problem details each refusal
+ * returns, with their stable {@code code}s. The STOMP side is described by
+ * {@code /asyncapi.yaml}.
  */
 @Configuration(proxyBeanMethods = false)
-@OpenAPIDefinition(info = @Info(title = "meeting-bridge",
-		description = "Connected meetings: participants, connections, chat and ending across meetings. "
-				+ "Live events over STOMP are described in /asyncapi.yaml.",
-		version = "1"), security = @SecurityRequirement(name = "bearer"))
+@OpenAPIDefinition(
+		info = @Info(title = "meeting-bridge",
+				description = "Connected meetings: participants, connections, chat and ending across meetings. "
+						+ "Live events over STOMP are described in /asyncapi.yaml.",
+				version = "1"),
+		security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT",
-		description = "HS256 JWT: sub, exp, and roles [\"server\"] or permissions [allow_join, allow_mod], optional roomId")
+		description = "HS256 JWT: sub, exp, and roles [\"server\"] or permissions [allow_join, allow_mod], "
+				+ "optional roomId")
 class ApiDocumentation {
 
-	/** Which refusals each status can carry, for every operation's documented responses. */
+	/**
+	 * Which refusals each status can carry, for every operation's documented responses.
+	 */
 	private static final Map<Integer, List<Problem>> BY_STATUS = Arrays.stream(Problem.values())
 		.filter((problem) -> problem != Problem.INTERNAL_ERROR && problem != Problem.SUBSCRIPTION_LIMIT)
 		.collect(Collectors.groupingBy((problem) -> problem.status().value(), LinkedHashMap::new, Collectors.toList()));
@@ -56,7 +62,8 @@ class ApiDocumentation {
 	private static void addProblems(Operation operation) {
 		BY_STATUS.forEach((status, problems) -> {
 			if (status == 413 || status == 415 || status == 429) {
-				// Only where a body is read, or chat is sent; harmless to list elsewhere, but noisy.
+				// Only where a body is read, or chat is sent; harmless to list elsewhere,
+				// but noisy.
 				if (operation.getRequestBody() == null) {
 					return;
 				}

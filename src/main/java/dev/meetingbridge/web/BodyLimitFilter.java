@@ -17,9 +17,9 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Refuses request bodies over 64 KiB with 413: at once when the declared length is too large,
- * and while reading when a body without a length grows past it (nothing has changed then: the
- * body is read whole before anything is done with it).
+ * Refuses request bodies over 64 KiB with 413: at once when the declared length is too
+ * large, and while reading when a body without a length grows past it (nothing has
+ * changed then: the body is read whole before anything is done with it).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

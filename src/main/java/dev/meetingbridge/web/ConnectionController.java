@@ -12,7 +12,6 @@ import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
 import dev.meetingbridge.security.BridgePrincipal;
-
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -49,8 +48,7 @@ class ConnectionController {
 	@ApiResponse(responseCode = "201", description = "Connected")
 	ResponseEntity<Connection> connect(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId, @RequestBody Requests.Connect body) {
-		ConnectResult result = this.connections.connect(principal, meetingId,
-				body.meetingId(), body.payload());
+		ConnectResult result = this.connections.connect(principal, meetingId, body.meetingId(), body.payload());
 		return ResponseEntity.status(result.opened() ? HttpStatus.CREATED : HttpStatus.OK).body(result.connection());
 	}
 
@@ -65,8 +63,7 @@ class ConnectionController {
 	@Operation(summary = "Read one connection, as seen from this meeting")
 	Connection get(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@PathVariable ConnectionId connectionId) {
-		return this.connections.get(principal, meetingId,
-				connectionId);
+		return this.connections.get(principal, meetingId, connectionId);
 	}
 
 	@DeleteMapping("/{connectionId}")
@@ -74,8 +71,7 @@ class ConnectionController {
 	@ApiResponse(responseCode = "204", description = "Closed")
 	ResponseEntity<Void> close(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@PathVariable ConnectionId connectionId) {
-		this.connections.close(principal, meetingId,
-				connectionId);
+		this.connections.close(principal, meetingId, connectionId);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -85,8 +81,7 @@ class ConnectionController {
 	ResponseEntity<ChatMessage> sendChat(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId,
 			@RequestBody Requests.SendChat body) {
-		ChatMessage message = this.chat.send(principal, meetingId,
-				connectionId, body.message(), body.senderId());
+		ChatMessage message = this.chat.send(principal, meetingId, connectionId, body.message(), body.senderId());
 		return ResponseEntity.status(HttpStatus.CREATED).body(message);
 	}
 
@@ -94,8 +89,7 @@ class ConnectionController {
 	@Operation(summary = "End the meeting at the other end of the connection")
 	Meeting endOther(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@PathVariable ConnectionId connectionId) {
-		return this.connections.endOther(principal, meetingId,
-				connectionId);
+		return this.connections.endOther(principal, meetingId, connectionId);
 	}
 
 }

@@ -10,9 +10,9 @@ import org.springframework.format.FormatterRegistry;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
 /**
- * Binds the typed ids from path variables, each reporting a bad id under its own field (the
- * refusal reaches {@link ProblemAdvice} as the cause of the type mismatch); the OpenAPI document
- * shows them as the strings they are.
+ * Binds the typed ids from path variables, each reporting a bad id under its own field
+ * (the refusal reaches {@link ProblemAdvice} as the cause of the type mismatch); the
+ * OpenAPI document shows them as the strings they are.
  */
 @Configuration(proxyBeanMethods = false)
 class IdBinding implements WebFluxConfigurer {

@@ -11,11 +11,10 @@ import dev.meetingbridge.meeting.MeetingPage;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.meeting.Participant;
 import dev.meetingbridge.security.BridgePrincipal;
-import org.jspecify.annotations.Nullable;
-
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -77,8 +76,7 @@ class MeetingController {
 	@ApiResponse(responseCode = "201", description = "Joined")
 	ResponseEntity<Participant> join(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId, @RequestBody Requests.Join body) {
-		JoinResult result = this.meetings.join(principal, meetingId,
-				body.participantId(), body.displayName());
+		JoinResult result = this.meetings.join(principal, meetingId, body.participantId(), body.displayName());
 		return ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK).body(result.participant());
 	}
 
@@ -86,8 +84,7 @@ class MeetingController {
 	@Operation(summary = "List the participants of a meeting")
 	Map<String, Map<String, Participant>> participants(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId) {
-		return Map.of("participants",
-				this.meetings.participants(principal, meetingId));
+		return Map.of("participants", this.meetings.participants(principal, meetingId));
 	}
 
 	@DeleteMapping("/{meetingId}/participants/{participantId}")
@@ -95,8 +92,7 @@ class MeetingController {
 	@ApiResponse(responseCode = "204", description = "Left")
 	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@PathVariable ParticipantId participantId) {
-		this.meetings.leave(principal, meetingId,
-				participantId);
+		this.meetings.leave(principal, meetingId, participantId);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -105,8 +101,8 @@ class MeetingController {
 	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@RequestParam(required = false) @Nullable String after,
 			@RequestParam(required = false) @Nullable String limit) {
-		return this.meetings.history(principal, meetingId,
-				Params.integer("after", after, 0L), (int) Params.integer("limit", limit, 100));
+		return this.meetings.history(principal, meetingId, Params.integer("after", after, 0L),
+				(int) Params.integer("limit", limit, 100));
 	}
 
 }

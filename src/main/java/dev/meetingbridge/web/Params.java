@@ -3,7 +3,9 @@ package dev.meetingbridge.web;
 import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
-/** Query parameters, parsed so that a bad one is a {@code validation-failed} naming it. */
+/**
+ * Query parameters, parsed so that a bad one is a {@code validation-failed} naming it.
+ */
 final class Params {
 
 	private Params() {

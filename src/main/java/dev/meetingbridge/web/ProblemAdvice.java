@@ -23,8 +23,9 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * Every refusal as an RFC 9457 problem detail with the contract's {@code code}. WebFlux's own
- * errors (unknown path, wrong method, wrong content type, unreadable body) get codes too.
+ * Every refusal as an RFC 9457 problem detail with the contract's {@code code}. WebFlux's
+ * own errors (unknown path, wrong method, wrong content type, unreadable body) get codes
+ * too.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -39,14 +40,20 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		return new ResponseEntity<>(ProblemDetails.of(ex), headers, ex.problem().status());
 	}
 
-	/** Redis unreachable, timed out or refusing: the request changed nothing and may be retried. */
+	/**
+	 * Redis unreachable, timed out or refusing: the request changed nothing and may be
+	 * retried.
+	 */
 	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<ProblemDetail> storeUnavailable(DataAccessException ex) {
 		logger.warn("Redis failed: {}", ex.getMessage());
 		return refused(ProblemDetails.refusal(ex));
 	}
 
-	/** A body larger than the codecs hold in memory; the body limit filter normally refuses it first. */
+	/**
+	 * A body larger than the codecs hold in memory; the body limit filter normally
+	 * refuses it first.
+	 */
 	@ExceptionHandler(DataBufferLimitException.class)
 	ResponseEntity<ProblemDetail> tooLarge(DataBufferLimitException ex) {
 		return refused(new BridgeException(Problem.PAYLOAD_TOO_LARGE, "The request body is too large"));

@@ -15,8 +15,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * What fails outside the controllers (in a filter, or a bug) also answers with a problem detail,
- * never an HTML page or a stack trace. Ahead of Spring Boot's own error handler.
+ * What fails outside the controllers (in a filter, or a bug) also answers with a problem
+ * detail, never an HTML page or a stack trace. Ahead of Spring Boot's own error handler.
  */
 @Component
 @Order(-2)
@@ -38,7 +38,8 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return Mono.empty();
 		}
 		BridgeException refusal = ProblemResponses.refusal(ex);
-		if (refusal == null && ex instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
+		if (refusal == null && ex instanceof ResponseStatusException status
+				&& status.getStatusCode().is4xxClientError()) {
 			Problem problem = Problem.forStatus(status.getStatusCode().value());
 			refusal = new BridgeException(problem, problem.title());
 		}

@@ -5,8 +5,8 @@ import dev.meetingbridge.ids.ParticipantId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * REST request bodies; each field is validated by the value objects it feeds (ids as Jackson
- * reads them, so a bad one is a {@code validation-failed} naming its field).
+ * REST request bodies; each field is validated by the value objects it feeds (ids as
+ * Jackson reads them, so a bad one is a {@code validation-failed} naming its field).
  */
 final class Requests {
 

@@ -27,9 +27,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Mints participant tokens for a server token, so that the console (or a quick trial) can sign in
- * as a participant without the secret. A server token may already act for anyone, so this grants
- * nothing it did not have; production backends mint their own tokens.
+ * Mints participant tokens for a server token, so that the console (or a quick trial) can
+ * sign in as a participant without the secret. A server token may already act for anyone,
+ * so this grants nothing it did not have; production backends mint their own tokens.
  */
 @RestController
 @Tag(name = "Tokens")
@@ -48,7 +48,10 @@ class TokenController {
 		this.clock = clock;
 	}
 
-	/** {@code {"participantId", "permissions"?: ["allow_join", "allow_mod"], "roomId"?, "ttlSeconds"?}} */
+	/**
+	 * {@code {"participantId", "permissions"?: ["allow_join", "allow_mod"], "roomId"?,
+	 * "ttlSeconds"?}}
+	 */
 	record MintRequest(@Nullable String participantId, @Nullable List<String> permissions, @Nullable String roomId,
 			@Nullable Long ttlSeconds) {
 	}

@@ -6,8 +6,8 @@ import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
 /**
- * The REST controllers are plain blocking code (they wait for Redis): WebFlux runs them on
- * virtual threads, never on the event loops that carry every WebSocket.
+ * The REST controllers are plain blocking code (they wait for Redis): WebFlux runs them
+ * on virtual threads, never on the event loops that carry every WebSocket.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfig implements WebFluxConfigurer {

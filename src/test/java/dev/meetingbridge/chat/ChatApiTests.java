@@ -16,7 +16,10 @@ import static dev.meetingbridge.support.Problems.assertProblem;
 import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Chat over a connection: from a member of one meeting to the other meeting only (API.md sections 2, 3, 5). */
+/**
+ * Chat over a connection: from a member of one meeting to the other meeting only (API.md
+ * sections 2, 3, 5).
+ */
 class ChatApiTests extends IntegrationTest {
 
 	private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
@@ -218,5 +221,9 @@ class ChatApiTests extends IntegrationTest {
 		return "/api/meetings/" + meetingId + "/connections/" + connectionId + "/chat-messages";
 	}
 
-	/** Events of one type in the meeting's history, which is checked to be numbered 1, 2, 3... */
+	/**
+	 * Events of one type in the meeting's history, which is checked to be numbered 1, 2,
+	 * 3...
+	 */
+
 }

@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The chat text rule of API.md section 1: 1 to {@code bridge.chat.max-length} characters after trimming. */
+/**
+ * The chat text rule of API.md section 1: 1 to {@code bridge.chat.max-length} characters
+ * after trimming.
+ */
 class ChatTextTests {
 
 	private static final int DEFAULT_MAX = 4096;
@@ -18,7 +21,8 @@ class ChatTextTests {
 	private static void invalid(ThrowingCallable action) {
 		assertThatThrownBy(action).isInstanceOfSatisfying(BridgeException.class, (ex) -> {
 			assertThat(ex.problem()).isEqualTo(Problem.VALIDATION_FAILED);
-			assertThat(ex.errors()).singleElement().satisfies((error) -> assertThat(error.field()).isEqualTo("message"));
+			assertThat(ex.errors()).singleElement()
+				.satisfies((error) -> assertThat(error.field()).isEqualTo("message"));
 		});
 	}
 

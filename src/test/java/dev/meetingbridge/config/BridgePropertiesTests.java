@@ -7,19 +7,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code bridge.*} settings: sensible defaults, and a bad value stops start-up naming its property. */
+/**
+ * The {@code bridge.*} settings: sensible defaults, and a bad value stops start-up naming
+ * its property.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class BridgePropertiesTests {
 
@@ -74,14 +77,18 @@ class BridgePropertiesTests {
 			.hasStackTraceContaining("endedMeetings");
 		assertThatThrownBy(() -> start("bridge.chat.max-length=many"))
 			.hasStackTraceContaining("bridge.chat.max-length");
-		// Spring Boot's failure report names each property (in its bound, camel-case form).
+		// Spring Boot's failure report names each property (in its bound, camel-case
+		// form).
 		assertThat(output.toString()).containsPattern("Property: bridge\\.history\\.max(-e|E)vents")
 			.containsPattern("Property: bridge\\.redis\\.key(-p|P)refix")
 			.containsPattern("Property: bridge\\.retention\\.ended(-m|M)eetings")
 			.contains("bridge.chat.max-length");
 	}
 
-	/** Starts the way the service does, so that Spring Boot's failure report is what an operator sees. */
+	/**
+	 * Starts the way the service does, so that Spring Boot's failure report is what an
+	 * operator sees.
+	 */
 	private static void start(String property) {
 		new SpringApplicationBuilder(Properties.class).web(WebApplicationType.NONE).run("--" + property).close();
 	}

@@ -14,7 +14,10 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The local profile's embedded Redis: started only when nothing is configured or running, and only in that profile. */
+/**
+ * The local profile's embedded Redis: started only when nothing is configured or running,
+ * and only in that profile.
+ */
 class LocalRedisTests {
 
 	private final LocalRedis localRedis = new LocalRedis(Supplier::get);

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The packaged jar (run by failsafe after package): what production runs, without the local-only embedded Redis. */
+/**
+ * The packaged jar (run by failsafe after package): what production runs, without the
+ * local-only embedded Redis.
+ */
 class PackagedJarIT {
 
 	@Test

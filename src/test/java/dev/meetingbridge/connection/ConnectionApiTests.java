@@ -16,7 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Opening, listing, reading and closing connections between two meetings over REST (API.md sections 2, 3, 5). */
+/**
+ * Opening, listing, reading and closing connections between two meetings over REST
+ * (API.md sections 2, 3, 5).
+ */
 class ConnectionApiTests extends IntegrationTest {
 
 	private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";

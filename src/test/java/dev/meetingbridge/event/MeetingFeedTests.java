@@ -14,15 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A meeting's feed hands its listeners every event once, in sequence order, whatever pub/sub
- * loses or repeats: the history fills gaps, and a gap the history no longer covers is reported.
- * Repairs run inline here, so every step is deterministic.
+ * A meeting's feed hands its listeners every event once, in sequence order, whatever
+ * pub/sub loses or repeats: the history fills gaps, and a gap the history no longer
+ * covers is reported. Repairs run inline here, so every step is deterministic.
  */
 class MeetingFeedTests {
 
 	private static final String MEETING = "mars";
 
-	/** The meeting's recorded events, as the history script returns them (the newest {@link #kept}). */
+	/**
+	 * The meeting's recorded events, as the history script returns them (the newest
+	 * {@link #kept}).
+	 */
 	private final List<ReceivedEvent> recorded = new ArrayList<>();
 
 	private int kept = 1000;
@@ -129,7 +132,8 @@ class MeetingFeedTests {
 		this.feed.start(2);
 		ReceivedEvent third = publish();
 		ReceivedEvent fourth = publish();
-		// The fourth arrived over pub/sub while subscribing; the third was published just before.
+		// The fourth arrived over pub/sub while subscribing; the third was published just
+		// before.
 		this.feed.accept(fourth);
 		this.feed.settle();
 		this.feed.accept(third);
@@ -177,7 +181,10 @@ class MeetingFeedTests {
 		return publish(EventType.PARTICIPANT_JOINED);
 	}
 
-	/** Records the meeting's next event, as a script would, and returns it as pub/sub delivers it. */
+	/**
+	 * Records the meeting's next event, as a script would, and returns it as pub/sub
+	 * delivers it.
+	 */
 	private ReceivedEvent publish(EventType type) {
 		long sequence = this.recorded.size() + 1;
 		String timestamp = "2026-12-01T10:00:00.000Z";

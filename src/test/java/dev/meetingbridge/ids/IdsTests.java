@@ -12,7 +12,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The typed ids: one format, plain strings in JSON, refusals naming the field, generated ids that pass. */
+/**
+ * The typed ids: one format, plain strings in JSON, refusals naming the field, generated
+ * ids that pass.
+ */
 class IdsTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();

@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Ending a meeting, over a connection or directly: everybody leaves, every connection closes on
- * both sides, then {@code meeting-ended} (API.md section 3, 'Ending a meeting').
+ * Ending a meeting, over a connection or directly: everybody leaves, every connection
+ * closes on both sides, then {@code meeting-ended} (API.md section 3, 'Ending a
+ * meeting').
  */
 class EndingCascadeTests extends IntegrationTest {
 
@@ -37,7 +38,10 @@ class EndingCascadeTests extends IntegrationTest {
 
 	private String bToC;
 
-	/** A (a moderator and a plain member) connected to B (Bob, Carol), which is connected to C (Dave). */
+	/**
+	 * A (a moderator and a plain member) connected to B (Bob, Carol), which is connected
+	 * to C (Dave).
+	 */
 	@BeforeEach
 	void connectedMeetings() {
 		this.moderator = fixtures.participant("mod");
@@ -202,7 +206,10 @@ class EndingCascadeTests extends IntegrationTest {
 		return api.as(token).post(connections(a) + "/" + aToB + "/end");
 	}
 
-	/** Exactly one {@code connection-close} of this connection on the meeting, for the reason {@code meeting-ended}. */
+	/**
+	 * Exactly one {@code connection-close} of this connection on the meeting, for the
+	 * reason {@code meeting-ended}.
+	 */
 	private void assertClosedByEnding(String meetingId, String connectionId) {
 		List<JsonNode> closes = events(meetingId, "connection-close").stream()
 			.filter((event) -> connectionId.equals(event.path("connectionId").asString()))

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The meeting list's cursor: what a page hands out reads back as the same position, and nothing else reads. */
+/**
+ * The meeting list's cursor: what a page hands out reads back as the same position, and
+ * nothing else reads.
+ */
 class MeetingCursorTests {
 
 	@Test
@@ -37,8 +40,8 @@ class MeetingCursorTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "NaN:abc", "1e999:x", ":", "12:", ":abc", "12", "12:-bad", "Infinity:a", "0x10:a",
-			"12:a:b" })
+	@ValueSource(
+			strings = { "NaN:abc", "1e999:x", ":", "12:", ":abc", "12", "12:-bad", "Infinity:a", "0x10:a", "12:a:b" })
 	void anythingElseIsAValidationFailureOfTheCursor(String raw) {
 		refused(Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8)));
 	}

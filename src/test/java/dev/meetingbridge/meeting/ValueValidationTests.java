@@ -88,8 +88,7 @@ class ValueValidationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "a\u0000b", "line\nbreak", "tab\there", "bell\u0007", "del\u007f", "c1\u0085x",
-			"\u0000" })
+	@ValueSource(strings = { "a\u0000b", "line\nbreak", "tab\there", "bell\u0007", "del\u007f", "c1\u0085x", "\u0000" })
 	void controlCharactersAreRefused(String name) {
 		invalid("displayName", () -> DisplayName.of(name));
 	}

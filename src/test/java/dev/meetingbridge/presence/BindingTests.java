@@ -8,7 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A binding as Redis keeps it: written and read back in one place, and nothing else read as one. */
+/**
+ * A binding as Redis keeps it: written and read back in one place, and nothing else read
+ * as one.
+ */
 class BindingTests {
 
 	private final Binding binding = new Binding(MeetingId.of("mars"), ParticipantId.of("alice"), "host-42-ab12cd34",

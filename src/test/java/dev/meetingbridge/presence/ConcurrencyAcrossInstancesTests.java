@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three instances on one Redis, written to concurrently: state stays consistent without locks,
- * every subscriber on every instance sees every event of a meeting once and in sequence order,
- * and the chat rate limit is one budget across instances (API.md sections 3, 5, 6).
+ * Three instances on one Redis, written to concurrently: state stays consistent without
+ * locks, every subscriber on every instance sees every event of a meeting once and in
+ * sequence order, and the chat rate limit is one budget across instances (API.md sections
+ * 3, 5, 6).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { ConcurrencyAcrossInstancesTests.RATE_PROPERTY, ConcurrencyAcrossInstancesTests.BURST_PROPERTY })
@@ -49,7 +50,10 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 
 	private static final int ROUNDS = 5;
 
-	/** Each round: a participant joins, a sender chats twice (within the burst), the participant leaves. */
+	/**
+	 * Each round: a participant joins, a sender chats twice (within the burst), the
+	 * participant leaves.
+	 */
 	private static final int EVENTS_PER_ROUND = 4;
 
 	private static final Duration SHORTLY = Duration.ofSeconds(15);
@@ -110,14 +114,23 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 							String participant = "writer-" + writer + "-" + round + "-" + sender[writer][round];
 							String from = sender[writer][round];
 							String chat = "/api/meetings/" + senders + "/connections/" + connection + "/chat-messages";
-							expect(failures, 201, instances.get(action++ % 3).apply(tokens.participant(participant))
-								.post("/api/meetings/" + meeting + "/participants", Map.of("displayName", participant)));
-							expect(failures, 201, instances.get(action++ % 3).apply(tokens.participant(from))
-								.post(chat, Map.of("message", "one from " + from)));
-							expect(failures, 201, instances.get(action++ % 3).apply(tokens.server())
-								.post(chat, Map.of("message", "two from " + from, "senderId", from)));
-							expect(failures, 204, instances.get(action++ % 3).apply(tokens.participant(participant))
-								.delete("/api/meetings/" + meeting + "/participants/" + participant));
+							expect(failures, 201,
+									instances.get(action++ % 3)
+										.apply(tokens.participant(participant))
+										.post("/api/meetings/" + meeting + "/participants",
+												Map.of("displayName", participant)));
+							expect(failures, 201,
+									instances.get(action++ % 3)
+										.apply(tokens.participant(from))
+										.post(chat, Map.of("message", "one from " + from)));
+							expect(failures, 201,
+									instances.get(action++ % 3)
+										.apply(tokens.server())
+										.post(chat, Map.of("message", "two from " + from, "senderId", from)));
+							expect(failures, 204,
+									instances.get(action++ % 3)
+										.apply(tokens.participant(participant))
+										.delete("/api/meetings/" + meeting + "/participants/" + participant));
 						}
 						return null;
 					}));
@@ -168,13 +181,16 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		String grace = fixtures.participant("grace");
 		long before = MeetingHistory.of(api, meeting).latestSequence();
 
-		List<Api.Response> responses = concurrently(6, (caller) -> serverApi(caller).post(
-				"/api/meetings/" + meeting + "/participants", Map.of("participantId", grace, "displayName", "Grace")));
+		List<Api.Response> responses = concurrently(6,
+				(caller) -> serverApi(caller).post("/api/meetings/" + meeting + "/participants",
+						Map.of("participantId", grace, "displayName", "Grace")));
 
-		assertThat(responses).extracting(Api.Response::status).containsOnly(200, 201).filteredOn((status) -> status == 201)
+		assertThat(responses).extracting(Api.Response::status)
+			.containsOnly(200, 201)
+			.filteredOn((status) -> status == 201)
 			.hasSize(1);
-		assertThat(responses).allSatisfy((response) -> assertThat(response.json().path("id").asString())
-			.isEqualTo(grace));
+		assertThat(responses)
+			.allSatisfy((response) -> assertThat(response.json().path("id").asString()).isEqualTo(grace));
 		MeetingHistory history = MeetingHistory.of(api, meeting);
 		assertThat(history.joined(grace)).hasSize(1);
 		assertThat(history.latestSequence()).isEqualTo(before + 1);
@@ -189,7 +205,9 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		List<Api.Response> responses = concurrently(6,
 				(caller) -> serverApi(caller).delete("/api/meetings/" + meeting + "/participants/" + heidi));
 
-		assertThat(responses).extracting(Api.Response::status).containsOnly(204, 404).filteredOn((status) -> status == 204)
+		assertThat(responses).extracting(Api.Response::status)
+			.containsOnly(204, 404)
+			.filteredOn((status) -> status == 204)
 			.hasSize(1);
 		assertThat(responses).filteredOn((response) -> response.status() == 404)
 			.allSatisfy((response) -> assertThat(response.code()).isEqualTo("participant-not-found"));
@@ -204,8 +222,10 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		String b = fixtures.activeMeetingWith();
 		String connection = fixtures.connect(a, b);
 		String chat = "/api/meetings/" + a + "/connections/" + connection + "/chat-messages";
-		// The burst is 3 and one token comes back per second: a fourth chat within the second of the
-		// first is refused. A machine too busy to send four requests within a second gets another go.
+		// The burst is 3 and one token comes back per second: a fourth chat within the
+		// second of the
+		// first is refused. A machine too busy to send four requests within a second gets
+		// another go.
 		for (int attempt = 0; attempt < 3; attempt++) {
 			String ivan = fixtures.participant("ivan");
 			fixtures.join(a, ivan);
@@ -240,9 +260,11 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		String connection = fixtures.connect(a, b);
 		try (StompTestClient session = third.stomp(tokens.participant(judy))) {
 			var errors = session.subscribe("/user/queue/errors");
-			// Part of the budget goes through another instance over REST, the rest over STOMP here.
+			// Part of the budget goes through another instance over REST, the rest over
+			// STOMP here.
 			var sent = api.as(tokens.participant(judy))
-				.post("/api/meetings/" + a + "/connections/" + connection + "/chat-messages", Map.of("message", "rest"));
+				.post("/api/meetings/" + a + "/connections/" + connection + "/chat-messages",
+						Map.of("message", "rest"));
 			assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
 			for (int i = 0; i < 8; i++) {
 				session.send("/app/meetings/" + a + "/connections/" + connection + "/chat-messages",
@@ -257,8 +279,8 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 			assertThat(session.connected()).isTrue();
 			await("every chat accepted or refused").atMost(SHORTLY)
 				.until(() -> MeetingHistory.of(api, b).ofType("chat-message").size() + errors.size() == 9);
-			assertThat(errors.messages()).allSatisfy((refusal) -> assertThat(refusal.path("code").asString())
-				.isEqualTo("rate-limited"));
+			assertThat(errors.messages())
+				.allSatisfy((refusal) -> assertThat(refusal.path("code").asString()).isEqualTo("rate-limited"));
 		}
 	}
 
@@ -270,9 +292,10 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		};
 	}
 
-	/** Runs the calls at once (as nearly as threads allow) and returns their responses. */
-	private static List<Api.Response> concurrently(int callers, Function<Integer, Api.Response> call)
-			throws Exception {
+	/**
+	 * Runs the calls at once (as nearly as threads allow) and returns their responses.
+	 */
+	private static List<Api.Response> concurrently(int callers, Function<Integer, Api.Response> call) throws Exception {
 		CyclicBarrier start = new CyclicBarrier(callers);
 		ExecutorService pool = Executors.newFixedThreadPool(callers);
 		try {

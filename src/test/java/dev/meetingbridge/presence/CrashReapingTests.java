@@ -26,9 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A bridge instance that dies (SIGKILL: no shutdown, no hand-over) stops renewing its lease; a
- * live instance then makes its session-bound participants leave with reason {@code disconnected},
- * exactly once each, however many instances reap (API.md section 4, ARCHITECTURE.md 'Presence').
+ * A bridge instance that dies (SIGKILL: no shutdown, no hand-over) stops renewing its
+ * lease; a live instance then makes its session-bound participants leave with reason
+ * {@code disconnected}, exactly once each, however many instances reap (API.md section 4,
+ * ARCHITECTURE.md 'Presence').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { CrashReapingTests.GRACE_PROPERTY, CrashReapingTests.LEASE_PROPERTY })
@@ -40,7 +41,8 @@ class CrashReapingTests extends IntegrationTest {
 
 	private static final Duration REAPED = Duration.ofSeconds(30);
 
-	// Both children start while the test's own context starts: a JVM start is most of this class's time.
+	// Both children start while the test's own context starts: a JVM start is most of
+	// this class's time.
 	private static CompletableFuture<BridgeProcess> lonelyVictim;
 
 	private static CompletableFuture<BridgeProcess> crowdedVictim;
@@ -102,8 +104,7 @@ class CrashReapingTests extends IntegrationTest {
 			child.kill();
 
 			await().atMost(REAPED).until(() -> left.size() >= 2);
-			await("the crashed instance is forgotten").atMost(REAPED)
-				.until(() -> !instances().contains(childInstance));
+			await("the crashed instance is forgotten").atMost(REAPED).until(() -> !instances().contains(childInstance));
 			for (String participant : List.of(alice, bob)) {
 				List<JsonNode> departures = MeetingHistory.of(api, meeting).left(participant);
 				assertThat(departures).as("%s left", participant).hasSize(1);

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -36,14 +36,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Redis frozen, killed and restarted under a running bridge: requests fail fast with 503
- * {@code store-unavailable} (never hang, never 500), readiness reports it, a refused change
- * leaves nothing behind, and the bridge recovers by itself (API.md sections 3 and 6).
+ * {@code store-unavailable} (never hang, never 500), readiness reports it, a refused
+ * change leaves nothing behind, and the bridge recovers by itself (API.md sections 3 and
+ * 6).
  * <p>
- * Not an {@link IntegrationTest}: its dynamic properties (the shared Redis) would take precedence
- * over this class's own, and this class must never touch the shared Redis.
+ * Not an {@link IntegrationTest}: its dynamic properties (the shared Redis) would take
+ * precedence over this class's own, and this class must never touch the shared Redis.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "bridge.presence.lease-ttl=3s")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "bridge.presence.lease-ttl=3s")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class RedisFaultTests {
 
@@ -113,8 +113,9 @@ class RedisFaultTests {
 				Api.Response created = within(Duration.ofSeconds(10),
 						() -> api.post("/api/meetings", Map.of("meetingId", meetingCreatedWhileFrozen)));
 				assertStoreUnavailable(created);
-				Api.Response joined = within(Duration.ofSeconds(10), () -> api.post(
-						"/api/meetings/" + meeting + "/participants", Map.of("participantId", bob, "displayName", "Bob")));
+				Api.Response joined = within(Duration.ofSeconds(10),
+						() -> api.post("/api/meetings/" + meeting + "/participants",
+								Map.of("participantId", bob, "displayName", "Bob")));
 				assertStoreUnavailable(joined);
 
 				aliceSession.send("/app/meetings/" + meeting + "/join", Map.of("displayName", "Alice"));
@@ -126,7 +127,8 @@ class RedisFaultTests {
 
 				await().atMost(Duration.ofSeconds(15)).until(() -> readiness() == 503);
 
-				// A SUBSCRIBE times out on the frozen Redis: refused, and its connection is replaced later.
+				// A SUBSCRIBE times out on the frozen Redis: refused, and its connection
+				// is replaced later.
 				try (StompTestClient watcher = stomp(tokens.server())) {
 					watcher.subscribe("/topic/meetings/" + meeting + "/participant-joined");
 					await().atMost(Duration.ofSeconds(15)).until(() -> !watcher.errorFrames().isEmpty());
@@ -142,11 +144,13 @@ class RedisFaultTests {
 			assertThat(created.status()).as(created.toString()).isEqualTo(201);
 
 			assertThat(api.get("/api/meetings/" + meetingCreatedWhileFrozen).status())
-				.as("the meeting refused while frozen was not created").isEqualTo(404);
+				.as("the meeting refused while frozen was not created")
+				.isEqualTo(404);
 			MeetingHistory history = MeetingHistory.of(api, meeting);
 			assertThat(history.latestSequence()).as("nothing happened to the meeting").isEqualTo(sequenceBefore);
 			assertThat(api.get("/api/meetings/" + meeting + "/participants").json().path("participants").size())
-				.as("neither refused join took place").isZero();
+				.as("neither refused join took place")
+				.isZero();
 
 			// Subscriptions work again after the timed-out one: live events flow.
 			try (StompTestClient watcher = stomp(tokens.server())) {
@@ -172,7 +176,8 @@ class RedisFaultTests {
 			REDIS.startProcess();
 
 			await("REST works again").atMost(RECOVERED)
-				.until(() -> api.post("/api/meetings", Map.of("meetingId", IntegrationTest.unique("after"))).status() == 201);
+				.until(() -> api.post("/api/meetings", Map.of("meetingId", IntegrationTest.unique("after")))
+					.status() == 201);
 			assertThat(api.get("/api/meetings/" + meeting).status()).as("the restarted Redis is empty").isEqualTo(404);
 			await("the meeting's channel is subscribed again").atMost(RECOVERED)
 				.until(() -> subscribers(this.keys.eventChannel(meeting)) >= 1);
@@ -223,7 +228,10 @@ class RedisFaultTests {
 		assertThat(Long.parseLong(response.header("Retry-After"))).isGreaterThanOrEqualTo(1);
 	}
 
-	/** The call's result, which must come within the bound: a frozen Redis must not make requests hang. */
+	/**
+	 * The call's result, which must come within the bound: a frozen Redis must not make
+	 * requests hang.
+	 */
 	private static Api.Response within(Duration bound, java.util.function.Supplier<Api.Response> call) {
 		try {
 			return CompletableFuture.supplyAsync(call).get(bound.toMillis(), TimeUnit.MILLISECONDS);
@@ -233,7 +241,10 @@ class RedisFaultTests {
 		}
 	}
 
-	/** Sends the Redis process a signal: STOP freezes it (connections stay open, nothing answers), CONT thaws it. */
+	/**
+	 * Sends the Redis process a signal: STOP freezes it (connections stay open, nothing
+	 * answers), CONT thaws it.
+	 */
 	private static void signal(String name) {
 		try {
 			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(REDIS.pid())).inheritIO().start();

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A participant who joined over STOMP is bound to its session: when the session ends and nobody
- * re-joins within the grace, it leaves with reason {@code disconnected} (API.md section 4). Two
- * instances on one Redis: the test's own and {@link #other}.
+ * A participant who joined over STOMP is bound to its session: when the session ends and
+ * nobody re-joins within the grace, it leaves with reason {@code disconnected} (API.md
+ * section 4). Two instances on one Redis: the test's own and {@link #other}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { SessionPresenceTests.GRACE_PROPERTY, SessionPresenceTests.LEASE_PROPERTY })
@@ -135,8 +135,8 @@ class SessionPresenceTests extends IntegrationTest {
 					.extracting((event) -> event.path("participant").path("id").asString())
 					.containsExactlyInAnyOrderElementsOf(participants));
 			assertThat(joined.messages()).hasSize(participants.size());
-			assertThat(left.messages()).allSatisfy((event) -> assertThat(event.path("reason").asString())
-				.isEqualTo("disconnected"));
+			assertThat(left.messages())
+				.allSatisfy((event) -> assertThat(event.path("reason").asString()).isEqualTo("disconnected"));
 			MeetingHistory history = MeetingHistory.of(api, meeting);
 			for (String participant : participants) {
 				assertThat(history.joined(participant)).hasSize(1);
@@ -156,12 +156,13 @@ class SessionPresenceTests extends IntegrationTest {
 				StompTestClient second = other.stomp(tokens.participant(carol))) {
 			var left = observer.subscribe(topic(meeting, "participant-left"));
 			joinOverStomp(first, meeting, carol);
-			assertThat(binding(meeting, carol)).hasValueSatisfying((value) -> assertThat(value)
-				.startsWith(this.instanceId.value() + "|"));
+			assertThat(binding(meeting, carol))
+				.hasValueSatisfying((value) -> assertThat(value).startsWith(this.instanceId.value() + "|"));
 			long sequenceAfterJoin = MeetingHistory.of(api, meeting).latestSequence();
 
 			first.disconnect();
-			String departure = await().atMost(SHORTLY).until(() -> departureOf(meeting, carol), Optional::isPresent)
+			String departure = await().atMost(SHORTLY)
+				.until(() -> departureOf(meeting, carol), Optional::isPresent)
 				.orElseThrow();
 			second.send(join(meeting), Map.of("displayName", carol));
 
@@ -178,7 +179,8 @@ class SessionPresenceTests extends IntegrationTest {
 			assertThat(left.messages()).isEmpty();
 			assertThat(members(meeting)).contains(carol);
 
-			// Now bound to the other instance's session: when that one ends, Carol leaves, once.
+			// Now bound to the other instance's session: when that one ends, Carol
+			// leaves, once.
 			second.disconnect();
 			await().atMost(DEPARTURE).until(() -> left.size() == 1);
 			assertLeftDisconnected(left.messages().get(0), carol);
@@ -198,7 +200,8 @@ class SessionPresenceTests extends IntegrationTest {
 			StompTestClient witnessSession = other.stomp(tokens.participant(witness));
 			joinOverStomp(witnessSession, meeting, witness);
 
-			// Dave's session ends first; once the witness (who left later) is gone, Dave's grace is over too.
+			// Dave's session ends first; once the witness (who left later) is gone,
+			// Dave's grace is over too.
 			daveSession.close();
 			witnessSession.close();
 
@@ -245,10 +248,12 @@ class SessionPresenceTests extends IntegrationTest {
 			var left = observer.subscribe(topic(meeting, "participant-left"));
 			joinOverStomp(session, meeting, frank);
 			session.disconnect();
-			String departure = await().atMost(SHORTLY).until(() -> departureOf(meeting, frank), Optional::isPresent)
+			String departure = await().atMost(SHORTLY)
+				.until(() -> departureOf(meeting, frank), Optional::isPresent)
 				.orElseThrow();
 
-			var leaving = other.api(tokens.participant(frank)).delete("/api/meetings/" + meeting + "/participants/" + frank);
+			var leaving = other.api(tokens.participant(frank))
+				.delete("/api/meetings/" + meeting + "/participants/" + frank);
 			assertThat(leaving.status()).as(leaving.toString()).isEqualTo(204);
 
 			await("the departure is processed").atMost(DEPARTURE).until(() -> !departures().contains(departure));

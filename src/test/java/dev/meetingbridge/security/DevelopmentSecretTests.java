@@ -29,7 +29,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Without BRIDGE_JWT_SECRET a first run still works: a random secret, a loud warning, and a server token to try it with. */
+/**
+ * Without BRIDGE_JWT_SECRET a first run still works: a random secret, a loud warning, and
+ * a server token to try it with.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class DevelopmentSecretTests {
 
@@ -41,7 +44,8 @@ class DevelopmentSecretTests {
 		args.addAll(TestRedis.arguments());
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeetingBridgeApplication.class)
 			.run(args.toArray(String[]::new))) {
-			assertThat(output).contains("bridge.security.jwt-secret (BRIDGE_JWT_SECRET) is not set: using a random secret");
+			assertThat(output)
+				.contains("bridge.security.jwt-secret (BRIDGE_JWT_SECRET) is not set: using a random secret");
 			Matcher token = TOKEN.matcher(output.toString());
 			assertThat(token.find()).isTrue();
 			String baseUrl = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
@@ -56,11 +60,11 @@ class DevelopmentSecretTests {
 
 	private static String tokenFromTheTestSecret() {
 		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-				.subject("server")
-				.claim("roles", List.of("server"))
-				.expirationTime(Date.from(Instant.now().plusSeconds(300)))
-				.build());
+			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
+					new JWTClaimsSet.Builder().subject("server")
+						.claim("roles", List.of("server"))
+						.expirationTime(Date.from(Instant.now().plusSeconds(300)))
+						.build());
 			jwt.sign(new MACSigner(IntegrationTest.SECRET.getBytes(StandardCharsets.UTF_8)));
 			return jwt.serialize();
 		}

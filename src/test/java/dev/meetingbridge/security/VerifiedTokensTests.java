@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,7 +26,10 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** A token is verified once and then remembered, but never past its expiry, and a bad one never. */
+/**
+ * A token is verified once and then remembered, but never past its expiry, and a bad one
+ * never.
+ */
 class VerifiedTokensTests {
 
 	private static final SecretKey KEY = new SecretKeySpec(
@@ -63,7 +65,8 @@ class VerifiedTokensTests {
 		tokens.decode(token);
 		assertThat(this.verifications).hasValue(1);
 
-		// Past its expiry and the usual 60 s of clock skew: not served from memory any more.
+		// Past its expiry and the usual 60 s of clock skew: not served from memory any
+		// more.
 		clock.now = now.plus(Duration.ofMinutes(7));
 		tokens.decode(token);
 		assertThat(this.verifications).hasValue(2);

@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What an instance does when its pub/sub link to Redis was down while a meeting changed. The
- * instance under test reaches Redis through a {@link TcpGate}: the test drops its pub/sub
- * connection and keeps the gate shut, so the events published meanwhile are missed for certain,
- * then opens it. Changes go through the test's own instance, whose link stays up.
+ * What an instance does when its pub/sub link to Redis was down while a meeting changed.
+ * The instance under test reaches Redis through a {@link TcpGate}: the test drops its
+ * pub/sub connection and keeps the gate shut, so the events published meanwhile are
+ * missed for certain, then opens it. Changes go through the test's own instance, whose
+ * link stays up.
  */
 class GapRepairTests extends IntegrationTest {
 
@@ -82,7 +83,8 @@ class GapRepairTests extends IntegrationTest {
 			assertThat(total(topics.values())).as("nothing arrives while the link is down").isEqualTo(1);
 			gate.open();
 
-			// Nothing else happens in the meeting: only the re-subscribe can bring the five.
+			// Nothing else happens in the meeting: only the re-subscribe can bring the
+			// five.
 			await().atMost(Duration.ofSeconds(30)).until(() -> total(topics.values()) >= 6);
 			assertContiguous(topics, meeting, 1, 6);
 			assertThat(counter("bridge.events.gap.repairs")).isGreaterThan(repairsBefore);
@@ -100,8 +102,8 @@ class GapRepairTests extends IntegrationTest {
 		double resyncsBefore = counter("bridge.events.resyncs");
 		try (RawWebSocket behind = RawWebSocket.open(relayed.port(), 0);
 				StompTestClient other = relayed.stomp(tokens.server())) {
-			behind.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server()
-					+ "\n\n\0");
+			behind.sendText(
+					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
 			behind.readUntil("CONNECTED");
 			behind.sendText("SUBSCRIBE\nid:0\ndestination:/topic/meetings/" + meeting
 					+ "/participant-joined\nreceipt:ready\n\n\0");
@@ -112,8 +114,10 @@ class GapRepairTests extends IntegrationTest {
 			var writer = forgetful.api(tokens.server());
 			for (int i = 0; i < 6; i++) {
 				String participant = fixtures.participant("meanwhile");
-				assertThat(writer.post("/api/meetings/" + meeting + "/participants",
-						Map.of("participantId", participant, "displayName", participant)).status()).isEqualTo(201);
+				assertThat(writer
+					.post("/api/meetings/" + meeting + "/participants",
+							Map.of("participantId", participant, "displayName", participant))
+					.status()).isEqualTo(201);
 			}
 			gate.open();
 

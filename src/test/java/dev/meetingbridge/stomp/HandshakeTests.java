@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The WebSocket handshake itself: open to anyone, and without permessage-deflate whatever the client offers. */
+/**
+ * The WebSocket handshake itself: open to anyone, and without permessage-deflate whatever
+ * the client offers.
+ */
 class HandshakeTests extends IntegrationTest {
 
 	@Test

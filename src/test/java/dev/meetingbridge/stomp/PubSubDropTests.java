@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis keeps running while its pub/sub connections are dropped again and again (a network blip,
- * a proxy restart, a failover): a subscriber on another instance still receives every event of
- * its topics, once, in sequence order, because the instance fills each gap from the meeting's
- * history before it delivers anything newer. Runs on the standalone and the cluster pass.
+ * Redis keeps running while its pub/sub connections are dropped again and again (a
+ * network blip, a proxy restart, a failover): a subscriber on another instance still
+ * receives every event of its topics, once, in sequence order, because the instance fills
+ * each gap from the meeting's history before it delivers anything newer. Runs on the
+ * standalone and the cluster pass.
  */
 class PubSubDropTests extends IntegrationTest {
 

@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bridge ends sessions whose client is gone or never arrived: a client that goes silent with
- * its TCP connection open (a phone that lost its network sends no FIN), with heart-beats or
- * without, and WebSockets that never send CONNECT. Well-behaved clients next to them are left
- * alone. An instance of its own with a 1 s heart-beat, a 1 s grace and a 2 s connect timeout.
+ * The bridge ends sessions whose client is gone or never arrived: a client that goes
+ * silent with its TCP connection open (a phone that lost its network sends no FIN), with
+ * heart-beats or without, and WebSockets that never send CONNECT. Well-behaved clients
+ * next to them are left alone. An instance of its own with a 1 s heart-beat, a 1 s grace
+ * and a 2 s connect timeout.
  */
 class SessionLivenessTests extends IntegrationTest {
 

@@ -22,13 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A subscriber that stops reading its socket must not hold up the others of its meeting: they
- * keep receiving every message while its frames pile up, and the bridge closes it once it has
- * fallen too far behind.
+ * A subscriber that stops reading its socket must not hold up the others of its meeting:
+ * they keep receiving every message while its frames pile up, and the bridge closes it
+ * once it has fallen too far behind.
  */
 class SlowConsumerTests extends IntegrationTest {
 
-	/** 4,000 characters per chat, so the stalled client's buffers fill after a few thousand. */
+	/**
+	 * 4,000 characters per chat, so the stalled client's buffers fill after a few
+	 * thousand.
+	 */
 	private static final String TEXT = "x".repeat(4_000);
 
 	private static final int MOST_MESSAGES = 4_000;
@@ -74,8 +77,9 @@ class SlowConsumerTests extends IntegrationTest {
 			Api chat = bridge.api(tokens.server());
 			int sent = 0;
 			while (slowConsumersClosed() == closedBefore && sent < MOST_MESSAGES) {
-				Api.Response response = chat.post("/api/meetings/" + source + "/connections/" + connection
-						+ "/chat-messages", Map.of("message", sent + "|" + TEXT, "senderId", sender));
+				Api.Response response = chat.post(
+						"/api/meetings/" + source + "/connections/" + connection + "/chat-messages",
+						Map.of("message", sent + "|" + TEXT, "senderId", sender));
 				assertThat(response.status()).as(response.toString()).isEqualTo(201);
 				sent++;
 			}
@@ -92,13 +96,14 @@ class SlowConsumerTests extends IntegrationTest {
 	}
 
 	/**
-	 * A STOMP client on a raw socket with a tiny receive buffer: it connects, subscribes, sees
-	 * the receipt, and then reads nothing until asked to drain.
+	 * A STOMP client on a raw socket with a tiny receive buffer: it connects, subscribes,
+	 * sees the receipt, and then reads nothing until asked to drain.
 	 */
 	private RawWebSocket stalledSubscriber(String destination) throws IOException {
 		RawWebSocket socket = RawWebSocket.open(bridge.port(), 4096);
 		assertThat(socket.handshake()).startsWith("HTTP/1.1 101");
-		socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
+		socket.sendText(
+				"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
 		socket.readUntil("CONNECTED");
 		socket.sendText("SUBSCRIBE\nid:stalled\ndestination:" + destination + "\nreceipt:ready\n\n\0");
 		socket.readUntil("receipt-id:ready");
@@ -106,7 +111,9 @@ class SlowConsumerTests extends IntegrationTest {
 	}
 
 	private static double slowConsumersClosed() {
-		return bridge.bean(MeterRegistry.class).counter("bridge.stomp.sessions.closed", "reason", "slow-consumer").count();
+		return bridge.bean(MeterRegistry.class)
+			.counter("bridge.stomp.sessions.closed", "reason", "slow-consumer")
+			.count();
 	}
 
 }

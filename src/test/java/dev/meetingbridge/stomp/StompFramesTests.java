@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The frames the bridge writes, byte for byte: STOMP header escaping and WebSocket framing. */
+/**
+ * The frames the bridge writes, byte for byte: STOMP header escaping and WebSocket
+ * framing.
+ */
 class StompFramesTests {
 
 	@Test

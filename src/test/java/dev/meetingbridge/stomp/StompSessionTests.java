@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A session's writes on a socket of its own (Netty's embedded channel, with the WebSocket
- * encoder the server uses): frames go out as they were written, in order; a client that takes
- * nothing is ended as a slow consumer once too much waits; an end sends its close code.
+ * encoder the server uses): frames go out as they were written, in order; a client that
+ * takes nothing is ended as a slow consumer once too much waits; an end sends its close
+ * code.
  */
 class StompSessionTests {
 
@@ -27,9 +28,8 @@ class StompSessionTests {
 	@Test
 	void framesGoOutWholeAndInOrder() {
 		this.session.send(StompFrames.receipt("r1"));
-		assertThat(this.session.write(StompFrames.webSocketFrame(this.channel.alloc(), "MESSAGE".getBytes(),
-				new byte[] { 0 })))
-			.isTrue();
+		assertThat(this.session
+			.write(StompFrames.webSocketFrame(this.channel.alloc(), "MESSAGE".getBytes(), new byte[] { 0 }))).isTrue();
 		this.session.flush();
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("RECEIPT\nreceipt-id:r1\n\n\0");
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("MESSAGE\0");

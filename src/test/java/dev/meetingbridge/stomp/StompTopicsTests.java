@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * STOMP over WebSocket end to end (API.md sections 2, 4 and 5): CONNECT authentication,
- * SUBSCRIBE rules, what each topic carries, sequence order, client SENDs and live authority.
+ * SUBSCRIBE rules, what each topic carries, sequence order, client SENDs and live
+ * authority.
  */
 class StompTopicsTests extends IntegrationTest {
 
@@ -233,7 +234,8 @@ class StompTopicsTests extends IntegrationTest {
 		String a = fixtures.activeMeetingWith(alice);
 		String b = fixtures.activeMeetingWith(bob);
 		String connection = fixtures.connect(a, b);
-		// Each of them may read both meetings: as a member of one and through the connection the other.
+		// Each of them may read both meetings: as a member of one and through the
+		// connection the other.
 		StompTestClient aliceClient = connect(tokens.participant(alice));
 		StompTestClient bobClient = connect(tokens.participant(bob));
 		List<Received> ofA = List.of(aliceClient.subscribe(topic(a, "chat-message")),
@@ -386,7 +388,8 @@ class StompTopicsTests extends IntegrationTest {
 		assertThat(latest).isEqualTo(35);
 		await().until(() -> total(fromTheStart.values()) >= latest);
 		assertContiguous(fromTheStart, meeting, 1, latest);
-		// Alice subscribed after her own join and, as a member until the meeting ended, saw the whole
+		// Alice subscribed after her own join and, as a member until the meeting ended,
+		// saw the whole
 		// ending cascade up to meeting-ended.
 		await().until(() -> highest(fromTheirJoin.values()) >= latest);
 		assertThat(assertContiguousFrom(fromTheirJoin, meeting, 2)).isEqualTo(latest);
@@ -442,7 +445,8 @@ class StompTopicsTests extends IntegrationTest {
 	@Test
 	void theLongestChatSendArrivesWholeThoughItExceedsTheSocketsReceiveBuffer() {
 		ChatPair pair = chatPair();
-		// 4,095 characters, many of two or three bytes: the frame reaches the bridge in several parts.
+		// 4,095 characters, many of two or three bytes: the frame reaches the bridge in
+		// several parts.
 		String longest = "Grüße ✓ ".repeat(512).strip();
 		connect(tokens.participant(pair.alice())).send(chatSend(pair.a(), pair.connection()),
 				Map.of("message", longest));
@@ -457,7 +461,8 @@ class StompTopicsTests extends IntegrationTest {
 		String a = fixtures.activeMeetingWith(alice);
 		String b = fixtures.activeMeetingWith(bob);
 		String connection = fixtures.connect(a, b);
-		return new ChatPair(alice, a, b, connection, connect(tokens.participant(bob)).subscribe(topic(b, "chat-message")));
+		return new ChatPair(alice, a, b, connection,
+				connect(tokens.participant(bob)).subscribe(topic(b, "chat-message")));
 	}
 
 	private record ChatPair(String alice, String a, String b, String connection, Received bobSees) {
@@ -531,7 +536,8 @@ class StompTopicsTests extends IntegrationTest {
 		client.send(join(a), Map.of("displayName", "Mallory"));
 		client.send(chatSend(a, connection), Map.of("message", "now a member"));
 		chats.await(chat("now a member"));
-		assertThat(chats.messages()).singleElement().satisfies((only) -> assertThat(chat("now a member")).accepts(only));
+		assertThat(chats.messages()).singleElement()
+			.satisfies((only) -> assertThat(chat("now a member")).accepts(only));
 		assertStillOpen(client, errors);
 	}
 
@@ -674,11 +680,12 @@ class StompTopicsTests extends IntegrationTest {
 		assertThat(ended.path("endedBy").path("participantId").asString()).isEqualTo(moderator);
 		control.get("participant-left").await(about(alice));
 		long connectionClosed = sequence(control.get("connection-close").awaitSize(1).get(0));
-		assertThat(control.get("participant-left").messages()).allSatisfy(
-				(left) -> assertThat(left.path("reason").asString()).isEqualTo("meeting-ended"));
+		assertThat(control.get("participant-left").messages())
+			.allSatisfy((left) -> assertThat(left.path("reason").asString()).isEqualTo("meeting-ended"));
 		assertContiguous(control, meeting, 4, sequence(ended));
 
-		// The cascade keeps their grounds until meeting-ended, which is the last thing they receive.
+		// The cascade keeps their grounds until meeting-ended, which is the last thing
+		// they receive.
 		assertThat(member.get("meeting-ended").awaitSize(1)).hasSize(1);
 		assertThat(throughConnection.get("meeting-ended").awaitSize(1)).hasSize(1);
 		assertContiguous(member, meeting, 4, sequence(ended));
@@ -721,7 +728,8 @@ class StompTopicsTests extends IntegrationTest {
 		String connection = fixtures.connect(a, b);
 		Map<String, Received> control = connect(tokens.server()).subscribeAll(b);
 		StompTestClient aliceClient = connect(tokens.participant(alice));
-		// The SUBSCRIBE reads Alice's membership of A twice: before and after it listens to A.
+		// The SUBSCRIBE reads Alice's membership of A twice: before and after it listens
+		// to A.
 		CompletableFuture<Void> raced = MembershipReads.afterRead(a, alice, 2, () -> {
 			assertThat(api.delete("/api/meetings/" + a + "/connections/" + connection).status()).isEqualTo(204);
 			control.get("connection-close").awaitSize(1);

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The limits of the WebSocket transport: an instance accepts {@code bridge.stomp.max-sessions}
- * WebSockets and closes any more at once with 1013 (try again later); a client message larger
- * than 64 KiB ends its session. An instance of its own, limited to two sessions.
+ * The limits of the WebSocket transport: an instance accepts
+ * {@code bridge.stomp.max-sessions} WebSockets and closes any more at once with 1013 (try
+ * again later); a client message larger than 64 KiB ends its session. An instance of its
+ * own, limited to two sessions.
  */
 class TransportLimitsTests extends IntegrationTest {
 
@@ -47,14 +48,15 @@ class TransportLimitsTests extends IntegrationTest {
 			for (int i = 0; i < 2; i++) {
 				RawWebSocket socket = RawWebSocket.open(bridge.port(), 0);
 				admitted.add(socket);
-				socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer "
-						+ tokens.server() + "\n\n\0");
+				socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server()
+						+ "\n\n\0");
 				socket.readUntil("CONNECTED");
 			}
 			try (RawWebSocket third = RawWebSocket.open(bridge.port(), 0)) {
 				assertThat(third.handshake()).startsWith("HTTP/1.1 101");
 				String answer = third.readToTheEnd(BOUND);
-				// A close frame (0x88) with status 1013 (0x03F5), then the end of the connection.
+				// A close frame (0x88) with status 1013 (0x03F5), then the end of the
+				// connection.
 				assertThat(answer).contains("\u0088").contains("\u0003\u00f5").endsWith(RawWebSocket.END);
 			}
 			assertThat(overCapacity()).isEqualTo(before + 1);
@@ -73,8 +75,8 @@ class TransportLimitsTests extends IntegrationTest {
 	@Test
 	void aClientMessageOverSixtyFourKibibytesEndsTheSession() throws IOException {
 		try (RawWebSocket socket = RawWebSocket.open(this.port, 0)) {
-			socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server()
-					+ "\n\n\0");
+			socket.sendText(
+					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
 			socket.readUntil("CONNECTED");
 			String body = "x".repeat(64 * 1024 + 1);
 			socket.sendText("SEND\ndestination:/app/elsewhere\ncontent-length:"

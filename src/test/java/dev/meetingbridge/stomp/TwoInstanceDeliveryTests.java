@@ -45,7 +45,8 @@ class TwoInstanceDeliveryTests extends IntegrationTest {
 
 	@BeforeAll
 	static void startSecondInstance() {
-		// Arguments, not default properties: application.yml would override those (its jwt-secret is ${BRIDGE_JWT_SECRET:}).
+		// Arguments, not default properties: application.yml would override those (its
+		// jwt-secret is ${BRIDGE_JWT_SECRET:}).
 		second = new SpringApplicationBuilder(MeetingBridgeApplication.class).run("--server.port=0",
 				"--spring.data.redis.url=" + TestRedis.url(), "--bridge.security.jwt-secret=" + IntegrationTest.SECRET,
 				"--spring.main.banner-mode=off");
@@ -81,8 +82,9 @@ class TwoInstanceDeliveryTests extends IntegrationTest {
 		fixtures.join(a, carol);
 		aliceOnSecond.get("participant-joined").await(about(carol));
 		String dave = fixtures.participant("dave");
-		assertThat(this.api2.post("/api/meetings/" + b + "/participants",
-				Map.of("participantId", dave, "displayName", dave)).status()).isEqualTo(201);
+		assertThat(this.api2
+			.post("/api/meetings/" + b + "/participants", Map.of("participantId", dave, "displayName", dave))
+			.status()).isEqualTo(201);
 		bobOnFirst.get("participant-joined").await(about(dave));
 
 		Api.Response connected = api.post("/api/meetings/" + a + "/connections", Map.of("meetingId", b));
@@ -113,8 +115,10 @@ class TwoInstanceDeliveryTests extends IntegrationTest {
 			Api here = instances.get(i % 2);
 			Api there = instances.get((i + 1) % 2);
 			String participant = fixtures.participant("p" + i);
-			assertThat(here.post("/api/meetings/" + meeting + "/participants",
-					Map.of("participantId", participant, "displayName", participant)).status()).isEqualTo(201);
+			assertThat(here
+				.post("/api/meetings/" + meeting + "/participants",
+						Map.of("participantId", participant, "displayName", participant))
+				.status()).isEqualTo(201);
 			assertThat(there.as(tokens.participant(host))
 				.post("/api/meetings/" + other + "/connections/" + connection + "/chat-messages",
 						Map.of("message", "chat " + i))
@@ -141,7 +145,8 @@ class TwoInstanceDeliveryTests extends IntegrationTest {
 		Map<String, Received> revoked = connectToSecond(tokens.participant(alice)).subscribeAll(meeting);
 		Map<String, Received> control = connectToSecond(tokens.server()).subscribeAll(meeting);
 
-		assertThat(api.as(tokens.participant(alice)).delete("/api/meetings/" + meeting + "/participants/" + alice)
+		assertThat(api.as(tokens.participant(alice))
+			.delete("/api/meetings/" + meeting + "/participants/" + alice)
 			.status()).isEqualTo(204);
 		String bob = fixtures.participant("bob");
 		fixtures.join(meeting, bob);
@@ -169,7 +174,8 @@ class TwoInstanceDeliveryTests extends IntegrationTest {
 		JsonNode daveJoined = control.await(about(dave));
 
 		assertThat(revoked.messages()).noneMatch(about(dave));
-		assertThat(revoked.messages()).allSatisfy((event) -> assertThat(sequence(event)).isLessThan(sequence(daveJoined)));
+		assertThat(revoked.messages())
+			.allSatisfy((event) -> assertThat(sequence(event)).isLessThan(sequence(daveJoined)));
 	}
 
 	private StompTestClient connectToFirst(String token) {

@@ -56,8 +56,8 @@ public final class Api {
 	public Response send(String method, String path, String body, String contentType) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(Duration.ofSeconds(20))
-			.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-					: HttpRequest.BodyPublishers.ofString(body));
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
 		if (this.token != null) {
 			request.header("Authorization", "Bearer " + this.token);
 		}

@@ -10,8 +10,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One more bridge instance in this JVM, on its own port, against the shared test Redis and with
- * the test secret: a second (or third) instance next to the test's own context.
+ * One more bridge instance in this JVM, on its own port, against the shared test Redis
+ * and with the test secret: a second (or third) instance next to the test's own context.
  */
 public final class BridgeInstance implements RunningBridge, AutoCloseable {
 
@@ -24,12 +24,18 @@ public final class BridgeInstance implements RunningBridge, AutoCloseable {
 		this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
-	/** Starts an instance; {@code properties} are {@code name=value} pairs, such as {@code bridge.presence.grace=1s}. */
+	/**
+	 * Starts an instance; {@code properties} are {@code name=value} pairs, such as
+	 * {@code bridge.presence.grace=1s}.
+	 */
 	public static BridgeInstance start(String... properties) {
 		return start(TestRedis.arguments(), properties);
 	}
 
-	/** Starts an instance on a standalone Redis at the URL (the test Redis behind a relay, say). */
+	/**
+	 * Starts an instance on a standalone Redis at the URL (the test Redis behind a relay,
+	 * say).
+	 */
 	public static BridgeInstance startOn(String redisUrl, String... properties) {
 		return start(List.of("--spring.data.redis.url=" + redisUrl), properties);
 	}

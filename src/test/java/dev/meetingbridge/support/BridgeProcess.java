@@ -15,8 +15,9 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A bridge in a child JVM (this JVM's java and class path), against the shared test Redis and with
- * the test secret, so that a test can kill it as a crash would: no shutdown hook, no graceful stop.
+ * A bridge in a child JVM (this JVM's java and class path), against the shared test Redis
+ * and with the test secret, so that a test can kill it as a crash would: no shutdown
+ * hook, no graceful stop.
  */
 public final class BridgeProcess implements RunningBridge, AutoCloseable {
 
@@ -35,8 +36,8 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 	}
 
 	/**
-	 * Starts a bridge and waits until it is ready; {@code properties} are {@code name=value}
-	 * pairs, such as {@code bridge.presence.lease-ttl=3s}.
+	 * Starts a bridge and waits until it is ready; {@code properties} are
+	 * {@code name=value} pairs, such as {@code bridge.presence.lease-ttl=3s}.
 	 */
 	public static BridgeProcess start(String... properties) {
 		int port = RedisServerProcess.freePort();
@@ -57,7 +58,8 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
-			// Should this JVM die before the test kills the child, the child goes with it.
+			// Should this JVM die before the test kills the child, the child goes with
+			// it.
 			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
 			BridgeProcess bridge = new BridgeProcess(process, port, log);
 			try {
@@ -111,7 +113,10 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 		return this.log;
 	}
 
-	/** SIGKILL, as a crash (or the OOM killer) would: nothing of the bridge runs afterwards. */
+	/**
+	 * SIGKILL, as a crash (or the OOM killer) would: nothing of the bridge runs
+	 * afterwards.
+	 */
 	public void kill() {
 		ChildProcesses.kill(this.process);
 	}

@@ -61,9 +61,10 @@ public final class Events {
 	}
 
 	/**
-	 * Checks a subscriber's view of one meeting, subscribed by type: each topic carried only its
-	 * own type of that meeting's events, in increasing sequence order, and together the topics
-	 * carried every sequence number from {@code first} to {@code last} exactly once.
+	 * Checks a subscriber's view of one meeting, subscribed by type: each topic carried
+	 * only its own type of that meeting's events, in increasing sequence order, and
+	 * together the topics carried every sequence number from {@code first} to
+	 * {@code last} exactly once.
 	 */
 	public static void assertContiguous(Map<String, StompTestClient.Received> byType, String meetingId, long first,
 			long last) {
@@ -72,8 +73,8 @@ public final class Events {
 	}
 
 	/**
-	 * As {@link #assertContiguous}, up to whatever arrived so far; returns the last sequence
-	 * number seen ({@code first - 1} if none).
+	 * As {@link #assertContiguous}, up to whatever arrived so far; returns the last
+	 * sequence number seen ({@code first - 1} if none).
 	 */
 	public static long assertContiguousFrom(Map<String, StompTestClient.Received> byType, String meetingId,
 			long first) {
@@ -86,17 +87,11 @@ public final class Events {
 					assertThat(event.path("type").asString()).isEqualTo(type);
 					assertThat(event.path("meetingId").asString()).isEqualTo(meetingId);
 				});
-			assertThat(messages.stream().map(Events::sequence).toList())
-				.as("%s arrives in sequence order", destination)
+			assertThat(messages.stream().map(Events::sequence).toList()).as("%s arrives in sequence order", destination)
 				.isSorted()
 				.doesNotHaveDuplicates();
 		});
-		List<Long> sequences = snapshot.values()
-			.stream()
-			.flatMap(List::stream)
-			.map(Events::sequence)
-			.sorted()
-			.toList();
+		List<Long> sequences = snapshot.values().stream().flatMap(List::stream).map(Events::sequence).sorted().toList();
 		long last = first - 1 + sequences.size();
 		assertThat(sequences).as("sequence numbers across the topics of %s", meetingId)
 			.containsExactlyElementsOf(LongStream.rangeClosed(first, last).boxed().toList());

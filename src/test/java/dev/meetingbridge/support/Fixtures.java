@@ -4,7 +4,9 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Test data by state: meetings with members, connected pairs. Ids are unique per test. */
+/**
+ * Test data by state: meetings with members, connected pairs. Ids are unique per test.
+ */
 public final class Fixtures {
 
 	private final Api server;

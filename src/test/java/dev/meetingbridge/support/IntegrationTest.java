@@ -18,8 +18,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A bridge on a random port against the shared test Redis, with real HTTP ({@link #api}), real
- * STOMP ({@link #stomp}) and named test data ({@link #fixtures}).
+ * A bridge on a random port against the shared test Redis, with real HTTP ({@link #api}),
+ * real STOMP ({@link #stomp}) and named test data ({@link #fixtures}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(MembershipReads.class)

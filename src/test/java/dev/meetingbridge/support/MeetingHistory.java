@@ -7,7 +7,9 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A meeting's whole event history (up to 1000 events), checked to be numbered 1, 2, 3... */
+/**
+ * A meeting's whole event history (up to 1000 events), checked to be numbered 1, 2, 3...
+ */
 public record MeetingHistory(List<JsonNode> events, long latestSequence) {
 
 	public static MeetingHistory of(Api api, String meetingId) {

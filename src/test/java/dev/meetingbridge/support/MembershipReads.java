@@ -12,21 +12,21 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Lets a test act at an exact point of a race: right after the access rules read whether a
- * participant is a member of a meeting (say, between a SUBSCRIBE's authorisation and its
- * registration). Inert unless armed. {@link IntegrationTest} imports it, so every integration
- * test still shares one application context.
+ * Lets a test act at an exact point of a race: right after the access rules read whether
+ * a participant is a member of a meeting (say, between a SUBSCRIBE's authorisation and
+ * its registration). Inert unless armed. {@link IntegrationTest} imports it, so every
+ * integration test still shares one application context.
  */
 public final class MembershipReads {
 
 	private static final List<Trigger> TRIGGERS = new CopyOnWriteArrayList<>();
 
 	/**
-	 * Runs the action once, on the reading thread, right after the {@code nth} next read of the
-	 * participant's membership of the meeting. The future completes when the action has run.
+	 * Runs the action once, on the reading thread, right after the {@code nth} next read
+	 * of the participant's membership of the meeting. The future completes when the
+	 * action has run.
 	 */
-	public static CompletableFuture<Void> afterRead(String meetingId, String participantId, int nth,
-			Runnable action) {
+	public static CompletableFuture<Void> afterRead(String meetingId, String participantId, int nth, Runnable action) {
 		Trigger trigger = new Trigger(meetingId, participantId, new AtomicInteger(nth), action,
 				new CompletableFuture<>());
 		TRIGGERS.add(trigger);

@@ -13,8 +13,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A WebSocket client on a plain socket, for what real clients do not let a test do: offer an
- * extension and read the raw handshake answer, or stop reading altogether.
+ * A WebSocket client on a plain socket, for what real clients do not let a test do: offer
+ * an extension and read the raw handshake answer, or stop reading altogether.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -29,7 +29,8 @@ public final class RawWebSocket implements AutoCloseable {
 
 	/**
 	 * Opens {@code /ws} with the STOMP 1.2 subprotocol and the given extra header lines.
-	 * @param receiveBufferSize the socket's receive buffer in bytes, or 0 for the system's
+	 * @param receiveBufferSize the socket's receive buffer in bytes, or 0 for the
+	 * system's
 	 */
 	public static RawWebSocket open(int port, int receiveBufferSize, String... headers) throws IOException {
 		Socket socket = new Socket();
@@ -55,7 +56,10 @@ public final class RawWebSocket implements AutoCloseable {
 		return this.handshake;
 	}
 
-	/** Reads until the text has appeared (frames are read as Latin-1 text, headers and all). */
+	/**
+	 * Reads until the text has appeared (frames are read as Latin-1 text, headers and
+	 * all).
+	 */
 	public String readUntil(String marker) throws IOException {
 		InputStream in = this.socket.getInputStream();
 		StringBuilder seen = new StringBuilder();
@@ -99,8 +103,9 @@ public final class RawWebSocket implements AutoCloseable {
 	public static final String END = "<end of stream>";
 
 	/**
-	 * Reads everything until the server closes the connection (then ends with {@link #END}) or
-	 * nothing arrives for the socket's timeout or the time is up; as Latin-1 text, frames and all.
+	 * Reads everything until the server closes the connection (then ends with
+	 * {@link #END}) or nothing arrives for the socket's timeout or the time is up; as
+	 * Latin-1 text, frames and all.
 	 */
 	public String readToTheEnd(Duration within) throws IOException {
 		long deadline = System.nanoTime() + within.toNanos();
@@ -127,7 +132,10 @@ public final class RawWebSocket implements AutoCloseable {
 		return seen.toString();
 	}
 
-	/** Reads all that was buffered for it; true when the server closed the connection at the end. */
+	/**
+	 * Reads all that was buffered for it; true when the server closed the connection at
+	 * the end.
+	 */
 	public boolean drainsToTheEnd(Duration within) throws IOException {
 		long deadline = System.nanoTime() + within.toNanos();
 		this.socket.setSoTimeout((int) within.toMillis());

@@ -11,7 +11,10 @@ import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 
-/** A local three-master Redis Cluster of {@code redis-server} processes, formed with {@code redis-cli --cluster create}. */
+/**
+ * A local three-master Redis Cluster of {@code redis-server} processes, formed with
+ * {@code redis-cli --cluster create}.
+ */
 public final class RedisClusterProcesses implements AutoCloseable {
 
 	private final List<Process> processes = new ArrayList<>();
@@ -28,12 +31,13 @@ public final class RedisClusterProcesses implements AutoCloseable {
 			for (int i = 0; i < 3; i++) {
 				int port = RedisServerProcess.freePort();
 				cluster.ports.add(port);
-				cluster.processes.add(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
-						"--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file",
-						"nodes-" + port + ".conf", "--dir", dir.toString(), "--save", "", "--appendonly", "no"))
-					.redirectErrorStream(true)
-					.redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-					.start());
+				cluster.processes
+					.add(new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+							"127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+							"--dir", dir.toString(), "--save", "", "--appendonly", "no"))
+						.redirectErrorStream(true)
+						.redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+						.start());
 			}
 			for (int port : cluster.ports) {
 				await().atMost(Duration.ofSeconds(15)).until(() -> RedisServerProcess.answersPing(port));

@@ -10,16 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends one command to a Redis server over a plain socket, for what a test does to Redis behind
- * the bridge's back: drop every pub/sub connection ({@code CLIENT KILL TYPE pubsub}), as a network
- * blip, a proxy restart or a failover would.
+ * Sends one command to a Redis server over a plain socket, for what a test does to Redis
+ * behind the bridge's back: drop every pub/sub connection
+ * ({@code CLIENT KILL TYPE pubsub}), as a network blip, a proxy restart or a failover
+ * would.
  */
 public final class RedisCommands {
 
 	private RedisCommands() {
 	}
 
-	/** Drops the pub/sub connections of every client of the test Redis (each node of a cluster). */
+	/**
+	 * Drops the pub/sub connections of every client of the test Redis (each node of a
+	 * cluster).
+	 */
 	public static void dropPubSubConnections() {
 		for (String node : nodes()) {
 			String[] hostAndPort = node.split(":");

@@ -14,8 +14,8 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A throwaway {@code redis-server} process on a free port, for machines without Docker and for
- * tests that must stop, freeze or restart their Redis.
+ * A throwaway {@code redis-server} process on a free port, for machines without Docker
+ * and for tests that must stop, freeze or restart their Redis.
  */
 public final class RedisServerProcess implements AutoCloseable {
 

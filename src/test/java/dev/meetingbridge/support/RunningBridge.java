@@ -1,6 +1,9 @@
 package dev.meetingbridge.support;
 
-/** A bridge a test started besides the one of {@link IntegrationTest}: where it listens, and clients for it. */
+/**
+ * A bridge a test started besides the one of {@link IntegrationTest}: where it listens,
+ * and clients for it.
+ */
 public interface RunningBridge {
 
 	int port();

@@ -39,8 +39,9 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real STOMP client (Spring's {@link WebSocketStompClient}) that records what it receives:
- * MESSAGE bodies per subscription, ERROR frames, and whether the connection is still open.
+ * A real STOMP client (Spring's {@link WebSocketStompClient}) that records what it
+ * receives: MESSAGE bodies per subscription, ERROR frames, and whether the connection is
+ * still open.
  */
 public final class StompTestClient implements AutoCloseable {
 
@@ -54,7 +55,10 @@ public final class StompTestClient implements AutoCloseable {
 
 	private final Handler handler = new Handler();
 
-	/** Every MESSAGE body, whichever subscription it came on, in the order the socket delivered them. */
+	/**
+	 * Every MESSAGE body, whichever subscription it came on, in the order the socket
+	 * delivered them.
+	 */
 	private final List<JsonNode> arrivals = new CopyOnWriteArrayList<>();
 
 	private StompSession session;
@@ -89,7 +93,9 @@ public final class StompTestClient implements AutoCloseable {
 		return connect(url, headers);
 	}
 
-	/** Connects with the given CONNECT headers and waits for CONNECTED; fails if refused. */
+	/**
+	 * Connects with the given CONNECT headers and waits for CONNECTED; fails if refused.
+	 */
 	public static StompTestClient connect(String url, StompHeaders connectHeaders) {
 		StompTestClient client = attempt(url, connectHeaders);
 		await().atMost(Duration.ofSeconds(10))
@@ -131,8 +137,8 @@ public final class StompTestClient implements AutoCloseable {
 
 	/**
 	 * Subscribes, and waits until the bridge has processed the SUBSCRIBE: its RECEIPT
-	 * ({@link Received#confirmed()}), or, for a refused SUBSCRIBE, an ERROR frame or the closed
-	 * connection.
+	 * ({@link Received#confirmed()}), or, for a refused SUBSCRIBE, an ERROR frame or the
+	 * closed connection.
 	 */
 	public Received subscribe(String destination) {
 		Received received = new Received(destination, this.arrivals);
@@ -162,13 +168,14 @@ public final class StompTestClient implements AutoCloseable {
 		StompHeaders headers = new StompHeaders();
 		headers.setDestination(destination);
 		headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
-		this.session.send(headers, body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
-				: JSON.writeValueAsBytes(body));
+		this.session.send(headers,
+				body instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body));
 	}
 
 	/**
-	 * Waits until the bridge has handled every frame this client sent before: it handles a
-	 * session's frames one at a time, in order, and confirms a SUBSCRIBE with a RECEIPT.
+	 * Waits until the bridge has handled every frame this client sent before: it handles
+	 * a session's frames one at a time, in order, and confirms a SUBSCRIBE with a
+	 * RECEIPT.
 	 */
 	public void sync() {
 		Received barrier = subscribe("/user/queue/errors");
@@ -184,8 +191,8 @@ public final class StompTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the WebSocket without a STOMP DISCONNECT, as a client that loses its connection
-	 * would.
+	 * Closes the WebSocket without a STOMP DISCONNECT, as a client that loses its
+	 * connection would.
 	 */
 	public void closeSocket() {
 		WebSocketSession socket = this.sockets.socket;
@@ -284,15 +291,18 @@ public final class StompTestClient implements AutoCloseable {
 
 	}
 
-	/** The standard client, keeping hold of the WebSocket so that a test can close it under STOMP's feet. */
+	/**
+	 * The standard client, keeping hold of the WebSocket so that a test can close it
+	 * under STOMP's feet.
+	 */
 	private static final class SocketCapturingClient extends StandardWebSocketClient {
 
 		private volatile WebSocketSession socket;
 
 		/**
-		 * Its own message buffer sizes: the tests share the JVM with the bridge, which shrinks
-		 * Tomcat's WebSocket defaults for its sessions (a client must take whole 8 KiB batches
-		 * and single frames of a 4,096-character chat).
+		 * Its own message buffer sizes: the tests share the JVM with the bridge, which
+		 * shrinks Tomcat's WebSocket defaults for its sessions (a client must take whole
+		 * 8 KiB batches and single frames of a 4,096-character chat).
 		 */
 		SocketCapturingClient() {
 			super(container());
@@ -359,8 +369,8 @@ public final class StompTestClient implements AutoCloseable {
 		}
 
 		@Override
-		public void handleException(StompSession session, StompCommand command, StompHeaders headers,
-				byte[] payload, Throwable exception) {
+		public void handleException(StompSession session, StompCommand command, StompHeaders headers, byte[] payload,
+				Throwable exception) {
 			throw new IllegalStateException("The test client failed to handle a " + command + " frame", exception);
 		}
 

@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay in front of a server that a test can shut to new connections while the ones it
- * relays stay up: with the bridge's Redis behind it, a dropped pub/sub connection cannot come back
- * until the test opens the gate again, so what is published meanwhile is missed for certain.
+ * A TCP relay in front of a server that a test can shut to new connections while the ones
+ * it relays stay up: with the bridge's Redis behind it, a dropped pub/sub connection
+ * cannot come back until the test opens the gate again, so what is published meanwhile is
+ * missed for certain.
  */
 public final class TcpGate implements AutoCloseable {
 

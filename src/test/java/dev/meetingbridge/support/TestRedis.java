@@ -5,12 +5,13 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The one place tests get their shared Redis from: a Testcontainers {@code redis:7} container
- * when Docker is available, otherwise a {@code redis-server} process on a free port, otherwise
- * {@code BRIDGE_TEST_REDIS_URL}. Started once per test JVM and stopped when it exits.
+ * The one place tests get their shared Redis from: a Testcontainers {@code redis:7}
+ * container when Docker is available, otherwise a {@code redis-server} process on a free
+ * port, otherwise {@code BRIDGE_TEST_REDIS_URL}. Started once per test JVM and stopped
+ * when it exits.
  * <p>
- * With the system property {@code bridge.test.redis=cluster} it is a local three-master Redis
- * Cluster instead, so the same integration tests prove the cluster path.
+ * With the system property {@code bridge.test.redis=cluster} it is a local three-master
+ * Redis Cluster instead, so the same integration tests prove the cluster path.
  */
 public final class TestRedis {
 
@@ -35,7 +36,10 @@ public final class TestRedis {
 		}
 	}
 
-	/** The same, as {@code name=value} arguments for a second application context or a child JVM. */
+	/**
+	 * The same, as {@code name=value} arguments for a second application context or a
+	 * child JVM.
+	 */
 	public static java.util.List<String> arguments() {
 		return cluster() ? java.util.List.of("--spring.data.redis.cluster.nodes=" + clusterNodes())
 				: java.util.List.of("--spring.data.redis.url=" + url());
@@ -76,7 +80,8 @@ public final class TestRedis {
 			Runtime.getRuntime().addShutdownHook(new Thread(process::close));
 			return process.url();
 		}
-		throw new IllegalStateException("Tests need Redis: install Docker or redis-server, or set BRIDGE_TEST_REDIS_URL");
+		throw new IllegalStateException(
+				"Tests need Redis: install Docker or redis-server, or set BRIDGE_TEST_REDIS_URL");
 	}
 
 	private static boolean dockerAvailable() {

@@ -38,7 +38,10 @@ public final class Tokens {
 		return this.minter.participantToken(participantId, EnumSet.of(Permission.ALLOW_JOIN), null, HOUR);
 	}
 
-	/** A participant who may also create and end meetings, remove others and manage connections. */
+	/**
+	 * A participant who may also create and end meetings, remove others and manage
+	 * connections.
+	 */
 	public String moderator(String participantId) {
 		return this.minter.participantToken(participantId, EnumSet.of(Permission.ALLOW_JOIN, Permission.ALLOW_MOD),
 				null, HOUR);
@@ -55,7 +58,10 @@ public final class Tokens {
 		return genuine.substring(0, genuine.lastIndexOf('.')) + other.substring(other.lastIndexOf('.'));
 	}
 
-	/** A participant token that expired five minutes ago, well beyond the validators' clock skew. */
+	/**
+	 * A participant token that expired five minutes ago, well beyond the validators'
+	 * clock skew.
+	 */
 	public String expired(String participantId) {
 		Instant now = Instant.now();
 		JwtClaimsSet claims = JwtClaimsSet.builder()

@@ -36,8 +36,8 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Refusals of API.md sections 2 and 3: every one a problem detail with its code, never a 5xx or a
- * stack trace, and none of them changing anything.
+ * Refusals of API.md sections 2 and 3: every one a problem detail with its code, never a
+ * 5xx or a stack trace, and none of them changing anything.
  */
 class ErrorResponsesTests extends IntegrationTest {
 
@@ -57,10 +57,11 @@ class ErrorResponsesTests extends IntegrationTest {
 				new PlainJWT(serverClaims().build()).serialize(), "without exp",
 				signed(SECRET, JWSAlgorithm.HS256, serverClaims().expirationTime(null).build()), "HS512",
 				signed(SECRET + SECRET, JWSAlgorithm.HS512, serverClaims().build()), "invalid sub",
-				signed(SECRET, JWSAlgorithm.HS256, new JWTClaimsSet.Builder().subject("-not an id-")
-					.claim("permissions", List.of("allow_join", "allow_mod"))
-					.expirationTime(Date.from(Instant.now().plusSeconds(600)))
-					.build()));
+				signed(SECRET, JWSAlgorithm.HS256,
+						new JWTClaimsSet.Builder().subject("-not an id-")
+							.claim("permissions", List.of("allow_join", "allow_mod"))
+							.expirationTime(Date.from(Instant.now().plusSeconds(600)))
+							.build()));
 		String created = unique("never");
 		badTokens.forEach((name, token) -> {
 			Api anonymous = api.as(token);
@@ -112,9 +113,10 @@ class ErrorResponsesTests extends IntegrationTest {
 		String meeting = fixtures.activeMeetingWith();
 		for (String body : List.of("{\"displayName\":", "{\"displayName\":\"x\",}", "not json", "[]", "\"Alice\"",
 				"null", "{\"displayName\":{\"first\":\"A\"}}", "{\"displayName\":\"x\"} trailing")) {
-			assertProblem(api.as(tokens.participant(fixtures.participant("alice")))
-				.postRaw("/api/meetings/" + meeting + "/participants", body, "application/json"), 400,
-					"malformed-json");
+			assertProblem(
+					api.as(tokens.participant(fixtures.participant("alice")))
+						.postRaw("/api/meetings/" + meeting + "/participants", body, "application/json"),
+					400, "malformed-json");
 		}
 		assertProblem(api.postRaw("/api/meetings", "{\"meetingId\":", "application/json"), 400, "malformed-json");
 		assertThat(participants(meeting).size()).isZero();
@@ -178,8 +180,9 @@ class ErrorResponsesTests extends IntegrationTest {
 		long sequence = latestSequence(meeting);
 		String join = "/api/meetings/" + meeting + "/participants";
 		String mallory = fixtures.participant("mallory");
-		assertProblem(api.as(tokens.participant(mallory)).post(join, Map.of("participantId", alice, "displayName", "A")),
-				403, "forbidden");
+		assertProblem(
+				api.as(tokens.participant(mallory)).post(join, Map.of("participantId", alice, "displayName", "A")), 403,
+				"forbidden");
 		assertProblem(api.as(tokens.withPermissions(mallory, EnumSet.of(Permission.ALLOW_JOIN), unique("room")))
 			.post(join, Map.of("displayName", "M")), 403, "forbidden");
 		assertProblem(api.as(tokens.withPermissions(mallory, EnumSet.noneOf(Permission.class), null))
@@ -211,8 +214,9 @@ class ErrorResponsesTests extends IntegrationTest {
 		expected.add(Map.entry(api.get("/api/meetings?cursor=" + cursor("1e999:x")), "400 validation-failed"));
 		expected.add(Map.entry(api.get("/api/meetings?cursor=" + cursor(":")), "400 validation-failed"));
 		expected.add(Map.entry(api.get("/api/meetings?limit=1&limit=2"), "400 validation-failed"));
-		expected.add(Map.entry(send("GET", "/api/meetings/" + meeting, null,
-				Map.of("Authorization", "Bearer " + tokens.server(), "Accept", "application/xml")),
+		expected.add(Map.entry(
+				send("GET", "/api/meetings/" + meeting, null,
+						Map.of("Authorization", "Bearer " + tokens.server(), "Accept", "application/xml")),
 				"406 not-acceptable"));
 		expected.add(Map.entry(api.postRaw(join, "{\"participantId\":\"p\",\"displayName\":\"x\"}",
 				"application/json; charset=klingon"), "415 unsupported-media-type"));
@@ -223,9 +227,11 @@ class ErrorResponsesTests extends IntegrationTest {
 				"413 payload-too-large"));
 		expected.add(Map.entry(api.post("/api/meetings/" + meeting + "/connections", Map.of("meetingId", meeting)),
 				"400 self-connection"));
-		// A server token names no sender: that is checked before the (unknown) connection.
-		expected.add(Map.entry(api.post("/api/meetings/" + meeting + "/connections/zzz/chat-messages",
-				Map.of("message", "hi")), "400 validation-failed"));
+		// A server token names no sender: that is checked before the (unknown)
+		// connection.
+		expected.add(Map.entry(
+				api.post("/api/meetings/" + meeting + "/connections/zzz/chat-messages", Map.of("message", "hi")),
+				"400 validation-failed"));
 		for (Map.Entry<Api.Response, String> entry : expected) {
 			Api.Response response = entry.getKey();
 			String outcome = entry.getValue();
@@ -267,7 +273,10 @@ class ErrorResponsesTests extends IntegrationTest {
 		}
 	}
 
-	/** A create request for the meeting, padded with an unknown property to exactly {@code size} bytes. */
+	/**
+	 * A create request for the meeting, padded with an unknown property to exactly
+	 * {@code size} bytes.
+	 */
 	private static String padded(String meetingId, int size) {
 		String start = "{\"meetingId\":\"" + meetingId + "\",\"padding\":\"";
 		return start + "x".repeat(size - start.length() - 2) + "\"}";

@@ -10,7 +10,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The history endpoint keeps only the last {@code bridge.history.max-events} events of a meeting. */
+/**
+ * The history endpoint keeps only the last {@code bridge.history.max-events} events of a
+ * meeting.
+ */
 @TestPropertySource(properties = "bridge.history.max-events=5")
 class EventHistoryCapTests extends IntegrationTest {
 

@@ -24,11 +24,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The JavaScript client (the package in {@code clients/js}, served bundled at
- * {@code /client/meeting-bridge.js}) and the console ({@code /}), tested from {@code e2e/} against
- * this bridge: the client with {@code node --test} in Node, the packed package installed into an
- * empty project running the README's example, and the console in headless Chromium (Debian's
- * {@code /usr/bin/chromium} driven by {@code playwright-core}). The child's output is printed, so
- * a failure explains itself in the Surefire report.
+ * {@code /client/meeting-bridge.js}) and the console ({@code /}), tested from
+ * {@code e2e/} against this bridge: the client with {@code node --test} in Node, the
+ * packed package installed into an empty project running the README's example, and the
+ * console in headless Chromium (Debian's {@code /usr/bin/chromium} driven by
+ * {@code playwright-core}). The child's output is printed, so a failure explains itself
+ * in the Surefire report.
  */
 @AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
 class JavaScriptClientTests extends IntegrationTest {
@@ -46,7 +47,8 @@ class JavaScriptClientTests extends IntegrationTest {
 		assertThat(run(List.of("node", "--version"), Map.of(), 1).exitCode())
 			.as("Node 20+ must be on the PATH (apt-get install nodejs npm)")
 			.isZero();
-		if (!Files.isDirectory(E2E.resolve("node_modules/ws")) || !Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
+		if (!Files.isDirectory(E2E.resolve("node_modules/ws"))
+				|| !Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
 			Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_MINUTES);
 			assertThat(install.exitCode()).as("npm ci in e2e/:%n%s", install.output()).isZero();
 		}
@@ -85,9 +87,9 @@ class JavaScriptClientTests extends IntegrationTest {
 	}
 
 	private Result nodeTest(String file) throws Exception {
-		Map<String, String> environment = new HashMap<>(Map.of("BRIDGE_URL", baseUrl(), "BRIDGE_JWT_SECRET", SECRET,
-				"CHROMIUM_PATH", CHROMIUM.toString(), "E2E_SCREENSHOT_DIR",
-				Path.of("target/e2e").toAbsolutePath().toString()));
+		Map<String, String> environment = new HashMap<>(
+				Map.of("BRIDGE_URL", baseUrl(), "BRIDGE_JWT_SECRET", SECRET, "CHROMIUM_PATH", CHROMIUM.toString(),
+						"E2E_SCREENSHOT_DIR", Path.of("target/e2e").toAbsolutePath().toString()));
 		if (!TestRedis.cluster()) {
 			environment.put("BRIDGE_REDIS_URL", TestRedis.url());
 		}
@@ -95,7 +97,9 @@ class JavaScriptClientTests extends IntegrationTest {
 				NODE_MINUTES);
 	}
 
-	/** Runs a command in e2e/, echoing and keeping its output; kills it after the timeout. */
+	/**
+	 * Runs a command in e2e/, echoing and keeping its output; kills it after the timeout.
+	 */
 	private static Result run(List<String> command, Map<String, String> environment, long timeoutMinutes)
 			throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(E2E.toFile()).redirectErrorStream(true);

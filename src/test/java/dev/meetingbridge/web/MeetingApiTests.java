@@ -21,7 +21,10 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The meeting endpoints of API.md section 3: create, list, read, join, leave, end and history. */
+/**
+ * The meeting endpoints of API.md section 3: create, list, read, join, leave, end and
+ * history.
+ */
 class MeetingApiTests extends IntegrationTest {
 
 	static final String TIMESTAMP = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$";
@@ -144,15 +147,16 @@ class MeetingApiTests extends IntegrationTest {
 		});
 		Map<String, JsonNode> activeOnes = listAll("status=active");
 		assertThat(activeOnes).containsKey(active).doesNotContainKey(ended);
-		assertThat(activeOnes.values()).allSatisfy(
-				(summary) -> assertThat(summary.path("status").asString()).isEqualTo("active"));
+		assertThat(activeOnes.values())
+			.allSatisfy((summary) -> assertThat(summary.path("status").asString()).isEqualTo("active"));
 		assertThat(listAll("")).containsKeys(active, ended);
 		assertProblem(api.get("/api/meetings?status=paused"), 400, "validation-failed");
 	}
 
 	@Test
 	void limitsOutsideOneToFiveHundredAndForeignCursorsAreRefused() {
-		// bm9wZQ is "nope", TmFOOmFiYw is "NaN:abc" and MWU5OTk6YWJj is "1e999:abc", Base64-encoded.
+		// bm9wZQ is "nope", TmFOOmFiYw is "NaN:abc" and MWU5OTk6YWJj is "1e999:abc",
+		// Base64-encoded.
 		for (String query : List.of("limit=0", "limit=501", "limit=-1", "limit=ten", "cursor=not-a-cursor",
 				"cursor=bm9wZQ", "cursor=%21%21", "cursor=TmFOOmFiYw", "cursor=MWU5OTk6YWJj")) {
 			Api.Response response = api.get("/api/meetings?" + query);
@@ -331,7 +335,8 @@ class MeetingApiTests extends IntegrationTest {
 		String bob = fixtures.participant("bob");
 		String meeting = fixtures.activeMeetingWith(alice, bob);
 		JsonNode aliceBefore = participants(meeting).path(alice);
-		Api.Response left = api.as(tokens.participant(alice)).delete("/api/meetings/" + meeting + "/participants/" + alice);
+		Api.Response left = api.as(tokens.participant(alice))
+			.delete("/api/meetings/" + meeting + "/participants/" + alice);
 		assertThat(left.status()).as(left.toString()).isEqualTo(204);
 		assertThat(participants(meeting).propertyNames()).containsExactly(bob);
 		JsonNode event = lastEvent(meeting);
@@ -345,7 +350,8 @@ class MeetingApiTests extends IntegrationTest {
 		String mod = fixtures.participant("mod");
 		String alice = fixtures.participant("alice");
 		String meeting = fixtures.activeMeetingWith(mod, alice);
-		Api.Response removed = api.as(tokens.moderator(mod)).delete("/api/meetings/" + meeting + "/participants/" + alice);
+		Api.Response removed = api.as(tokens.moderator(mod))
+			.delete("/api/meetings/" + meeting + "/participants/" + alice);
 		assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
 		assertThat(participants(meeting).propertyNames()).containsExactly(mod);
 		JsonNode event = lastEvent(meeting);
@@ -451,7 +457,8 @@ class MeetingApiTests extends IntegrationTest {
 		String meeting = fixtures.activeMeetingWith(alice);
 		long latest = latestSequence(meeting);
 		assertProblem(api.as(tokens.participant(alice)).post("/api/meetings/" + meeting + "/end"), 403, "forbidden");
-		assertProblem(api.as(tokens.moderator(fixtures.participant("outsider"))).post("/api/meetings/" + meeting + "/end"),
+		assertProblem(
+				api.as(tokens.moderator(fixtures.participant("outsider"))).post("/api/meetings/" + meeting + "/end"),
 				403, "forbidden");
 		assertThat(api.get("/api/meetings/" + meeting).json().path("status").asString()).isEqualTo("active");
 		assertThat(latestSequence(meeting)).isEqualTo(latest);
@@ -473,8 +480,8 @@ class MeetingApiTests extends IntegrationTest {
 		assertThat(body.path("latestSequence").asLong()).isEqualTo(4);
 		List<JsonNode> events = body.path("events").values().stream().toList();
 		assertContiguousFrom(1, events);
-		assertThat(events.stream().map((event) -> event.path("type").asString())).containsExactly(
-				"participant-joined", "participant-joined", "participant-joined", "participant-left");
+		assertThat(events.stream().map((event) -> event.path("type").asString())).containsExactly("participant-joined",
+				"participant-joined", "participant-joined", "participant-left");
 		assertThat(events).allSatisfy((event) -> {
 			assertThat(event.path("meetingId").asString()).isEqualTo(meeting);
 			assertThat(event.path("timestamp").asString()).matches(TIMESTAMP);

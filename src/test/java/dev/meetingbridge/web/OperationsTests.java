@@ -14,7 +14,10 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** What an operator and an integrator reach without a token: health, info, metrics and the API documents. */
+/**
+ * What an operator and an integrator reach without a token: health, info, metrics and the
+ * API documents.
+ */
 @AutoConfigureMetrics
 class OperationsTests extends IntegrationTest {
 
@@ -52,10 +55,10 @@ class OperationsTests extends IntegrationTest {
 			String metrics = anonymous().get("/actuator/prometheus").text();
 			assertThat(metrics).contains("bridge_stomp_sessions", "bridge_stomp_subscriptions",
 					"bridge_events_published_total{type=\"participant-joined\"}",
-					"bridge_events_delivered_total{type=\"participant-joined\"}", "bridge_events_delivery_latency_seconds",
-					"bridge_redis_script_seconds_count{script=\"join\"}", "bridge_redis_script_errors_total",
-					"bridge_chat_rate_limited_total", "bridge_presence_reaped_total",
-					"bridge_stomp_sessions_closed_total{reason=\"slow-consumer\"}",
+					"bridge_events_delivered_total{type=\"participant-joined\"}",
+					"bridge_events_delivery_latency_seconds", "bridge_redis_script_seconds_count{script=\"join\"}",
+					"bridge_redis_script_errors_total", "bridge_chat_rate_limited_total",
+					"bridge_presence_reaped_total", "bridge_stomp_sessions_closed_total{reason=\"slow-consumer\"}",
 					"bridge_stomp_sessions_closed_total{reason=\"connect-timeout\"}",
 					"bridge_stomp_sessions_closed_total{reason=\"heartbeat\"}",
 					"bridge_stomp_sessions_closed_total{reason=\"resync\"}", "bridge_events_gap_repairs_total",
@@ -78,7 +81,11 @@ class OperationsTests extends IntegrationTest {
 		}
 		assertThat(document.path("components").path("securitySchemes").path("bearer").path("scheme").asString())
 			.isEqualTo("bearer");
-		JsonNode codes = document.path("components").path("schemas").path("Problem").path("properties").path("code")
+		JsonNode codes = document.path("components")
+			.path("schemas")
+			.path("Problem")
+			.path("properties")
+			.path("code")
 			.path("enum");
 		assertThat(codes.toString()).contains("validation-failed", "malformed-json", "self-connection",
 				"unauthenticated", "forbidden", "meeting-not-found", "participant-not-found", "connection-not-found",

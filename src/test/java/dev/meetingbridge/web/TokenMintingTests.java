@@ -23,7 +23,8 @@ class TokenMintingTests extends IntegrationTest {
 		assertThat(minted.json().path("expiresAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
 		Api asCarol = api.as(minted.json().path("token").asString());
-		Api.Response joined = asCarol.post("/api/meetings/" + meeting + "/participants", Map.of("displayName", "Carol"));
+		Api.Response joined = asCarol.post("/api/meetings/" + meeting + "/participants",
+				Map.of("displayName", "Carol"));
 		assertThat(joined.status()).as(joined.toString()).isEqualTo(201);
 		assertThat(joined.json().path("id").asString()).isEqualTo(carol);
 		// allow_join only: no moderation.
