@@ -17,8 +17,8 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chat over a connection: from a member of one meeting to the other meeting only (API.md
- * sections 2, 3, 5).
+ * Chat over a connection: from a member of one meeting to the other meeting only (README
+ * 'Tokens and permissions', 'REST API', 'Events').
  */
 class ChatApiTests extends IntegrationTest {
 

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Opening, listing, reading and closing connections between two meetings over REST
- * (API.md sections 2, 3, 5).
+ * (README 'Tokens and permissions', 'REST API', 'Events').
  */
 class ConnectionApiTests extends IntegrationTest {
 

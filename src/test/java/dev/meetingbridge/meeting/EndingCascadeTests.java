@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Ending a meeting, over a connection or directly: everybody leaves, every connection
- * closes on both sides, then {@code meeting-ended} (API.md section 3, 'Ending a
+ * closes on both sides, then {@code meeting-ended} (README 'REST API', 'Ending a
  * meeting').
  */
 class EndingCascadeTests extends IntegrationTest {

@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three instances on one Redis, written to concurrently: state stays consistent without
  * locks, every subscriber on every instance sees every event of a meeting once and in
- * sequence order, and the chat rate limit is one budget across instances (API.md sections
- * 3, 5, 6).
+ * sequence order, and the chat rate limit is one budget across instances (README 'REST
+ * API', 'Events', 'Configuration').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { ConcurrencyAcrossInstancesTests.RATE_PROPERTY, ConcurrencyAcrossInstancesTests.BURST_PROPERTY })

@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A bridge instance that dies (SIGKILL: no shutdown, no hand-over) stops renewing its
  * lease; a live instance then makes its session-bound participants leave with reason
- * {@code disconnected}, exactly once each, however many instances reap (API.md section 4,
- * ARCHITECTURE.md 'Presence').
+ * {@code disconnected}, exactly once each, however many instances reap (README 'STOMP
+ * API', 'Presence').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { CrashReapingTests.GRACE_PROPERTY, CrashReapingTests.LEASE_PROPERTY })

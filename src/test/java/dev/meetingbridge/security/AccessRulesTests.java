@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The permission table of API.md section 2, row by row, against an in-memory membership:
- * meetings A and B are connected, C is on its own.
+ * The permission table of README 'Tokens and permissions', row by row, against an
+ * in-memory membership: meetings A and B are connected, C is on its own.
  */
 class AccessRulesTests {
 

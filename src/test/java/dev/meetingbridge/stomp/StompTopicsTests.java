@@ -38,9 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * STOMP over WebSocket end to end (API.md sections 2, 4 and 5): CONNECT authentication,
- * SUBSCRIBE rules, what each topic carries, sequence order, client SENDs and live
- * authority.
+ * STOMP over WebSocket end to end (README 'Tokens and permissions', 'STOMP API',
+ * 'Events'): CONNECT authentication, SUBSCRIBE rules, what each topic carries, sequence
+ * order, client SENDs and live authority.
  */
 class StompTopicsTests extends IntegrationTest {
 

@@ -36,8 +36,8 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Refusals of API.md sections 2 and 3: every one a problem detail with its code, never a
- * 5xx or a stack trace, and none of them changing anything.
+ * Refusals of README 'Tokens and permissions', 'REST API': every one a problem detail
+ * with its code, never a 5xx or a stack trace, and none of them changing anything.
  */
 class ErrorResponsesTests extends IntegrationTest {
 

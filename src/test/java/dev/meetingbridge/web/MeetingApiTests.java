@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The meeting endpoints of API.md section 3: create, list, read, join, leave, end and
+ * The meeting endpoints of README 'REST API': create, list, read, join, leave, end and
  * history.
  */
 class MeetingApiTests extends IntegrationTest {
