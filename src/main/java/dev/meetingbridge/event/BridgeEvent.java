@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.meetingbridge.chat.ChatMessage;
 import dev.meetingbridge.connection.Connection;
+import dev.meetingbridge.connection.ConnectionCloseReason;
 import dev.meetingbridge.meeting.EndedBy;
+import dev.meetingbridge.meeting.LeaveReason;
 import dev.meetingbridge.meeting.Participant;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +41,7 @@ public sealed interface BridgeEvent {
 	}
 
 	record ParticipantLeft(String type, String meetingId, long sequence, String timestamp, Participant participant,
-			String reason) implements BridgeEvent {
+			LeaveReason reason) implements BridgeEvent {
 	}
 
 	record ChatMessageSent(String type, String meetingId, long sequence, String timestamp,
@@ -51,7 +53,7 @@ public sealed interface BridgeEvent {
 	}
 
 	record ConnectionClosed(String type, String meetingId, long sequence, String timestamp, String connectionId,
-			String reason) implements BridgeEvent {
+			ConnectionCloseReason reason) implements BridgeEvent {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -14,10 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.meetingbridge.connection.ConnectionCloseReason;
 import dev.meetingbridge.event.BridgeEvent;
 import dev.meetingbridge.event.EventRelay;
 import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.event.ReceivedEvent;
+import dev.meetingbridge.meeting.LeaveReason;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -40,9 +42,6 @@ import org.springframework.stereotype.Component;
 class TopicFanout implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(TopicFanout.class);
-
-	/** The reason the ending cascade gives its leaves and closes. */
-	private static final String ENDING = "meeting-ended";
 
 	private final EventRelay relay;
 
@@ -361,14 +360,15 @@ class TopicFanout implements SmartLifecycle {
 	private static @Nullable Predicate<Ground> lostGrounds(BridgeEvent event, String meetingId,
 			Subscription subscription) {
 		return switch (event) {
-			case BridgeEvent.ParticipantLeft left when !ENDING.equals(left.reason()) -> (ground) -> switch (ground) {
-				case Ground.Member member ->
-					member.meetingId().equals(meetingId) && member.participantId().equals(left.participant().id());
-				case Ground.Via via ->
-					via.viaMeetingId().equals(meetingId) && via.participantId().equals(left.participant().id());
-				case Ground.Server server -> false;
-			};
-			case BridgeEvent.ConnectionClosed closed when !ENDING.equals(closed.reason()) ->
+			case BridgeEvent.ParticipantLeft left when left.reason() != LeaveReason.MEETING_ENDED ->
+				(ground) -> switch (ground) {
+					case Ground.Member member ->
+						member.meetingId().equals(meetingId) && member.participantId().equals(left.participant().id());
+					case Ground.Via via ->
+						via.viaMeetingId().equals(meetingId) && via.participantId().equals(left.participant().id());
+					case Ground.Server server -> false;
+				};
+			case BridgeEvent.ConnectionClosed closed when closed.reason() != ConnectionCloseReason.MEETING_ENDED ->
 				(ground) -> ground instanceof Ground.Via via && via.connectionId().equals(closed.connectionId());
 			case BridgeEvent.MeetingEnded ended -> (ground) -> switch (ground) {
 				case Ground.Member member -> member.meetingId().equals(meetingId);

@@ -142,6 +142,22 @@ class ErrorResponsesTests extends IntegrationTest {
 		assertThat(created.status()).as(created.toString()).isEqualTo(201);
 	}
 
+	/**
+	 * A request refused before its body is read leaves the body on the keep-alive
+	 * connection: the next requests are still answered (the refusal closes the connection
+	 * rather than reuse it).
+	 */
+	@Test
+	void requestsRefusedWithTheirBodyUnreadLeaveLaterRequestsAnswered() {
+		String meeting = fixtures.activeMeetingWith();
+		for (int i = 0; i < 100; i++) {
+			assertProblem(api.send("PUT", "/api/meetings", "{}", "application/json"), 405, "method-not-allowed");
+			assertProblem(api.postRaw("/api/meetings", "{\"meetingId\":\"x\"}", "text/plain"), 415,
+					"unsupported-media-type");
+			assertThat(api.get("/api/meetings/" + meeting).status()).isEqualTo(200);
+		}
+	}
+
 	@Test
 	void requestsRefusedBeforeSpringMvcAreProblemsToo() {
 		assertProblem(api.send("TRACE", "/api/meetings", null, null), 405, "method-not-allowed");
