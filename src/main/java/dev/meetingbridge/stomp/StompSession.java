@@ -100,9 +100,19 @@ final class StompSession {
 	 */
 	private long stalledSince;
 
-	StompSession(Channel channel, String id, Consumer<SessionEnd> onEnded) {
+	/**
+	 * Frames were written to the socket but not flushed yet; only touched on its event
+	 * loop.
+	 */
+	private boolean flushPending;
+
+	/** Writes this session's share of the fan-out, on its socket's event loop. */
+	private final LoopWriter writer;
+
+	StompSession(Channel channel, String id, LoopWriter writer, Consumer<SessionEnd> onEnded) {
 		this.channel = channel;
 		this.id = id;
+		this.writer = writer;
 		this.onEnded = onEnded;
 		channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(LOW_WATER, HIGH_WATER));
 		ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
@@ -118,6 +128,10 @@ final class StompSession {
 
 	Channel channel() {
 		return this.channel;
+	}
+
+	LoopWriter writer() {
+		return this.writer;
 	}
 
 	/** Anything arrived from the client: a frame, a heart-beat or a pong. */
@@ -237,6 +251,24 @@ final class StompSession {
 	}
 
 	void flush() {
+		this.frames.flush();
+	}
+
+	/**
+	 * On the event loop: notes that the session has frames written but not flushed; true
+	 * the first time since its last {@link #flushed()}.
+	 */
+	boolean markToFlush() {
+		if (this.flushPending) {
+			return false;
+		}
+		this.flushPending = true;
+		return true;
+	}
+
+	/** On the event loop: flushes what {@link #markToFlush()} noted. */
+	void flushed() {
+		this.flushPending = false;
 		this.frames.flush();
 	}
 

@@ -21,7 +21,6 @@ import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.event.ReceivedEvent;
 import dev.meetingbridge.meeting.LeaveReason;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +52,9 @@ class TopicFanout implements SmartLifecycle {
 
 	private final FanoutMetrics metrics;
 
+	/** One writer per event loop that serves a session. */
+	private final Map<EventLoop, LoopWriter> writers = new ConcurrentHashMap<>();
+
 	TopicFanout(EventRelay relay, MeterRegistry meters) {
 		this.relay = relay;
 		this.metrics = new FanoutMetrics(meters, this.sessions::size, this::subscriptionCount, relay::listenedMeetings);
@@ -62,7 +64,9 @@ class TopicFanout implements SmartLifecycle {
 	 * Takes a new WebSocket on; everything is written to it through the returned session.
 	 */
 	StompSession sessionOpened(Channel channel, String sessionId) {
-		StompSession session = new StompSession(channel, sessionId, this::ended);
+		LoopWriter writer = this.writers.computeIfAbsent(channel.eventLoop(),
+				(loop) -> new LoopWriter(loop, this.metrics));
+		StompSession session = new StompSession(channel, sessionId, writer, this::ended);
 		this.sessions.put(sessionId, session);
 		return session;
 	}
@@ -270,54 +274,16 @@ class TopicFanout implements SmartLifecycle {
 		StompFrames.MessageFrame frame = StompFrames.message(received.type().topic(event.meetingId()),
 				event.meetingId() + "-" + event.sequence(), received.json());
 		// Each session is written on its socket's event loop, in the order events are
-		// routed; one
-		// task per event loop writes the event to all of its sessions, then flushes each
-		// once.
-		Map<EventLoop, List<Subscription>> byLoop = new IdentityHashMap<>();
+		// routed: its loop's writer writes the event to all of that loop's sessions, then
+		// flushes each.
+		Map<LoopWriter, List<Subscription>> byWriter = new IdentityHashMap<>();
 		for (Subscription subscription : targets) {
-			byLoop.computeIfAbsent(subscription.session().channel().eventLoop(), (loop) -> new ArrayList<>())
-				.add(subscription);
+			byWriter.computeIfAbsent(subscription.session().writer(), (writer) -> new ArrayList<>()).add(subscription);
 		}
 		this.metrics.received(received.type());
-		FanoutMetrics.Shares handedOn = new FanoutMetrics.Shares(received.receivedAt(), byLoop.size());
-		byLoop.forEach((loop, share) -> loop
-			.execute(() -> deliver(frame, share, received.type(), event.timestamp(), handedOn)));
-	}
-
-	/**
-	 * On one event loop: the event's frame to its share of the subscribers, one write and
-	 * one flush each.
-	 */
-	private void deliver(StompFrames.MessageFrame frame, List<Subscription> share, EventType type,
-			String eventTimestamp, FanoutMetrics.Shares handedOn) {
-		int delivered = 0;
-		try {
-			StompSession previous = null;
-			for (Subscription subscription : share) {
-				if (subscription.cancelled()) {
-					continue;
-				}
-				StompSession session = subscription.session();
-				ByteBuf bytes = frame.forSubscription(session.channel().alloc(), subscription);
-				if (session.write(bytes)) {
-					delivered++;
-					if (previous != null && previous != session) {
-						previous.flush();
-					}
-					previous = session;
-				}
-			}
-			if (previous != null) {
-				previous.flush();
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.error("Fan-out of a {} event failed", type.wireName(), ex);
-		}
-		finally {
-			this.metrics.delivered(type, delivered, eventTimestamp);
-			this.metrics.handedOn(handedOn);
-		}
+		FanoutMetrics.Shares handedOn = new FanoutMetrics.Shares(received.receivedAt(), byWriter.size());
+		byWriter.forEach((writer, share) -> writer
+			.submit(new LoopWriter.Delivery(frame, share, received.type(), event.timestamp(), handedOn)));
 	}
 
 	/**

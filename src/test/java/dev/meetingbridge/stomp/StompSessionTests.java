@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
@@ -23,7 +24,8 @@ class StompSessionTests {
 
 	private final EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
 
-	private final StompSession session = new StompSession(this.channel, "s1", this.ended::add);
+	private final StompSession session = new StompSession(this.channel, "s1", new LoopWriter(this.channel.eventLoop(),
+			new FanoutMetrics(new SimpleMeterRegistry(), () -> 0, () -> 0, () -> 0)), this.ended::add);
 
 	@Test
 	void framesGoOutWholeAndInOrder() {
