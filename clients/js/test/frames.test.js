@@ -22,3 +22,24 @@ test('STOMP framing: escaped headers, content-length in UTF-8 bytes, frames spli
   ]);
   assert.match(encodeFrame('CONNECT', { Authorization: 'Bearer a:b' }), /Authorization:Bearer a:b\n/, 'CONNECT is not escaped');
 });
+
+test('STOMP framing: CR LF line ends, a NUL inside a counted body, an ASCII body, the first header wins', () => {
+  const parser = new FrameParser();
+  assert.deepEqual(parser.push('MESSAGE\r\ndestination:/d\r\ndestination:/other\r\n\r\nhi\0'), [
+    { command: 'MESSAGE', headers: { destination: '/d' }, body: 'hi' },
+  ]);
+  // content-length counts the NUL inside the body; the frame ends at the NUL after it.
+  assert.deepEqual(parser.push('MESSAGE\ncontent-length:3\n\na\0b\0'), [
+    { command: 'MESSAGE', headers: { 'content-length': '3' }, body: 'a\0b' },
+  ]);
+  // Non-ASCII where the character count equals the declared bytes only up to an early NUL.
+  const tricky = 'é\0xx';
+  assert.deepEqual(parser.push(`MESSAGE\ncontent-length:${Buffer.byteLength(tricky)}\n\n${tricky}\0`), [
+    { command: 'MESSAGE', headers: { 'content-length': String(Buffer.byteLength(tricky)) }, body: tricky },
+  ]);
+  const json = '{"type":"chat-message","sequence":7}';
+  assert.deepEqual(parser.push(`MESSAGE\nsubscription:s\ncontent-length:${json.length}\n\n${json}\0\n`), [
+    { command: 'MESSAGE', headers: { subscription: 's', 'content-length': String(json.length) }, body: json },
+  ]);
+  assert.deepEqual(parser.push(''), []);
+});

@@ -9,6 +9,8 @@
 
 const encoder = new TextEncoder();
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** @param {string | number} value */
 function escapeHeader(value) {
   return String(value).replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/:/g, '\\c');
@@ -16,6 +18,7 @@ function escapeHeader(value) {
 
 /** @param {string} value */
 function unescapeHeader(value) {
+  if (value.indexOf('\\') < 0) return value;
   return value.replace(/\\(.)/g, (_, c) => ({ r: '\r', n: '\n', c: ':', '\\': '\\' })[/** @type {string} */ (c)] ?? c);
 }
 
@@ -54,18 +57,18 @@ export class FrameParser {
    * @returns {Frame[]}
    */
   push(data) {
-    const text = this.buffer + data;
+    const text = this.buffer.length === 0 ? data : this.buffer + data;
     /** @type {Frame[]} */
     const frames = [];
     let at = 0;
     for (;;) {
-      while (text[at] === '\n' || (text[at] === '\r' && text[at + 1] === '\n')) at += text[at] === '\r' ? 2 : 1;
+      while (text.charCodeAt(at) === 10 || (text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10)) {
+        at += text.charCodeAt(at) === 13 ? 2 : 1;
+      }
       if (at >= text.length) break;
-      const end = /\r?\n\r?\n/g;
-      end.lastIndex = at;
-      const match = end.exec(text);
-      if (!match) break;
-      const lines = text.slice(at, match.index).split(/\r?\n/);
+      const head = headEnd(text, at);
+      if (head === null) break;
+      const lines = text.slice(at, head.index).split(head.crlf ? /\r?\n/ : '\n');
       const command = /** @type {string} */ (lines.shift());
       /** @type {Record<string, string>} */
       const headers = {};
@@ -75,10 +78,15 @@ export class FrameParser {
         const name = unescapeHeader(line.slice(0, colon));
         if (!(name in headers)) headers[name] = unescapeHeader(line.slice(colon + 1));
       }
-      const bodyStart = match.index + match[0].length;
+      const bodyStart = head.index + head.length;
       let bodyEnd;
-      if (headers['content-length'] !== undefined) {
-        bodyEnd = charsSpanning(text, bodyStart, Number(headers['content-length']));
+      const declared = headers['content-length'];
+      if (declared !== undefined) {
+        const bytes = Number(declared);
+        // Fast path: an ASCII body of that many characters, followed by its NUL.
+        const nul = text.indexOf('\0', bodyStart);
+        if (nul - bodyStart === bytes && !NON_ASCII.test(text.slice(bodyStart, nul))) bodyEnd = nul;
+        else bodyEnd = charsSpanning(text, bodyStart, bytes);
         if (bodyEnd < 0 || bodyEnd >= text.length) break; // the body and its NUL are not all here yet
       } else {
         bodyEnd = text.indexOf('\0', bodyStart);
@@ -87,9 +95,26 @@ export class FrameParser {
       frames.push({ command, headers, body: text.slice(bodyStart, bodyEnd) });
       at = bodyEnd + 1;
     }
-    this.buffer = text.slice(at);
+    this.buffer = at >= text.length ? '' : text.slice(at);
     return frames;
   }
+}
+
+/**
+ * Where the headers of the frame starting at `from` end: the blank line, LF LF as the bridge
+ * sends it, or with CR LF line ends as STOMP also allows; null when it has not arrived yet.
+ * @param {string} text
+ * @param {number} from
+ * @returns {{index: number, length: number, crlf: boolean} | null}
+ */
+function headEnd(text, from) {
+  const lf = text.indexOf('\n\n', from);
+  const cr = text.indexOf('\r', from);
+  if (cr < 0 || (lf >= 0 && cr > lf)) return lf < 0 ? null : { index: lf, length: 2, crlf: false };
+  const end = /\r?\n\r?\n/g;
+  end.lastIndex = from;
+  const match = end.exec(text);
+  return match ? { index: match.index, length: match[0].length, crlf: true } : null;
 }
 
 /**
