@@ -44,30 +44,10 @@ class BodyLimitFilter implements WebFilter {
 			return this.problems.write(exchange, new BodyTooLargeException(LIMIT));
 		}
 		LimitedRequest limited = new LimitedRequest(request);
-		if (hasBody(request)) {
-			// A request refused before its body was read (wrong method or media type, no
-			// token) leaves
-			// the body on the connection; the connection is not reused then, which
-			// Reactor Netty 1.3.6
-			// does not always get right for the next request on it (it can stop reading).
-			exchange.getResponse().beforeCommit(() -> {
-				if (!limited.read) {
-					exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-				}
-				return Mono.empty();
-			});
-		}
 		return chain.filter(exchange.mutate().request(limited).build());
 	}
 
-	private static boolean hasBody(ServerHttpRequest request) {
-		HttpHeaders headers = request.getHeaders();
-		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
-	}
-
 	private static final class LimitedRequest extends ServerHttpRequestDecorator {
-
-		private volatile boolean read;
 
 		LimitedRequest(ServerHttpRequest delegate) {
 			super(delegate);
@@ -76,7 +56,6 @@ class BodyLimitFilter implements WebFilter {
 		@Override
 		public Flux<DataBuffer> getBody() {
 			return Flux.defer(() -> {
-				this.read = true;
 				long[] count = new long[1];
 				return super.getBody().handle((buffer, sink) -> {
 					count[0] += buffer.readableByteCount();

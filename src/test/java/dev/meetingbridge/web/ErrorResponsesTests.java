@@ -143,18 +143,21 @@ class ErrorResponsesTests extends IntegrationTest {
 	}
 
 	/**
-	 * A request refused before its body is read leaves the body on the keep-alive
-	 * connection: the next requests are still answered (the refusal closes the connection
-	 * rather than reuse it).
+	 * Every plain HTTP response closes its connection (a workaround for Reactor Netty
+	 * 1.3.6, which can leave a keep-alive connection unread): requests in quick
+	 * succession, refused with their body unread or not, are all answered.
 	 */
 	@Test
-	void requestsRefusedWithTheirBodyUnreadLeaveLaterRequestsAnswered() {
+	void requestsInQuickSuccessionAreAllAnsweredOnFreshConnections() {
 		String meeting = fixtures.activeMeetingWith();
 		for (int i = 0; i < 100; i++) {
 			assertProblem(api.send("PUT", "/api/meetings", "{}", "application/json"), 405, "method-not-allowed");
 			assertProblem(api.postRaw("/api/meetings", "{\"meetingId\":\"x\"}", "text/plain"), 415,
 					"unsupported-media-type");
-			assertThat(api.get("/api/meetings/" + meeting).status()).isEqualTo(200);
+			assertProblem(api.get("/api/nothing-here"), 404, "not-found");
+			Api.Response read = api.get("/api/meetings/" + meeting);
+			assertThat(read.status()).isEqualTo(200);
+			assertThat(read.header("Connection")).isEqualToIgnoringCase("close");
 		}
 	}
 
