@@ -91,38 +91,49 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 		}
 		this.presence.sessionStarted(session.id());
 		BufferingStompDecoder decoder = new BufferingStompDecoder(new StompDecoder(), StompEndpoint.MESSAGE_SIZE_LIMIT);
-		return socket.receive().concatMap((message) -> handle(session, decoder, message)).then().doFinally((signal) -> {
-			// However it ended (DISCONNECT, closed socket, missed heart-beats), its
-			// participants are now away.
-			this.fanout.sessionClosed(session.id());
-			this.presence.sessionEnded(session.id());
-		});
+		// Decoded as each message arrives (its buffer is only valid until then), handled
+		// in order.
+		return socket.receive()
+			.map((message) -> decode(session, decoder, message))
+			.concatMap((frames) -> handle(session, frames))
+			.then()
+			.doFinally((signal) -> {
+				// However it ended (DISCONNECT, closed socket, missed heart-beats), its
+				// participants are now away.
+				this.fanout.sessionClosed(session.id());
+				this.presence.sessionEnded(session.id());
+			});
 	}
 
 	/**
-	 * On the event loop: decodes what arrived; the frames are then handled on a virtual
-	 * thread.
+	 * On the event loop, as the message arrives: the STOMP frames it completes (none for
+	 * a heart-beat, a pong or a partial frame), copied out of the message's buffer.
 	 */
-	private Mono<Void> handle(StompSession session, BufferingStompDecoder decoder, WebSocketMessage message) {
+	private List<Message<byte[]>> decode(StompSession session, BufferingStompDecoder decoder,
+			WebSocketMessage message) {
 		session.received();
 		if (message.getType() != WebSocketMessage.Type.TEXT && message.getType() != WebSocketMessage.Type.BINARY) {
 			// A pong (or a ping, answered by the server): only that the client is there.
-			return Mono.empty();
+			return List.of();
 		}
-		List<Message<byte[]>> decoded;
 		try {
-			decoded = decoder.decode(bytes(message.getPayload()));
+			List<Message<byte[]>> decoded = decoder.decode(bytes(message.getPayload()));
+			return decoded.stream().allMatch(StompWebSocketHandler::isHeartbeat) ? List.of() : decoded;
 		}
 		catch (StompConversionException ex) {
 			logger.debug("Closing {}: {}", session, ex.getMessage());
 			session.send(StompFrames.error("bad-request: the frame is not valid STOMP or is too large", null));
 			session.end(SessionEnd.REFUSED);
+			return List.of();
+		}
+	}
+
+	/** The frames, handled on a virtual thread after those before them. */
+	private Mono<Void> handle(StompSession session, List<Message<byte[]>> frames) {
+		if (frames.isEmpty()) {
 			return Mono.empty();
 		}
-		if (decoded.isEmpty() || decoded.stream().allMatch(StompWebSocketHandler::isHeartbeat)) {
-			return Mono.empty();
-		}
-		return Mono.<Void>fromRunnable(() -> decoded.forEach((frame) -> this.protocol.handle(session, frame)))
+		return Mono.<Void>fromRunnable(() -> frames.forEach((frame) -> this.protocol.handle(session, frame)))
 			.subscribeOn(this.frames);
 	}
 

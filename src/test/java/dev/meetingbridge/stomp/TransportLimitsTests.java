@@ -85,6 +85,34 @@ class TransportLimitsTests extends IntegrationTest {
 		}
 	}
 
+	/**
+	 * Frames sent one per WebSocket message faster than the bridge handles them (each
+	 * SUBSCRIBE waits for nothing here, but is handled off the event loop) all arrive
+	 * whole and in order.
+	 */
+	@Test
+	void framesSentFasterThanTheyAreHandledAreAllHandledInOrder() throws IOException {
+		try (RawWebSocket socket = RawWebSocket.open(this.port, 0)) {
+			socket.sendText(
+					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
+			socket.readUntil("CONNECTED");
+			for (int i = 0; i < 200; i++) {
+				socket.sendText("SUBSCRIBE\nid:" + i + "\ndestination:/user/queue/errors\nreceipt:r" + i + "\n\n\0");
+			}
+			String receipts = socket.readUntil("receipt-id:r199\n");
+			int previous = -1;
+			for (String part : receipts.split("receipt-id:r")) {
+				if (part.startsWith("RECEIPT") || part.isEmpty() || !Character.isDigit(part.charAt(0))) {
+					continue;
+				}
+				int number = Integer.parseInt(part.substring(0, part.indexOf('\n')));
+				assertThat(number).isEqualTo(previous + 1);
+				previous = number;
+			}
+			assertThat(previous).isEqualTo(199);
+		}
+	}
+
 	private static double overCapacity() {
 		return bridge.bean(MeterRegistry.class)
 			.counter("bridge.stomp.sessions.closed", "reason", "over-capacity")
