@@ -22,10 +22,13 @@ import org.springframework.web.server.WebFilterChain;
  * changed then: the body is read whole before anything is done with it).
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodyLimitFilter implements WebFilter {
 
 	static final long LIMIT = 64 * 1024;
+
+	/** Declared bodies up to this size are read and dropped before the 413 goes out. */
+	static final long DRAIN_LIMIT = 1024 * 1024;
 
 	private final ProblemResponses problems;
 
@@ -39,9 +42,15 @@ class BodyLimitFilter implements WebFilter {
 		if (!request.getPath().value().startsWith("/api/")) {
 			return chain.filter(exchange);
 		}
-		if (request.getHeaders().getContentLength() > LIMIT) {
+		long declared = request.getHeaders().getContentLength();
+		if (declared > LIMIT) {
 			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-			return this.problems.write(exchange, new BodyTooLargeException(LIMIT));
+			Mono<Void> refusal = this.problems.write(exchange, new BodyTooLargeException(LIMIT));
+			// Closing a socket with unread data resets it, and the client may then lose
+			// the answer:
+			// a body of moderate size is read and dropped first.
+			return (declared <= DRAIN_LIMIT) ? request.getBody().doOnNext(DataBufferUtils::release).then(refusal)
+					: refusal;
 		}
 		LimitedRequest limited = new LimitedRequest(request);
 		return chain.filter(exchange.mutate().request(limited).build());

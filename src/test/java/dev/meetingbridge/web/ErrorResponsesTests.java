@@ -155,6 +155,9 @@ class ErrorResponsesTests extends IntegrationTest {
 			assertProblem(api.postRaw("/api/meetings", "{\"meetingId\":\"x\"}", "text/plain"), 415,
 					"unsupported-media-type");
 			assertProblem(api.get("/api/nothing-here"), 404, "not-found");
+			// Refused on its declared length, its body unread: drained before the
+			// connection closes.
+			assertProblem(api.postRaw("/api/meetings", "x".repeat(LIMIT + 1), "text/plain"), 413, "payload-too-large");
 			Api.Response read = api.get("/api/meetings/" + meeting);
 			assertThat(read.status()).isEqualTo(200);
 			assertThat(read.header("Connection")).isEqualToIgnoringCase("close");
