@@ -28,10 +28,11 @@ public final class ProblemDetails {
 	 * internal error.
 	 */
 	public static @Nullable BridgeException refusal(Throwable failure) {
+		BridgeException refusal = BridgeException.findIn(failure);
+		if (refusal != null) {
+			return refusal;
+		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof BridgeException refusal) {
-				return refusal;
-			}
 			if (cause instanceof DataAccessException) {
 				return new BridgeException(Problem.STORE_UNAVAILABLE, "The store is unavailable; retry shortly",
 						List.of(), STORE_RETRY);

@@ -2,7 +2,6 @@ package dev.meetingbridge.problem;
 
 import java.net.URI;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,14 +67,6 @@ public class ProblemResponses {
 			body.setProperty("retryAfter", refusal.retryAfterSeconds());
 		}
 		return this.json.writeValueAsBytes(body);
-	}
-
-	/**
-	 * A refusal for a failure, or {@code null} when the failure is a bug (see
-	 * {@link ProblemDetails#refusal}).
-	 */
-	public static @Nullable BridgeException refusal(Throwable failure) {
-		return ProblemDetails.refusal(failure);
 	}
 
 }

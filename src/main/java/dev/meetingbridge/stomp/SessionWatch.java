@@ -67,10 +67,6 @@ class SessionWatch implements DisposableBean {
 		this.ticker.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
 	}
 
-	int sessionCount() {
-		return this.fanout.sessionCount();
-	}
-
 	/**
 	 * Often enough that no limit overshoots by more than a quarter, at most once a
 	 * second.

@@ -3,6 +3,7 @@ package dev.meetingbridge.stomp;
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.problem.ProblemDetails;
 import dev.meetingbridge.problem.ProblemResponses;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.TokenAuthenticator;
@@ -217,7 +218,7 @@ class StompProtocol {
 	}
 
 	private static BridgeException refusalFor(RuntimeException ex, String what) {
-		BridgeException refusal = ProblemResponses.refusal(ex);
+		BridgeException refusal = ProblemDetails.refusal(ex);
 		if (refusal == null) {
 			logger.error("A STOMP {} could not be processed", what, ex);
 			return new BridgeException(Problem.INTERNAL_ERROR, "the frame could not be processed");

@@ -250,10 +250,6 @@ final class StompSession {
 		return true;
 	}
 
-	void flush() {
-		this.frames.flush();
-	}
-
 	/**
 	 * On the event loop: notes that the session has frames written but not flushed; true
 	 * the first time since its last {@link #flushed()}.

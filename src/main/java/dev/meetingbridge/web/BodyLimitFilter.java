@@ -8,7 +8,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -44,11 +43,12 @@ class BodyLimitFilter implements WebFilter {
 		}
 		long declared = request.getHeaders().getContentLength();
 		if (declared > LIMIT) {
-			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
 			Mono<Void> refusal = this.problems.write(exchange, new BodyTooLargeException(LIMIT));
-			// Closing a socket with unread data resets it, and the client may then lose
-			// the answer:
-			// a body of moderate size is read and dropped first.
+			// The connection closes after the answer (ConnectionCloseFilter), and closing
+			// a
+			// socket with unread data resets it, so the client may lose the answer: a
+			// body
+			// of moderate size is read and dropped first.
 			return (declared <= DRAIN_LIMIT) ? request.getBody().doOnNext(DataBufferUtils::release).then(refusal)
 					: refusal;
 		}

@@ -2,6 +2,7 @@ package dev.meetingbridge.web;
 
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.problem.ProblemDetails;
 import dev.meetingbridge.problem.ProblemResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			logger.debug("Request to {} aborted by the client", exchange.getRequest().getPath());
 			return Mono.empty();
 		}
-		BridgeException refusal = ProblemResponses.refusal(ex);
+		BridgeException refusal = ProblemDetails.refusal(ex);
 		if (refusal == null && ex instanceof ResponseStatusException status
 				&& status.getStatusCode().is4xxClientError()) {
 			Problem problem = Problem.forStatus(status.getStatusCode().value());

@@ -32,7 +32,7 @@ class StompSessionTests {
 		this.session.send(StompFrames.receipt("r1"));
 		assertThat(this.session
 			.write(StompFrames.webSocketFrame(this.channel.alloc(), "MESSAGE".getBytes(), new byte[] { 0 }))).isTrue();
-		this.session.flush();
+		this.session.flushed();
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("RECEIPT\nreceipt-id:r1\n\n\0");
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("MESSAGE\0");
 		assertThat(this.ended).isEmpty();
