@@ -44,7 +44,7 @@ class BodyLimitFilter implements WebFilter {
 		long declared = request.getHeaders().getContentLength();
 		if (declared > LIMIT) {
 			Mono<Void> refusal = this.problems.write(exchange, new BodyTooLargeException(LIMIT));
-			// The connection closes after the answer (ConnectionCloseFilter), and closing
+			// The connection closes after a refusal (ConnectionCloseFilter), and closing
 			// a
 			// socket with unread data resets it, so the client may lose the answer: a
 			// body
