@@ -60,16 +60,20 @@ const SIZES = smoke ? {
   idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
   two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
   drain: { idleMs: 5_000, capMs: 30_000 },
+  restWarmup: 0,
   settleMs: 1_000,
   textLength: 120,
 } : {
   fanout: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
-  steady: { subscribers: 1000, rate: 20, seconds: 30, warmup: 1000, workers: 2 },
+  // steadyWarmup: seconds at the steady rate before the measured ones (see fanoutScenario).
+  steady: { subscribers: 1000, rate: 20, seconds: 60, warmup: 1000, steadyWarmup: 30, workers: 2 },
   slow: { subscribers: 20, rate: 60, seconds: 30, textLength: 4000, workers: 1 },
   joinLeave: { seconds: 20, warmupSeconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
   idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
   two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
   drain: { idleMs: 15_000, capMs: 120_000 },
+  // Chat messages sent over REST to each server before any scenario, to a meeting nobody follows.
+  restWarmup: 20_000,
   settleMs: 20_000,
   textLength: 120,
 };
@@ -167,6 +171,20 @@ async function setupChat(target, label, senders, subscribers) {
   }
   api.close();
   return { src, dst, connectionId: connection.id, senders };
+}
+
+/**
+ * Sends chat over REST to a meeting nobody follows until the server's request path is compiled.
+ * Scenario 2 sends 20 messages/s: without this, the JVM compiles the REST path during the steady
+ * measurement (C2 threads took a third of the bridge's CPU there), which no long-running server pays.
+ * The peer gets the same messages.
+ */
+async function warmRest(target, label, messages) {
+  if (!messages) return;
+  const setup = await setupChat(target, label, 16, 0);
+  const started = nowMs();
+  const send = await sendChats({ servers: [target], setup, tag: label, messages, concurrency: 16, textLength: SIZES.textLength });
+  log(`${target.kind}-${target.name} REST warm-up: ${fmtInt(send.ok)}/${fmtInt(messages)} chat messages in ${((nowMs() - started) / 1000).toFixed(1)} s`);
 }
 
 function subscriberToken(label, i) {
@@ -299,6 +317,12 @@ async function fanoutScenario(kind, servers, label, cfg, { steady = false, clien
     if (warmup) {
       const w = await chatPhase({ servers, workers: opened.workers, setup, tag: `w${label}`, messages: warmup });
       log(`  ${kind} warm-up: ${describe(w)}`);
+    }
+    if (steady && cfg.steadyWarmup) {
+      // The JVM goes on compiling for minutes after a burst (C2 took a seventh of the bridge's CPU in
+      // a steady run that followed the burst directly); a long-running server has long finished.
+      const w = await chatPhase({ servers, workers: opened.workers, setup, tag: `v${label}`, messages: cfg.rate * cfg.steadyWarmup, rate: cfg.rate });
+      log(`  ${kind} steady warm-up: ${describe(w)}`);
     }
     await settle(servers);
     const run = steady
@@ -742,6 +766,7 @@ async function main() {
   log(`redis-server on port ${state.redis.port}`);
 
   await Promise.all(kinds.map((kind) => server(kind, 'A')));
+  for (const kind of kinds) await warmRest(await server(kind, 'A'), `w0${kind[0]}`, SIZES.restWarmup);
   // Smoke mode starts the second instances in the background while the first scenarios run (its
   // figures do not matter, its time does); a full run starts them only for scenario 5, and a fresh
   // instance for scenario 4.
