@@ -10,7 +10,8 @@
 # as participants instead of using a server token)  --no-record  --note="what changed"  --out=DIR
 # Environment: JAVA_HOME (default: the JDK 25 below), BENCH_BRIDGE_JAVA_OPTS (default -Xmx1g),
 # BENCH_BRIDGE_IDLE_JAVA_OPTS (scenario 4, default -Xmx2g), BENCH_BRIDGE_ARGS (extra Spring arguments),
-# BENCH_BUILD=1 to rebuild the jar first.
+# BENCH_REST_WARMUP (chat messages sent over REST to each server before the scenarios, the second half
+# measured as row 0; default 80000), BENCH_BUILD=1 to rebuild the jar first.
 #
 # It starts its own redis-server on a free loopback port (never 6379), the bridge jar with `java -jar`
 # and the peer with node, and sends traffic to 127.0.0.1 only. See bench/README.md.
