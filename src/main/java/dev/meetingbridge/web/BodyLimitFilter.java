@@ -44,11 +44,9 @@ class BodyLimitFilter implements WebFilter {
 		long declared = request.getHeaders().getContentLength();
 		if (declared > LIMIT) {
 			Mono<Void> refusal = this.problems.write(exchange, new BodyTooLargeException(LIMIT));
-			// The connection closes after a refusal (ConnectionCloseFilter), and closing
-			// a
-			// socket with unread data resets it, so the client may lose the answer: a
-			// body
-			// of moderate size is read and dropped first.
+			// The connection closes after a refusal (ConnectionCloseFilter),
+			// and closing a socket with unread data resets it, so the client
+			// may lose the answer: a moderate body is read and dropped first.
 			return (declared <= DRAIN_LIMIT) ? request.getBody().doOnNext(DataBufferUtils::release).then(refusal)
 					: refusal;
 		}
