@@ -38,6 +38,15 @@ class OperationsTests extends IntegrationTest {
 	}
 
 	@Test
+	void healthAnswersCloseTheirConnectionSoThatRepeatedProbesAreAllAnswered() {
+		for (int i = 0; i < 300; i++) {
+			Api.Response health = anonymous().get((i % 2 == 0) ? "/actuator/health" : "/actuator/health/liveness");
+			assertThat(health.status()).isEqualTo(200);
+			assertThat(health.header("Connection")).isEqualToIgnoringCase("close");
+		}
+	}
+
+	@Test
 	void infoCarriesTheBuild() {
 		Api.Response info = anonymous().get("/actuator/info");
 		assertThat(info.status()).isEqualTo(200);
