@@ -66,17 +66,18 @@ final class LoopWriter {
 		try {
 			Delivery delivery;
 			while (this.written.size() < BATCH && (delivery = this.waiting.poll()) != null) {
-				write(delivery);
 				this.written.add(delivery);
-			}
-			for (StompSession session : this.toFlush) {
-				session.flushed();
+				write(delivery);
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.error("Fan-out writer failed; it goes on with the next event", ex);
 		}
 		finally {
+			// Also after a failure: a session left marked would never be flushed again.
+			for (StompSession session : this.toFlush) {
+				session.flushed();
+			}
 			this.toFlush.clear();
 			this.written.forEach((done) -> this.metrics.handedOn(done.handedOn()));
 			this.written.clear();
@@ -88,20 +89,24 @@ final class LoopWriter {
 
 	private void write(Delivery delivery) {
 		int delivered = 0;
-		for (Subscription subscription : delivery.subscriptions()) {
-			if (subscription.cancelled()) {
-				continue;
-			}
-			StompSession session = subscription.session();
-			ByteBuf frame = delivery.frame().forSubscription(session.channel().alloc(), subscription);
-			if (session.write(frame)) {
-				delivered++;
-				if (session.markToFlush()) {
-					this.toFlush.add(session);
+		try {
+			for (Subscription subscription : delivery.subscriptions()) {
+				if (subscription.cancelled()) {
+					continue;
+				}
+				StompSession session = subscription.session();
+				ByteBuf frame = delivery.frame().forSubscription(session.channel().alloc(), subscription);
+				if (session.write(frame)) {
+					delivered++;
+					if (session.markToFlush()) {
+						this.toFlush.add(session);
+					}
 				}
 			}
 		}
-		this.metrics.delivered(delivery.type(), delivered, delivery.eventTimestamp());
+		finally {
+			this.metrics.delivered(delivery.type(), delivered, delivery.eventTimestamp());
+		}
 	}
 
 }

@@ -1,9 +1,12 @@
 package dev.meetingbridge.stomp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
+import dev.meetingbridge.event.EventType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,6 +39,39 @@ class StompSessionTests {
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("RECEIPT\nreceipt-id:r1\n\n\0");
 		assertThat(payload(this.channel.readOutbound())).isEqualTo("MESSAGE\0");
 		assertThat(this.ended).isEmpty();
+	}
+
+	@Test
+	void aFanOutThatFailsHalfWayStillFlushesWhatItWroteAndLaterEventsGoOutToo() {
+		Subscription subscription = new Subscription(this.session, "sub-1", "m1", EventType.CHAT_MESSAGE,
+				Set.of(new Ground.Server("m1")));
+		List<Subscription> failing = new AbstractList<>() {
+			@Override
+			public Subscription get(int index) {
+				if (index == 1) {
+					throw new IllegalStateException("the second subscriber cannot be reached");
+				}
+				return subscription;
+			}
+
+			@Override
+			public int size() {
+				return 2;
+			}
+		};
+		this.session.writer().submit(delivery("m1-1", failing));
+		this.channel.runPendingTasks();
+		assertThat(payload(this.channel.readOutbound())).contains("message-id:m1-1\nsubscription:sub-1");
+		this.session.writer().submit(delivery("m1-2", List.of(subscription)));
+		this.channel.runPendingTasks();
+		assertThat(payload(this.channel.readOutbound())).contains("message-id:m1-2\nsubscription:sub-1");
+		assertThat(this.ended).isEmpty();
+	}
+
+	private static LoopWriter.Delivery delivery(String messageId, List<Subscription> subscriptions) {
+		return new LoopWriter.Delivery(StompFrames.message("/topic/meetings/m1/chat-message", messageId, "{}"),
+				subscriptions, EventType.CHAT_MESSAGE, "2026-12-01T00:00:00Z",
+				new FanoutMetrics.Shares(System.nanoTime(), 1));
 	}
 
 	@Test
