@@ -102,9 +102,7 @@ class GapRepairTests extends IntegrationTest {
 		double resyncsBefore = counter("bridge.events.resyncs");
 		try (RawWebSocket behind = RawWebSocket.open(relayed.port(), 0);
 				StompTestClient other = relayed.stomp(tokens.server())) {
-			behind.sendText(
-					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
-			behind.readUntil("CONNECTED");
+			behind.connectStomp(tokens.server());
 			behind.sendText("SUBSCRIBE\nid:0\ndestination:/topic/meetings/" + meeting
 					+ "/participant-joined\nreceipt:ready\n\n\0");
 			behind.readUntil("receipt-id:ready");

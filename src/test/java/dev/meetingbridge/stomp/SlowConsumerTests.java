@@ -102,9 +102,7 @@ class SlowConsumerTests extends IntegrationTest {
 	private RawWebSocket stalledSubscriber(String destination) throws IOException {
 		RawWebSocket socket = RawWebSocket.open(bridge.port(), 4096);
 		assertThat(socket.handshake()).startsWith("HTTP/1.1 101");
-		socket.sendText(
-				"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
-		socket.readUntil("CONNECTED");
+		socket.connectStomp(tokens.server());
 		socket.sendText("SUBSCRIBE\nid:stalled\ndestination:" + destination + "\nreceipt:ready\n\n\0");
 		socket.readUntil("receipt-id:ready");
 		return socket;

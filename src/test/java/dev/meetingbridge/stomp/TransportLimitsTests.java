@@ -48,9 +48,7 @@ class TransportLimitsTests extends IntegrationTest {
 			for (int i = 0; i < 2; i++) {
 				RawWebSocket socket = RawWebSocket.open(bridge.port(), 0);
 				admitted.add(socket);
-				socket.sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server()
-						+ "\n\n\0");
-				socket.readUntil("CONNECTED");
+				socket.connectStomp(tokens.server());
 			}
 			try (RawWebSocket third = RawWebSocket.open(bridge.port(), 0)) {
 				assertThat(third.handshake()).startsWith("HTTP/1.1 101");
@@ -75,9 +73,7 @@ class TransportLimitsTests extends IntegrationTest {
 	@Test
 	void aClientMessageOverSixtyFourKibibytesEndsTheSession() throws IOException {
 		try (RawWebSocket socket = RawWebSocket.open(this.port, 0)) {
-			socket.sendText(
-					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
-			socket.readUntil("CONNECTED");
+			socket.connectStomp(tokens.server());
 			String body = "x".repeat(64 * 1024 + 1);
 			socket.sendText("SEND\ndestination:/app/elsewhere\ncontent-length:"
 					+ body.getBytes(StandardCharsets.UTF_8).length + "\n\n" + body + "\0");
@@ -93,9 +89,7 @@ class TransportLimitsTests extends IntegrationTest {
 	@Test
 	void framesSentFasterThanTheyAreHandledAreAllHandledInOrder() throws IOException {
 		try (RawWebSocket socket = RawWebSocket.open(this.port, 0)) {
-			socket.sendText(
-					"CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + tokens.server() + "\n\n\0");
-			socket.readUntil("CONNECTED");
+			socket.connectStomp(tokens.server());
 			for (int i = 0; i < 200; i++) {
 				socket.sendText("SUBSCRIBE\nid:" + i + "\ndestination:/user/queue/errors\nreceipt:r" + i + "\n\n\0");
 			}

@@ -71,6 +71,14 @@ public final class RawWebSocket implements AutoCloseable {
 		return seen.toString();
 	}
 
+	/**
+	 * STOMP CONNECT with the token and no heart-beats, then reads until CONNECTED.
+	 */
+	public void connectStomp(String token) throws IOException {
+		sendText("CONNECT\naccept-version:1.2\nheart-beat:0,0\nAuthorization:Bearer " + token + "\n\n\0");
+		readUntil("CONNECTED");
+	}
+
 	/** Sends a masked client text frame (RFC 6455 5.3). */
 	public void sendText(String text) throws IOException {
 		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
