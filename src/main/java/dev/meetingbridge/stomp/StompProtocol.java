@@ -66,10 +66,9 @@ class StompProtocol {
 		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
 		StompCommand command = (accessor != null) ? accessor.getCommand() : null;
 		if (accessor == null || command == null || session.ended() != null) {
-			// A heart-beat, or a frame behind one that made the bridge end the session.
-			// Frames a
-			// client sent before it closed the socket itself are still handled (a join,
-			// say).
+			// A heart-beat, or a frame behind one that made the bridge end the
+			// session. Frames a client sent before it closed the socket itself are
+			// still handled (a join, say).
 			return;
 		}
 		try {

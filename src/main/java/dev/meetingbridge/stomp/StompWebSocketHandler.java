@@ -91,10 +91,9 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 		}
 		this.presence.sessionStarted(session.id());
 		BufferingStompDecoder decoder = new BufferingStompDecoder(new StompDecoder(), StompEndpoint.MESSAGE_SIZE_LIMIT);
-		// Decoded as each message arrives (its buffer is only valid until then), handled
-		// in order.
-		// A reset connection ends the session like a closed one: what it sent before
-		// still counts.
+		// Decoded as each message arrives (its buffer is only valid until then),
+		// handled in order. A reset connection ends the session like a closed one:
+		// what it sent before still counts.
 		return socket.receive()
 			.onErrorComplete()
 			.map((message) -> decode(session, decoder, message))
