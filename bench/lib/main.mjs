@@ -184,12 +184,13 @@ async function warmRest(target, label, messages) {
   if (!messages) return;
   const setup = await setupChat(target, label, 16, 0);
   const started = nowMs();
+  const send = (count) => sendChats({ servers: [target], setup, tag: label, messages: count, concurrency: 16, textLength: SIZES.textLength });
   const half = Math.floor(messages / 2);
-  const first = await sendChats({ servers: [target], setup, tag: label, messages: half, concurrency: 16, textLength: SIZES.textLength });
+  const first = await send(half);
   // The second half is measured: what a chat message over REST costs the server once compiled.
   const cpu0 = cpuSeconds(target.pid);
   const t0 = nowMs();
-  const second = await sendChats({ servers: [target], setup, tag: label, messages: messages - half, concurrency: 16, textLength: SIZES.textLength });
+  const second = await send(messages - half);
   const cpu = cpuSeconds(target.pid) - cpu0;
   const seconds = (nowMs() - t0) / 1000;
   const rest = { sent: second.ok, perSec: second.ok / seconds, cpuMsPerMessage: (cpu * 1000) / second.ok };
