@@ -113,8 +113,16 @@ public class MeetingService {
 	 * A participant leaves ({@code left}) or is removed by a moderator ({@code removed}).
 	 */
 	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
-		this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		this.access.requireRemove(principal, meetingId.value(), participantId.value());
+		try {
+			this.access.requireRemove(principal, meetingId.value(), participantId.value());
+		}
+		catch (BridgeException refused) {
+			// A meeting that does not exist is reported as such before any refusal;
+			// when access is granted, the leave script itself refuses an unknown
+			// meeting, so the common case costs one round trip to Redis.
+			this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
+			throw refused;
+		}
 		LeaveReason reason = participantId.value().equals(principal.participantId()) ? LeaveReason.LEFT
 				: LeaveReason.REMOVED;
 		this.store.leave(meetingId, participantId, reason);

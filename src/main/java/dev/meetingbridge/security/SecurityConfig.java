@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -17,6 +18,9 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+import org.springframework.security.web.server.header.HttpHeaderWriterWebFilter;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
@@ -63,8 +67,25 @@ class SecurityConfig {
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-			.logout(ServerHttpSecurity.LogoutSpec::disable);
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			// The same headers as Spring Security's defaults, from one writer
+			// (ResponseHeaders says why).
+			.headers(ServerHttpSecurity.HeaderSpec::disable)
+			.addFilterAt(new HttpHeaderWriterWebFilter(new ResponseHeaders()),
+					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER);
 		return http.build();
+	}
+
+	/**
+	 * Spring Security's strict firewall with its own rules, only the header checks done
+	 * without regular expressions ({@link HeaderCharacters}).
+	 */
+	@Bean
+	ServerWebExchangeFirewall exchangeFirewall() {
+		StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+		firewall.setAllowedHeaderNames(HeaderCharacters.NAMES);
+		firewall.setAllowedHeaderValues(HeaderCharacters.VALUES);
+		return firewall;
 	}
 
 	/**

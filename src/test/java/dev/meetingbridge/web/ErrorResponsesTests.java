@@ -200,6 +200,23 @@ class ErrorResponsesTests extends IntegrationTest {
 		return head.toString();
 	}
 
+	@Test
+	void answersCarrySpringSecuritysProtectiveHeaders() {
+		String meeting = fixtures.activeMeetingWith();
+		for (Api.Response response : List.of(api.get("/api/meetings/" + meeting), api.as(null).get("/api/meetings"),
+				api.get("/api/nothing-here"), api.get("/actuator/health"))) {
+			assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+			assertThat(response.header("X-Frame-Options")).isEqualTo("DENY");
+			assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
+			assertThat(response.header("X-XSS-Protection")).isEqualTo("0");
+			assertThat(response.header("Pragma")).isEqualTo("no-cache");
+			assertThat(response.header("Expires")).isEqualTo("0");
+			assertThat(response.header("Cache-Control")).isEqualTo("no-cache, no-store, max-age=0, must-revalidate");
+			// plain HTTP here: HSTS only goes out over HTTPS
+			assertThat(response.header("Strict-Transport-Security")).isNull();
+		}
+	}
+
 	private static void assertClosing(Api.Response response, int status, String code) {
 		assertProblem(response, status, code);
 		assertThat(response.header("Connection")).isEqualToIgnoringCase("close");

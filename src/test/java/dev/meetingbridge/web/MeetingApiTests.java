@@ -382,6 +382,12 @@ class MeetingApiTests extends IntegrationTest {
 		assertProblem(api.delete("/api/meetings/" + meeting + "/participants/ghost"), 404, "participant-not-found");
 		assertProblem(api.delete("/api/meetings/" + unique("nowhere") + "/participants/ghost"), 404,
 				"meeting-not-found");
+		// An unknown meeting is reported before the token's lack of permission.
+		assertProblem(
+				api.as(tokens.participant(mod)).delete("/api/meetings/" + unique("nowhere") + "/participants/ghost"),
+				404, "meeting-not-found");
+		assertProblem(api.as(tokens.participant(mod)).delete("/api/meetings/" + meeting + "/participants/ghost"), 403,
+				"forbidden");
 	}
 
 	// ---- end
