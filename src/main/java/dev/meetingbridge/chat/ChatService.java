@@ -48,12 +48,16 @@ public class ChatService {
 			@Nullable String message, @Nullable ParticipantId senderId) {
 		ChatText text = ChatText.of(message, this.maxLength);
 		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
-		this.meetings.requireActive(meetingId);
-		this.access.requireChat(principal, meetingId.value(), sender.value());
-		Participant from = this.meetings.member(meetingId, sender)
-			.orElseThrow(
-					() -> BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId));
-		MeetingId to = this.connections.requireOpenOther(meetingId, connectionId);
+		// Everything the sending meeting holds for the checks below, read at once.
+		ChatStore.SenderSide side = this.store.senderSide(meetingId, sender, connectionId);
+		MeetingService.requireActive(meetingId, side.status());
+		this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
+		Participant from = side.sender();
+		if (from == null) {
+			throw BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId);
+		}
+		MeetingId to = this.connections.requireOpenOther(meetingId, connectionId, side.connectionRecord(),
+				side.connectionOpen());
 		this.rateLimit.take(sender);
 		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(), to.value(),
 				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());

@@ -3,6 +3,7 @@ package dev.meetingbridge.connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.ids.ConnectionId;
@@ -158,22 +159,31 @@ public class ConnectionService {
 				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()));
 	}
 
-	/** The open connection's other meeting, for chat; 404 or 409 otherwise. */
-	public MeetingId requireOpenOther(MeetingId meetingId, ConnectionId connectionId) {
-		return requireOpenToActive(meetingId, connectionId).otherMeetingId();
-	}
-
 	/**
 	 * The open connection, for acting on the meeting at its other end. When that meeting
 	 * has ended (which also closed the connection), the refusal is {@code meeting-ended},
 	 * as the contract promises for chatting to or ending an ended meeting.
 	 */
 	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
-		return this.store.requireOpen(meetingId, connectionId, (closed) -> {
-			if (this.meetings.hasEnded(closed.otherMeetingId())) {
-				throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
-			}
-		});
+		return this.store.requireOpen(meetingId, connectionId, this::refuseIfOtherEnded);
+	}
+
+	/**
+	 * The open connection's other meeting, for chat, from the connection's stored record
+	 * and open flag as read with the chat's other checks; 404 or 409 otherwise (409
+	 * {@code meeting-ended} when that meeting has ended).
+	 */
+	public MeetingId requireOpenOther(MeetingId meetingId, ConnectionId connectionId, @Nullable String storedRecord,
+			boolean open) {
+		Optional<ConnectionRecord> record = Optional.ofNullable(storedRecord).map(this.store::parse);
+		return ConnectionStore.requireOpen(meetingId, connectionId, record, () -> open, this::refuseIfOtherEnded)
+			.otherMeetingId();
+	}
+
+	private void refuseIfOtherEnded(ConnectionRecord closed) {
+		if (this.meetings.hasEnded(closed.otherMeetingId())) {
+			throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
+		}
 	}
 
 	private Connection view(MeetingId meetingId, ConnectionId connectionId, MeetingId other) {

@@ -2,6 +2,7 @@ package dev.meetingbridge.connection;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.meetingbridge.ids.ConnectionId;
@@ -52,7 +53,11 @@ class ConnectionStore {
 	Optional<ConnectionRecord> record(MeetingId meetingId, ConnectionId connectionId) {
 		String value = this.redis.<String, String>opsForHash()
 			.get(this.keys.connectionInfo(meetingId.value()), connectionId.value());
-		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, ConnectionRecord.class));
+		return Optional.ofNullable(value).map(this::parse);
+	}
+
+	ConnectionRecord parse(String stored) {
+		return this.json.readValue(stored, ConnectionRecord.class);
 	}
 
 	/** The meeting's open connection, or 404 / 409 {@code connection-closed}. */
@@ -68,10 +73,16 @@ class ConnectionStore {
 	 */
 	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
 			Consumer<ConnectionRecord> whenClosed) {
-		ConnectionRecord record = record(meetingId, connectionId)
-			.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
-					"Meeting " + meetingId + " has no connection " + connectionId));
-		if (!isOpen(meetingId, connectionId)) {
+		return requireOpen(meetingId, connectionId, record(meetingId, connectionId),
+				() -> isOpen(meetingId, connectionId), whenClosed);
+	}
+
+	/** As above, from the record and the open flag as they were read. */
+	static ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
+			Optional<ConnectionRecord> stored, BooleanSupplier open, Consumer<ConnectionRecord> whenClosed) {
+		ConnectionRecord record = stored.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
+				"Meeting " + meetingId + " has no connection " + connectionId));
+		if (!open.getAsBoolean()) {
 			whenClosed.accept(record);
 			throw closed(connectionId);
 		}

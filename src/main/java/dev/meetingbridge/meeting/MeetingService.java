@@ -160,11 +160,6 @@ public class MeetingService {
 		return this.store.participants(meetingId);
 	}
 
-	/** The participant, if it is a member of the meeting. */
-	public Optional<Participant> member(MeetingId meetingId, ParticipantId participantId) {
-		return this.store.participant(meetingId, participantId);
-	}
-
 	public boolean hasEnded(MeetingId meetingId) {
 		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isPresent();
 	}
@@ -180,8 +175,15 @@ public class MeetingService {
 
 	/** Fails with 404 or 409 unless the meeting exists and is active. */
 	public void requireActive(MeetingId meetingId) {
-		MeetingStatus status = this.store.status(meetingId).orElseThrow(() -> MeetingStore.notFound(meetingId));
-		if (status != MeetingStatus.ACTIVE) {
+		requireActive(meetingId, this.store.status(meetingId));
+	}
+
+	/**
+	 * Fails with 404 or 409 unless the status, read with other things in one step, says
+	 * the meeting exists and is active.
+	 */
+	public static void requireActive(MeetingId meetingId, Optional<MeetingStatus> status) {
+		if (status.orElseThrow(() -> MeetingStore.notFound(meetingId)) != MeetingStatus.ACTIVE) {
 			throw MeetingStore.ended(meetingId);
 		}
 	}

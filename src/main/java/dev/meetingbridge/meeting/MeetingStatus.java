@@ -34,6 +34,14 @@ public enum MeetingStatus {
 		return fromWire(wire).orElse(ACTIVE);
 	}
 
+	/**
+	 * The status from the meeting hash's {@code status} field as read from Redis; empty
+	 * when the meeting does not exist.
+	 */
+	public static Optional<MeetingStatus> read(@Nullable String storedField) {
+		return Optional.ofNullable(storedField).map(MeetingStatus::stored);
+	}
+
 	@Override
 	public String toString() {
 		return this.wire;

@@ -87,19 +87,12 @@ class MeetingStore {
 	}
 
 	public Optional<MeetingStatus> status(MeetingId meetingId) {
-		return Optional
-			.ofNullable(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"))
-			.map(MeetingStatus::stored);
+		return MeetingStatus
+			.read(this.redis.<String, String>opsForHash().get(this.keys.meeting(meetingId.value()), "status"));
 	}
 
 	public boolean isMember(String meetingId, String participantId) {
 		return this.redis.opsForHash().hasKey(this.keys.participants(meetingId), participantId);
-	}
-
-	public Optional<Participant> participant(MeetingId meetingId, ParticipantId participantId) {
-		String value = this.redis.<String, String>opsForHash()
-			.get(this.keys.participants(meetingId.value()), participantId.value());
-		return Optional.ofNullable(value).map((text) -> this.json.readValue(text, Participant.class));
 	}
 
 	public Map<String, Participant> participants(MeetingId meetingId) {

@@ -2,6 +2,7 @@ package dev.meetingbridge.security;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import dev.meetingbridge.problem.BridgeException;
 
@@ -113,6 +114,15 @@ public class AccessRules {
 
 	/** Sending chat over a connection of the meeting, as the given sender. */
 	public void requireChat(BridgePrincipal principal, String meetingId, String senderId) {
+		requireChat(principal, meetingId, senderId, () -> this.membership.isMember(meetingId, senderId));
+	}
+
+	/**
+	 * Sending chat, when the sender's membership was read with the chat's other checks;
+	 * it is asked only when the token alone does not decide.
+	 */
+	public void requireChat(BridgePrincipal principal, String meetingId, String senderId,
+			BooleanSupplier senderIsMember) {
 		if (principal.server()) {
 			return;
 		}
@@ -121,7 +131,10 @@ public class AccessRules {
 		if (!principal.mayJoin()) {
 			throw BridgeException.forbidden("Sending chat needs allow_join");
 		}
-		requireMember(principal, meetingId);
+		// requireSelf made the sender the token's own participant
+		if (!senderIsMember.getAsBoolean()) {
+			throw notAMember(meetingId);
+		}
 	}
 
 	/** Participant tokens act only as themselves. */
@@ -146,8 +159,12 @@ public class AccessRules {
 	private void requireMember(BridgePrincipal principal, String meetingId) {
 		String self = principal.participantId();
 		if (self == null || !this.membership.isMember(meetingId, self)) {
-			throw BridgeException.forbidden("Only members of meeting " + meetingId + " may do this");
+			throw notAMember(meetingId);
 		}
+	}
+
+	private static BridgeException notAMember(String meetingId) {
+		return BridgeException.forbidden("Only members of meeting " + meetingId + " may do this");
 	}
 
 	private static void requireRoom(BridgePrincipal principal, String meetingId) {

@@ -1,9 +1,11 @@
 package dev.meetingbridge.chat;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.security.Permission;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +213,32 @@ class ChatApiTests extends IntegrationTest {
 		assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
 		assertThat(refused.code()).isEqualTo("meeting-ended");
 		assertThat(latestSequence(b)).isEqualTo(sequenceOfB);
+	}
+
+	/**
+	 * Each check of a chat message refuses in the contract's order, whatever else is
+	 * wrong: the sending meeting, the token, the sender's membership, then the
+	 * connection.
+	 */
+	@Test
+	void refusalsComeInTheirOrder() {
+		String nowhere = unique("nowhere");
+		String ghostConnection = "/api/meetings/" + a + "/connections/c_ghost/chat-messages";
+		Map<String, String> body = Map.of("message", "hello");
+		assertProblem(
+				asAlice().post("/api/meetings/" + nowhere + "/connections/" + connectionId + "/chat-messages", body),
+				404, "meeting-not-found");
+		// a member without allow_join, on a connection A does not have
+		assertProblem(api.as(tokens.withPermissions(alice, EnumSet.noneOf(Permission.class), null))
+			.post(ghostConnection, body), 403, "forbidden");
+		assertProblem(api.as(tokens.participant(fixtures.participant("mallory"))).post(ghostConnection, body), 403,
+				"forbidden");
+		assertProblem(asAlice().post(ghostConnection, body), 404, "connection-not-found");
+		assertProblem(api.post(ghostConnection, Map.of("message", "hello", "senderId", alice)), 404,
+				"connection-not-found");
+		assertProblem(api.post(chatFrom(a), Map.of("message", "hello", "senderId", "nobody")), 403, "forbidden");
+		api.post("/api/meetings/" + a + "/end");
+		assertProblem(asAlice().post(ghostConnection, body), 409, "meeting-ended");
 	}
 
 	private Api asAlice() {
