@@ -3,6 +3,8 @@ package dev.meetingbridge.security;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.web.server.header.ServerHttpHeadersWriter;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -11,15 +13,18 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code nosniff}, no framing, no referrer, the XSS auditor off, and HSTS on HTTPS), in
  * one writer instead of six. Each default writer first builds a case-insensitive copy of
  * every response header name to see whether its own is there; on a REST answer that costs
- * more than the rest of the security chain. A header the application set itself is left
- * as it is, as with the defaults.
+ * more than the rest of the security chain. The defaults' rules are kept: the three
+ * caching headers go together, only when the answer set none of them and is not a 304;
+ * every other header only when the answer did not set it.
  */
 final class ResponseHeaders implements ServerHttpHeadersWriter {
 
-	private static final String[][] ALWAYS = {
+	private static final String[][] CACHING = {
 			{ HttpHeaders.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate" },
-			{ HttpHeaders.PRAGMA, "no-cache" }, { HttpHeaders.EXPIRES, "0" }, { "X-Content-Type-Options", "nosniff" },
-			{ "X-Frame-Options", "DENY" }, { "X-XSS-Protection", "0" }, { "Referrer-Policy", "no-referrer" } };
+			{ HttpHeaders.PRAGMA, "no-cache" }, { HttpHeaders.EXPIRES, "0" } };
+
+	private static final String[][] EACH = { { "X-Content-Type-Options", "nosniff" }, { "X-Frame-Options", "DENY" },
+			{ "X-XSS-Protection", "0" }, { "Referrer-Policy", "no-referrer" } };
 
 	private static final String HSTS = "Strict-Transport-Security";
 
@@ -27,16 +32,35 @@ final class ResponseHeaders implements ServerHttpHeadersWriter {
 
 	@Override
 	public Mono<Void> writeHttpHeaders(ServerWebExchange exchange) {
-		HttpHeaders headers = exchange.getResponse().getHeaders();
-		for (String[] header : ALWAYS) {
-			if (!headers.containsHeader(header[0])) {
+		ServerHttpResponse response = exchange.getResponse();
+		HttpHeaders headers = response.getHeaders();
+		if (response.getStatusCode() != HttpStatus.NOT_MODIFIED && noneSet(headers, CACHING)) {
+			for (String[] header : CACHING) {
 				headers.set(header[0], header[1]);
 			}
 		}
-		if ("https".equals(exchange.getRequest().getURI().getScheme()) && !headers.containsHeader(HSTS)) {
-			headers.set(HSTS, HSTS_VALUE);
+		for (String[] header : EACH) {
+			setUnlessSet(headers, header[0], header[1]);
+		}
+		if ("https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme())) {
+			setUnlessSet(headers, HSTS, HSTS_VALUE);
 		}
 		return Mono.empty();
+	}
+
+	private static boolean noneSet(HttpHeaders headers, String[][] group) {
+		for (String[] header : group) {
+			if (headers.containsHeader(header[0])) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static void setUnlessSet(HttpHeaders headers, String name, String value) {
+		if (!headers.containsHeader(name)) {
+			headers.set(name, value);
+		}
 	}
 
 }

@@ -217,6 +217,23 @@ class ErrorResponsesTests extends IntegrationTest {
 		}
 	}
 
+	/**
+	 * As with Spring Security's defaults, a 304 carries no caching headers (they would
+	 * replace those of the copy the client revalidated); the others it does carry.
+	 */
+	@Test
+	void aNotModifiedAnswerKeepsTheCachedCopysCachingHeaders() throws IOException, InterruptedException {
+		HttpResponse<Void> notModified = HTTP
+			.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/console/console.css"))
+				.header("If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT")
+				.build(), HttpResponse.BodyHandlers.discarding());
+		assertThat(notModified.statusCode()).isEqualTo(304);
+		assertThat(notModified.headers().firstValue("Cache-Control")).isEmpty();
+		assertThat(notModified.headers().firstValue("Pragma")).isEmpty();
+		assertThat(notModified.headers().firstValue("Expires")).isEmpty();
+		assertThat(notModified.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+	}
+
 	private static void assertClosing(Api.Response response, int status, String code) {
 		assertProblem(response, status, code);
 		assertThat(response.header("Connection")).isEqualToIgnoringCase("close");
