@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("bridge")
 public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @DefaultValue Security security,
 		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history, @Valid @DefaultValue Retention retention,
-		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp) {
+		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp, @DefaultValue Transport transport) {
 
 	/** Redis naming. */
 	public record Redis(@NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,32}",
@@ -73,6 +73,13 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 			@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration connectTimeout,
 			@Min(1) @Max(100_000) @DefaultValue("256") int maxSubscriptions,
 			@Min(1) @DefaultValue("20000") int maxSessions) {
+	}
+
+	/**
+	 * The HTTP and WebSocket server's network transport: io_uring where the kernel offers
+	 * it (the default), otherwise epoll; {@code io-uring=false} keeps it on epoll.
+	 */
+	public record Transport(@DefaultValue("true") boolean ioUring) {
 	}
 
 }
