@@ -48,10 +48,8 @@ public class ChatService {
 			@Nullable String message, @Nullable ParticipantId senderId) {
 		ChatText text = ChatText.of(message, this.maxLength);
 		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
-		// The message's time; also the read's, which the script does not use.
-		String now = this.store.now();
 		// Everything the sending meeting holds for the checks below, read at once.
-		ChatStore.SenderSide side = this.store.senderSide(meetingId, sender, connectionId, now);
+		ChatStore.SenderSide side = this.store.senderSide(meetingId, sender, connectionId);
 		MeetingService.requireActive(meetingId, side.status());
 		this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
 		Participant from = side.sender();
@@ -62,7 +60,7 @@ public class ChatService {
 				side.connectionOpen());
 		this.rateLimit.take(sender);
 		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(), to.value(),
-				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), now);
+				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());
 		this.store.deliver(to, chat);
 		return chat;
 	}

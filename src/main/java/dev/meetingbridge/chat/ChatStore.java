@@ -37,10 +37,11 @@ class ChatStore {
 
 	/**
 	 * What the sending meeting holds for a chat message over the connection, read in one
-	 * step: one round trip to Redis instead of one per check.
+	 * step: one round trip to Redis instead of one per check. A read, so no timestamp, as
+	 * for the other read scripts.
 	 */
-	SenderSide senderSide(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId, String now) {
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(), now, senderId.value(),
+	SenderSide senderSide(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId) {
+		ScriptResult result = this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(), "", senderId.value(),
 				connectionId.value());
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId);
