@@ -70,6 +70,9 @@ class TopicFanoutTests {
 
 	@Test
 	void aLeaverGetsItsOwnLeaveAndNothingAfterIt() {
+		this.meeting.onEvent(joined("carol"));
+		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("subscription:a-joined");
+		frames(this.bobSocket);
 		this.meeting.onEvent(left("alice"));
 		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("subscription:a-left");
 		this.meeting.onEvent(joined("dave"));
@@ -77,6 +80,28 @@ class TopicFanoutTests {
 		assertThat(frames(this.bobSocket)).singleElement().asString().contains("\"id\":\"dave\"");
 		assertThat(this.fanout.session("alice-session").subscriptions()).isEmpty();
 		assertThat(this.fanout.session("bob-session").subscriptions()).containsOnlyKeys("b-joined");
+	}
+
+	@Test
+	void aSubscriptionMadeAfterEventsWentOutReceivesTheNextOnes() {
+		this.meeting.onEvent(joined("carol"));
+		EmbeddedChannel carolSocket = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+		this.fanout.sessionOpened(carolSocket, "carol-session");
+		subscribe("carol-session", "c-joined", EventType.PARTICIPANT_JOINED, "carol");
+		this.meeting.onEvent(joined("dave"));
+		assertThat(frames(carolSocket)).singleElement().asString().contains("subscription:c-joined").contains("dave");
+		assertThat(frames(this.aliceSocket)).hasSize(2);
+		assertThat(frames(this.bobSocket)).hasSize(2);
+	}
+
+	@Test
+	void aSessionThatUnsubscribesAfterEventsWentOutReceivesNothingMore() {
+		this.meeting.onEvent(joined("carol"));
+		assertThat(frames(this.bobSocket)).singleElement().asString().contains("carol");
+		this.fanout.unsubscribe("bob-session", "b-joined");
+		this.meeting.onEvent(joined("dave"));
+		assertThat(frames(this.bobSocket)).isEmpty();
+		assertThat(frames(this.aliceSocket)).hasSize(2);
 	}
 
 	@Test
