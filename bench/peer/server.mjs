@@ -94,6 +94,21 @@ const requireId = (value, field) => {
 };
 const room = (m) => `m:${m}`;
 
+// How long each chat message's emit took (ms): encoding it once and handing it to every local
+// socket of the room (engine.io writes each socket's frame synchronously), plus the adapter's
+// PUBLISH. The benchmark reads it next to the bridge's bridge_events_fanout_seconds; kept for the
+// last FANOUT_KEPT messages.
+const FANOUT_KEPT = 200_000;
+const fanoutMs = [];
+let fanoutCount = 0;
+function emitTimed(target, type, event) {
+  const started = performance.now();
+  target.emit(type, event);
+  if (fanoutMs.length === FANOUT_KEPT) fanoutMs.splice(0, FANOUT_KEPT / 2);
+  fanoutMs.push(performance.now() - started);
+  fanoutCount += 1;
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -118,6 +133,12 @@ function readBody(req) {
 async function handle(req, res) {
   const url = req.url.split('?')[0];
   if (req.method === 'GET' && url === '/health') return send(res, 200, { status: 'UP' });
+  if (req.method === 'GET' && url === '/admin/fanout') {
+    // The chat emits timed since the count the caller read before (?from=N).
+    const from = Number(new URL(req.url, 'http://peer').searchParams.get('from') ?? 0);
+    const kept = fanoutMs.slice(Math.max(0, fanoutMs.length - (fanoutCount - from)));
+    return send(res, 200, { count: fanoutCount, ms: from >= fanoutCount ? [] : kept });
+  }
   if (req.method === 'GET' && url === '/admin/memory') {
     if (global.gc) global.gc();
     return send(res, 200, { ...process.memoryUsage(), sockets: io.of('/').sockets.size });
@@ -185,7 +206,7 @@ async function handle(req, res) {
     const result = await run('chat', m, [`${prefix}:{p:${sender}}:chat-rate`],
       [parts[4], sender, randomUUID(), text, prefix, chatRate, chatBurst]);
     if (result[0] !== 'ok') throw refuse(result[0]);
-    io.to(room(result[1])).emit('chat-message', result[3]);
+    emitTimed(io.to(room(result[1])), 'chat-message', result[3]);
     return send(res, 201, result[2], true);
   }
   throw new HttpError(404, 'not-found');
