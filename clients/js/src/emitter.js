@@ -46,18 +46,32 @@ export class Emitter {
    * @param {Events[K]} args
    */
   emit(type, ...args) {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        reportListenerError(error);
-      }
+    const set = this.listeners.get(type);
+    if (set === undefined) return;
+    // Listeners added or removed by a listener take effect from the next event: with one
+    // listener (the usual case) there is nothing to copy for that.
+    if (set.size === 1) {
+      call(set.values().next().value, args);
+      return;
     }
+    for (const listener of [...set]) call(listener, args);
   }
 
   /** Removes every listener. */
   clear() {
     this.listeners.clear();
+  }
+}
+
+/**
+ * @param {((...args: any[]) => void) | undefined} listener
+ * @param {any[]} args
+ */
+function call(listener, args) {
+  try {
+    listener?.(...args);
+  } catch (error) {
+    reportListenerError(error);
   }
 }
 

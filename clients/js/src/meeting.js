@@ -214,12 +214,14 @@ export class Meeting extends MeetingView {
     if (event.type === 'meeting-ended') {
       for (const id of [...this.connections.keys()]) this.dropConnection(id, 'meeting-ended');
     }
-    const { isServer, participantId } = this.bridge.identity;
-    if (event.type === 'participant-left' && event.reason !== 'meeting-ended' && !isServer
-        && event.participant.id === participantId) {
-      // That was our own authority to follow the meeting: the bridge sends nothing more.
-      // (When the meeting ends, the cascade still arrives up to meeting-ended.)
-      queueMicrotask(() => this.stopFollowing(event.reason));
+    if (event.type === 'participant-left' && event.reason !== 'meeting-ended') {
+      // Only a leave needs to know who we are (the identity is worked out from the token).
+      const { isServer, participantId } = this.bridge.identity;
+      if (!isServer && event.participant.id === participantId) {
+        // That was our own authority to follow the meeting: the bridge sends nothing more.
+        // (When the meeting ends, the cascade still arrives up to meeting-ended.)
+        queueMicrotask(() => this.stopFollowing(event.reason));
+      }
     }
   }
 

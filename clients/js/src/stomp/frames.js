@@ -68,15 +68,17 @@ export class FrameParser {
       if (at >= text.length) break;
       const head = headEnd(text, at);
       if (head === null) break;
-      const lines = text.slice(at, head.index).split(head.crlf ? /\r?\n/ : '\n');
-      const command = /** @type {string} */ (lines.shift());
+      // The command and header lines are read where they are: no array of lines, no line copies.
       /** @type {Record<string, string>} */
       const headers = {};
-      for (const line of lines) {
-        const colon = line.indexOf(':');
-        if (colon < 0) continue;
-        const name = unescapeHeader(line.slice(0, colon));
-        if (!(name in headers)) headers[name] = unescapeHeader(line.slice(colon + 1));
+      let lineEnd = lineEndAt(text, at, head.index);
+      const command = text.slice(at, lineEnd.content);
+      for (let line = lineEnd.next; line < head.index; line = lineEnd.next) {
+        lineEnd = lineEndAt(text, line, head.index);
+        const colon = text.indexOf(':', line);
+        if (colon < 0 || colon >= lineEnd.content) continue;
+        const name = unescapeHeader(text.slice(line, colon));
+        if (!(name in headers)) headers[name] = unescapeHeader(text.slice(colon + 1, lineEnd.content));
       }
       const bodyStart = head.index + head.length;
       let bodyEnd;
@@ -115,6 +117,21 @@ function headEnd(text, from) {
   end.lastIndex = from;
   const match = end.exec(text);
   return match ? { index: match.index, length: match[0].length, crlf: true } : null;
+}
+
+/**
+ * Where the line starting at `from` ends, within a frame's head that ends at `limit`: its content
+ * ends before the LF (or CR LF), the next line starts after it.
+ * @param {string} text
+ * @param {number} from
+ * @param {number} limit
+ * @returns {{content: number, next: number}}
+ */
+function lineEndAt(text, from, limit) {
+  let lf = text.indexOf('\n', from);
+  if (lf < 0 || lf > limit) lf = limit;
+  const content = lf > from && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+  return { content, next: lf + 1 };
 }
 
 /**
