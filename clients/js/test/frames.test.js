@@ -41,5 +41,9 @@ test('STOMP framing: CR LF line ends, a NUL inside a counted body, an ASCII body
   assert.deepEqual(parser.push(`MESSAGE\nsubscription:s\ncontent-length:${json.length}\n\n${json}\0\n`), [
     { command: 'MESSAGE', headers: { subscription: 's', 'content-length': String(json.length) }, body: json },
   ]);
+  // A header line without a colon is skipped, not read up to the next line's colon.
+  assert.deepEqual(parser.push('MESSAGE\nno-colon-here\r\nsubscription:s\r\n\r\n\0'), [
+    { command: 'MESSAGE', headers: { subscription: 's' }, body: '' },
+  ]);
   assert.deepEqual(parser.push(''), []);
 });

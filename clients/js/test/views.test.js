@@ -105,3 +105,24 @@ test('a listener that throws does not stop the others', () => {
   }
   assert.deepEqual(heard, [1]);
 });
+
+test('listeners added or removed by a listener take effect from the next event, with one listener or several', () => {
+  for (const alone of [true, false]) {
+    const emitter = new Emitter();
+    const heard = [];
+    const late = (value) => heard.push(`late ${value}`);
+    const once = (value) => {
+      heard.push(`once ${value}`);
+      emitter.off('x', once);
+      emitter.on('x', late);
+    };
+    emitter.on('x', once);
+    if (!alone) emitter.on('x', (value) => heard.push(`other ${value}`));
+    emitter.emit('x', 1);
+    emitter.emit('x', 2);
+    emitter.emit('nobody listens', 3);
+    assert.deepEqual(heard, alone
+      ? ['once 1', 'late 2']
+      : ['once 1', 'other 1', 'other 2', 'late 2']);
+  }
+});
