@@ -82,7 +82,7 @@ class ServerTransport implements NettyServerCustomizer, InfoContributor {
 		}
 	}
 
-	static String transportOf(Channel serverChannel) {
+	private static String transportOf(Channel serverChannel) {
 		return switch (serverChannel) {
 			case IoUringServerSocketChannel uring -> "io_uring";
 			case EpollServerSocketChannel epoll -> "epoll";

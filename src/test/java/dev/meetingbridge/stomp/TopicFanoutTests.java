@@ -72,7 +72,7 @@ class TopicFanoutTests {
 	void aLeaverGetsItsOwnLeaveAndNothingAfterIt() {
 		this.meeting.onEvent(joined("carol"));
 		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("subscription:a-joined");
-		frames(this.bobSocket);
+		assertThat(frames(this.bobSocket)).singleElement().asString().contains("subscription:b-joined");
 		this.meeting.onEvent(left("alice"));
 		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("subscription:a-left");
 		this.meeting.onEvent(joined("dave"));
@@ -95,17 +95,10 @@ class TopicFanoutTests {
 	}
 
 	@Test
-	void aSessionThatUnsubscribesAfterEventsWentOutReceivesNothingMore() {
-		this.meeting.onEvent(joined("carol"));
-		assertThat(frames(this.bobSocket)).singleElement().asString().contains("carol");
-		this.fanout.unsubscribe("bob-session", "b-joined");
-		this.meeting.onEvent(joined("dave"));
-		assertThat(frames(this.bobSocket)).isEmpty();
-		assertThat(frames(this.aliceSocket)).hasSize(2);
-	}
-
-	@Test
 	void anUnsubscribedOrClosedSessionReceivesNothingMore() {
+		this.meeting.onEvent(joined("carol"));
+		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("carol");
+		assertThat(frames(this.bobSocket)).singleElement().asString().contains("carol");
 		this.fanout.unsubscribe("bob-session", "b-joined");
 		this.fanout.sessionClosed("alice-session");
 		this.meeting.onEvent(joined("erin"));
