@@ -5,20 +5,27 @@
  */
 export class Emitter {
   constructor() {
-    /** @type {Map<keyof Events, Set<(...args: any[]) => void>>} */
+    /**
+     * Each type's listeners, in the order they were added. An array is replaced, never changed in
+     * place, when a listener comes or goes: an event goes to the listeners there were when it was
+     * emitted (one added or removed by a listener takes effect from the next event), without a
+     * copy per event.
+     * @type {Map<keyof Events, readonly ((...args: any[]) => void)[]>}
+     */
     this.listeners = new Map();
   }
 
   /**
+   * Adds a listener; adding one that is already there changes nothing.
    * @template {keyof Events} K
    * @param {K} type
    * @param {(...args: Events[K]) => void} listener
    */
   on(type, listener) {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener);
+    const list = this.listeners.get(type);
+    if (!list) this.listeners.set(type, [listener]);
+    else if (!list.includes(listener)) this.listeners.set(type, [...list, listener]);
   }
 
   /**
@@ -28,16 +35,16 @@ export class Emitter {
    * @param {(...args: Events[K]) => void} [listener]
    */
   off(type, listener) {
-    const set = this.listeners.get(type);
-    if (!set) return;
-    if (listener === undefined) set.clear();
-    else set.delete(listener);
-    if (set.size === 0) this.listeners.delete(type);
+    const list = this.listeners.get(type);
+    if (!list) return;
+    const rest = listener === undefined ? [] : list.filter((l) => l !== listener);
+    if (rest.length === 0) this.listeners.delete(type);
+    else if (rest.length !== list.length) this.listeners.set(type, rest);
   }
 
   /** @param {keyof Events} type */
   count(type) {
-    return this.listeners.get(type)?.size ?? 0;
+    return this.listeners.get(type)?.length ?? 0;
   }
 
   /**
@@ -46,15 +53,9 @@ export class Emitter {
    * @param {Events[K]} args
    */
   emit(type, ...args) {
-    const set = this.listeners.get(type);
-    if (set === undefined) return;
-    // Listeners added or removed by a listener take effect from the next event: with one
-    // listener (the usual case) there is nothing to copy for that.
-    if (set.size === 1) {
-      call(set.values().next().value, args);
-      return;
-    }
-    for (const listener of [...set]) call(listener, args);
+    const list = this.listeners.get(type);
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) call(list[i], args);
   }
 
   /** Removes every listener. */
@@ -64,12 +65,12 @@ export class Emitter {
 }
 
 /**
- * @param {((...args: any[]) => void) | undefined} listener
+ * @param {(...args: any[]) => void} listener
  * @param {any[]} args
  */
 function call(listener, args) {
   try {
-    listener?.(...args);
+    listener(...args);
   } catch (error) {
     reportListenerError(error);
   }

@@ -74,6 +74,12 @@ export class MeetingFeed {
     this.sequence = 0;
     /** @type {Set<FeedView>} */
     this.views = new Set();
+    /**
+     * The views as an array, replaced (never changed in place) when a view comes or goes: an
+     * event is handed to the views there were when it arrived, without copying the set per event.
+     * @type {readonly FeedView[]}
+     */
+    this.viewList = [];
     /** @type {Map<EventType, string>} event type to live subscription id */
     this.topics = new Map();
     /** @type {Map<EventType, Promise<void>>} subscriptions being made */
@@ -98,11 +104,14 @@ export class MeetingFeed {
   /** @param {FeedView} view */
   addView(view) {
     this.views.add(view);
+    this.viewList = [...this.views];
   }
 
   /** @param {FeedView} view */
   removeView(view) {
-    if (this.views.delete(view) && this.views.size === 0) this.detach();
+    if (!this.views.delete(view)) return;
+    this.viewList = [...this.views];
+    if (this.views.size === 0) this.detach();
   }
 
   /**
@@ -396,8 +405,8 @@ export class MeetingFeed {
         break;
       default:
     }
-    const views = [...this.views];
-    for (const view of views) view.onEvent(event);
-    for (const view of views) view.deliver(event);
+    const views = this.viewList;
+    for (let i = 0; i < views.length; i++) views[i].onEvent(event);
+    for (let i = 0; i < views.length; i++) views[i].deliver(event);
   }
 }

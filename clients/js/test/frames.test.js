@@ -45,5 +45,14 @@ test('STOMP framing: CR LF line ends, a NUL inside a counted body, an ASCII body
   assert.deepEqual(parser.push('MESSAGE\nno-colon-here\r\nsubscription:s\r\n\r\n\0'), [
     { command: 'MESSAGE', headers: { subscription: 's' }, body: '' },
   ]);
+  // The first of a repeated header wins, for the headers the bridge sends and any other; a
+  // header named like an Object property is a header like the rest.
+  assert.deepEqual(parser.push('MESSAGE\nsubscription:a\nx-custom:1\nsubscription:b\nx-custom:2\nconstructor:c\n\n\0'), [
+    { command: 'MESSAGE', headers: { subscription: 'a', 'x-custom': '1', constructor: 'c' }, body: '' },
+  ]);
+  // A CR in the body of a frame with LF line ends is the body's.
+  assert.deepEqual(parser.push('MESSAGE\ndestination:/d\n\nline\r\n\r\nnext\0'), [
+    { command: 'MESSAGE', headers: { destination: '/d' }, body: 'line\r\n\r\nnext' },
+  ]);
   assert.deepEqual(parser.push(''), []);
 });

@@ -126,3 +126,17 @@ test('listeners added or removed by a listener take effect from the next event, 
       : ['once 1', 'other 1', 'other 2', 'late 2']);
   }
 });
+
+test('a listener added twice is called once, and one off() removes it', () => {
+  const emitter = new Emitter();
+  const heard = [];
+  const listener = (value) => heard.push(value);
+  emitter.on('x', listener);
+  emitter.on('x', listener);
+  assert.equal(emitter.count('x'), 1);
+  emitter.emit('x', 1);
+  emitter.off('x', listener);
+  emitter.emit('x', 2);
+  assert.deepEqual(heard, [1]);
+  assert.equal(emitter.count('x'), 0);
+});

@@ -9,8 +9,6 @@
 
 const encoder = new TextEncoder();
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** @param {string | number} value */
 function escapeHeader(value) {
   return String(value).replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/:/g, '\\c');
@@ -77,17 +75,18 @@ export class FrameParser {
         lineEnd = lineEndAt(text, line, head.index);
         const colon = text.indexOf(':', line);
         if (colon < 0 || colon >= lineEnd.content) continue;
-        const name = unescapeHeader(text.slice(line, colon));
-        if (!(name in headers)) headers[name] = unescapeHeader(text.slice(colon + 1, lineEnd.content));
+        setHeader(headers, unescapeHeader(text.slice(line, colon)), unescapeHeader(text.slice(colon + 1, lineEnd.content)));
       }
       const bodyStart = head.index + head.length;
       let bodyEnd;
       const declared = headers['content-length'];
       if (declared !== undefined) {
         const bytes = Number(declared);
-        // Fast path: an ASCII body of that many characters, followed by its NUL.
+        // Fast path: the first NUL is as many characters on as the body has bytes. Then the body
+        // is all ASCII (any other character takes more UTF-8 bytes than UTF-16 units) and that
+        // NUL ends it; otherwise count the characters the bytes make up.
         const nul = text.indexOf('\0', bodyStart);
-        if (nul - bodyStart === bytes && !NON_ASCII.test(text.slice(bodyStart, nul))) bodyEnd = nul;
+        if (nul - bodyStart === bytes) bodyEnd = nul;
         else bodyEnd = charsSpanning(text, bodyStart, bytes);
         if (bodyEnd < 0 || bodyEnd >= text.length) break; // the body and its NUL are not all here yet
       } else {
@@ -103,6 +102,40 @@ export class FrameParser {
 }
 
 /**
+ * Sets a header unless the frame already had it (the first occurrence wins). The headers the
+ * bridge sends are stored under names written out here, so that every frame's object takes the
+ * same shape the same way; a name read from the frame as a property key would go through the
+ * engine's generic (and far slower) keyed lookups on every frame.
+ * @param {Record<string, string>} headers
+ * @param {string} name
+ * @param {string} value
+ */
+function setHeader(headers, name, value) {
+  switch (name) {
+    case 'destination':
+      if (headers.destination === undefined) headers.destination = value;
+      return;
+    case 'content-type':
+      if (headers['content-type'] === undefined) headers['content-type'] = value;
+      return;
+    case 'content-length':
+      if (headers['content-length'] === undefined) headers['content-length'] = value;
+      return;
+    case 'message-id':
+      if (headers['message-id'] === undefined) headers['message-id'] = value;
+      return;
+    case 'subscription':
+      if (headers.subscription === undefined) headers.subscription = value;
+      return;
+    case 'receipt-id':
+      if (headers['receipt-id'] === undefined) headers['receipt-id'] = value;
+      return;
+    default:
+      if (!Object.hasOwn(headers, name)) headers[name] = value;
+  }
+}
+
+/**
  * Where the headers of the frame starting at `from` end: the blank line, LF LF as the bridge
  * sends it, or with CR LF line ends as STOMP also allows; null when it has not arrived yet.
  * @param {string} text
@@ -111,8 +144,9 @@ export class FrameParser {
  */
 function headEnd(text, from) {
   const lf = text.indexOf('\n\n', from);
-  const cr = text.indexOf('\r', from);
-  if (cr < 0 || (lf >= 0 && cr > lf)) return lf < 0 ? null : { index: lf, length: 2, crlf: false };
+  // A CR before that blank line (looked for backwards, within the head only) means CR LF line ends.
+  const cr = lf >= 0 ? text.lastIndexOf('\r', lf) : text.indexOf('\r', from);
+  if (cr < from) return lf < 0 ? null : { index: lf, length: 2, crlf: false };
   const end = /\r?\n\r?\n/g;
   end.lastIndex = from;
   const match = end.exec(text);
