@@ -5,7 +5,7 @@
 // clients' own code (frame parsing, routing, sequencing, emitters, JSON) is what is timed, not
 // ws or the kernel, so the figures repeat from run to run far better than the full benchmark's.
 //
-//   node --expose-gc bench/lib/client-cost.mjs [--clients=500] [--events=200] [--rounds=6]
+//   node --expose-gc bench/lib/client-cost.mjs [--clients=500] [--events=200] [--rounds=6] [--also=<other client src/>]
 //
 // socket.io-client is timed twice: with the event as a JSON string inside the packet (what the
 // peer sends: its Lua script returns JSON, so the listener parses it again) and as an object (one
@@ -23,8 +23,10 @@ const EVENTS = Number(args.events ?? 200);
 const ROUNDS = Number(args.rounds ?? 6);
 
 const clientSrc = path.join(here, '..', '..', 'clients', 'js', 'src');
-const { MeetingBridge } = await import(pathToFileURL(path.join(clientSrc, 'index.js')).href);
 const { encodeFrame, FrameParser } = await import(pathToFileURL(path.join(clientSrc, 'stomp', 'frames.js')).href);
+// --also=<dir>: another meeting-bridge.js source tree (its src/ folder) timed in the same rounds,
+// e.g. a git worktree of an earlier commit, to see what a client change did on its own.
+const alsoSrc = args.also ? path.resolve(args.also) : undefined;
 
 const PADDING = Array.from({ length: 256 }, () => randomBytes(72).toString('base64'));
 
@@ -89,7 +91,8 @@ function fakeBridge() {
   return { fetchImpl, WebSocket: FakeSocket, socket: () => socket };
 }
 
-async function bundledClient() {
+async function bundledClient(src = clientSrc) {
+  const { MeetingBridge } = await import(pathToFileURL(path.join(src, 'index.js')).href);
   const fake = fakeBridge();
   const header = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
   const claims = Buffer.from(JSON.stringify({ sub: 'bench', roles: ['server'], exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
@@ -108,7 +111,7 @@ async function bundledClient() {
   if (subscription === undefined) throw new Error('the client did not subscribe to chat-message');
   let sequence = 0;
   return {
-    name: 'meeting-bridge.js',
+    name: src === clientSrc ? 'meeting-bridge.js' : `meeting-bridge.js from ${src}`,
     /** The frames of the next `count` events, exactly as the bridge writes them (one per message). */
     prepare(count) {
       const frames = new Array(count);
@@ -139,7 +142,9 @@ async function socketIoClient(asString) {
       setTimeout(() => {
         this.readyState = 1;
         this.onopen?.({});
-        this.onmessage({ data: `0${JSON.stringify({ sid: 'bench', upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1e6 })}` });
+        // No pings come from this server: a ping interval of an hour keeps the client from
+        // timing out during a long run (it checks for pings, not for other packets).
+        this.onmessage({ data: `0${JSON.stringify({ sid: 'bench', upgrades: [], pingInterval: 3_600_000, pingTimeout: 60_000, maxPayload: 1e6 })}` });
       }, 0);
     }
 
@@ -188,10 +193,11 @@ async function socketIoClient(asString) {
 }
 
 const kinds = [
-  { name: 'meeting-bridge.js', open: bundledClient },
+  { name: 'meeting-bridge.js', open: () => bundledClient() },
   { name: 'socket.io-client (event as a JSON string, as the peer sends it)', open: () => socketIoClient(true) },
   { name: 'socket.io-client (event as an object)', open: () => socketIoClient(false) },
 ];
+if (alsoSrc) kinds.push({ name: `meeting-bridge.js from ${alsoSrc}`, open: () => bundledClient(alsoSrc) });
 for (const kind of kinds) kind.clients = await Promise.all(Array.from({ length: CLIENTS }, () => kind.open()));
 
 /**
