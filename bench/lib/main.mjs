@@ -283,6 +283,7 @@ async function chatPhase({ servers, workers, setup, tag, messages, concurrency =
     deliveriesPerCpuSec: delivered / serverCpu,
     serverCpuMicrosPerDelivery: (serverCpu * 1e6) / delivered,
     clientCpuSeconds: collected.reduce((n, c) => n + c.clientCpuSeconds, 0),
+    clientLoopDelayMaxMs: collected.reduce((n, c) => Math.max(n, c.loopDelayMaxMs ?? 0), 0),
     clientCpuMicrosPerDelivery: (collected.reduce((n, c) => n + c.clientCpuSeconds, 0) * 1e6) / delivered,
     fanout,
     redisCpuSeconds: redis1.cpu - redis0.cpu,
@@ -295,7 +296,10 @@ async function chatPhase({ servers, workers, setup, tag, messages, concurrency =
 
 function checkDelivery(where, r, { orderMatters = true } = {}) {
   if (r.sent !== r.messages) problems.push(`${where}: ${r.messages - r.sent} sends failed (${JSON.stringify(r.sendStatuses)} ${r.sendSamples.join('; ')})`);
-  if (r.lost !== 0) problems.push(`${where}: ${r.lost} of ${r.expected} deliveries lost${r.closedSubscribers ? ` (${r.closedSubscribers} subscribers closed: ${r.closedSamples.join('; ')})` : ''}`);
+  if (r.lost !== 0) {
+    problems.push(`${where}: ${r.lost} of ${r.expected} deliveries lost${r.closedSubscribers ? ` (${r.closedSubscribers} subscribers closed: ${r.closedSamples.join('; ')};`
+      + ` the subscriber processes' event loops ran up to ${fmtMs(r.clientLoopDelayMaxMs)} ms late)` : ''}`);
+  }
   if (r.duplicates !== 0) problems.push(`${where}: ${r.duplicates} duplicate deliveries`);
   if (orderMatters && r.outOfOrder !== 0) problems.push(`${where}: ${r.outOfOrder} deliveries out of sequence order`);
 }
@@ -304,7 +308,7 @@ function describe(r) {
   const l = r.latency;
   return `${fmtInt(r.delivered)}/${fmtInt(r.expected)} delivered in ${r.elapsedS.toFixed(2)} s: ${fmtInt(r.deliveriesPerSec)}/s, `
     + `${fmtInt(r.deliveriesPerCpuSec)}/server-CPU-s, p50 ${fmtMs(l.p50)} p99 ${fmtMs(l.p99)} max ${fmtMs(l.max)} ms, `
-    + `lost ${r.lost}, redis scripts/msg ${r.redisScriptsPerMessage.toFixed(1)} cmds/msg ${r.redisCommandsPerMessage.toFixed(1)}, client CPU ${r.clientCpuSeconds.toFixed(1)} s`
+    + `lost ${r.lost}, redis scripts/msg ${r.redisScriptsPerMessage.toFixed(1)} cmds/msg ${r.redisCommandsPerMessage.toFixed(1)}, client CPU ${r.clientCpuSeconds.toFixed(1)} s, client event loop late by up to ${fmtMs(r.clientLoopDelayMaxMs)} ms`
     + (r.fanout?.count ? `, server-side fan-out p50 ${fmtMs(r.fanout.p50)} p99 ${fmtMs(r.fanout.p99)} ms` : '');
 }
 

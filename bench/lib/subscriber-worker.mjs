@@ -11,6 +11,7 @@
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nowMs, sleep } from './util.mjs';
 
 const subs = [];
@@ -21,6 +22,10 @@ let lastDelivery = 0;
 let firstDelivery = 0;
 let cpuAtReset = process.cpuUsage();
 let stalled = false;
+// How late this process's event loop ran (timers, socket reads, heart-beats) since the last reset:
+// a process too busy to turn its loop for tens of seconds misses heart-beats in both directions.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 function reply(message) {
   process.send(message);
@@ -62,6 +67,16 @@ function newSub(spec) {
   return { ...spec, received: 0, duplicates: 0, outOfOrder: 0, otherEvents: 0, lastSequence: -1, seen: new Uint8Array(0), closed: null, raw: null };
 }
 
+/**
+ * Where a socket's incoming data stood when its client gave up on it: whether ws had paused the
+ * TCP socket (it does while its frame parser is backed up), and the bytes read but not yet parsed.
+ */
+function readState(ws) {
+  const socket = ws?._socket;
+  if (!socket) return '';
+  return ` (socket paused: ${socket.isPaused()}, ${socket.readableLength} bytes read and waiting, ${ws._receiver?._bufferedBytes ?? '?'} in the frame parser)`;
+}
+
 function openStomp(sub, { types, deflate, stall }) {
   return new Promise((resolve, reject) => {
     const started = nowMs();
@@ -84,7 +99,7 @@ function openStomp(sub, { types, deflate, stall }) {
       connectionTimeout: 60_000,
       // stompjs closes the socket itself when nothing came from the server for 2 x 10 s: say so.
       debug: (text) => {
-        if (text.startsWith('did not receive server activity')) sub.closed = sub.closed ?? `client: ${text}`;
+        if (text.startsWith('did not receive server activity')) sub.closed = sub.closed ?? `client: ${text}${readState(sub.raw)}`;
       },
     });
     sub.client = client;
@@ -212,6 +227,7 @@ function reset({ tag, messages }) {
   firstDelivery = 0;
   lastDelivery = 0;
   cpuAtReset = process.cpuUsage();
+  loopDelay.reset();
   return { ok: true };
 }
 
@@ -229,6 +245,7 @@ function snapshot() {
     firstDelivery,
     lastDelivery,
     clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
   };
 }
 
