@@ -23,7 +23,7 @@ const EVENTS = Number(args.events ?? 200);
 const ROUNDS = Number(args.rounds ?? 6);
 
 const clientSrc = path.join(here, '..', '..', 'clients', 'js', 'src');
-const { encodeFrame, FrameParser } = await import(pathToFileURL(path.join(clientSrc, 'stomp', 'frames.js')).href);
+const { FakeBridge, token } = await import(pathToFileURL(path.join(here, '..', '..', 'clients', 'js', 'test', 'fake-bridge.js')).href);
 // --also=<dir>: another meeting-bridge.js source tree (its src/ folder) timed in the same rounds,
 // e.g. a git worktree of an earlier commit, to see what a client change did on its own.
 const alsoSrc = args.also ? path.resolve(args.also) : undefined;
@@ -53,61 +53,24 @@ function stats(ns) {
 
 // ---- meeting-bridge.js: a server-token client following one meeting -------------------------
 
-/** An in-memory STOMP endpoint and meeting API, just enough for MeetingBridge.connect and meeting(). */
-function fakeBridge() {
-  let socket;
-  const parser = new FrameParser();
-  const fetchImpl = async (url) => {
-    const text = url.includes('/events')
-      ? JSON.stringify({ events: [], latestSequence: 0 })
-      : JSON.stringify({ id: 'bench-dst', status: 'active', createdAt: '2026-12-02T00:00:00Z', participants: {}, connections: [] });
-    return { status: 200, ok: true, statusText: '', text: async () => text };
-  };
-  class FakeSocket {
-    constructor() {
-      socket = this;
-      this.readyState = 0;
-      this.subscriptions = new Map();
-      setTimeout(() => {
-        this.readyState = 1;
-        this.onopen?.({});
-      }, 0);
-    }
-
-    send(data) {
-      for (const { command, headers } of parser.push(String(data))) {
-        if (command === 'CONNECT') this.onmessage({ data: encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }) });
-        if (command === 'SUBSCRIBE') {
-          this.subscriptions.set(headers.destination, headers.id);
-          if (headers.receipt) this.onmessage({ data: encodeFrame('RECEIPT', { 'receipt-id': headers.receipt }) });
-        }
-      }
-    }
-
-    close() {
-      this.readyState = 3;
-    }
-  }
-  return { fetchImpl, WebSocket: FakeSocket, socket: () => socket };
-}
-
 async function bundledClient(src = clientSrc) {
   const { MeetingBridge } = await import(pathToFileURL(path.join(src, 'index.js')).href);
-  const fake = fakeBridge();
-  const header = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
-  const claims = Buffer.from(JSON.stringify({ sub: 'bench', roles: ['server'], exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url');
-  const bridge = await MeetingBridge.connect({ url: 'http://bridge.test', token: `${header}.${claims}.x`, webSocketImpl: fake.WebSocket, fetchImpl: fake.fetchImpl });
+  // The client's own test stand-in for the bridge: meetings over an in-memory REST API and STOMP.
+  const fake = new FakeBridge();
+  fake.createMeeting('bench-dst');
+  const bridge = await MeetingBridge.connect({
+    url: 'http://bridge.test', token: token({ sub: 'bench', roles: ['server'] }), webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch,
+  });
   const meeting = await bridge.meeting('bench-dst');
   let received = 0;
-  let check = 0;
+  // Counted only with the text and sequence in hand, as an application reads them.
   meeting.on('chat-message', (message, event) => {
-    received++;
-    check += message.message.length + event.sequence;
+    if (typeof message.message === 'string' && event.sequence > 0) received++;
   });
   await meeting.feed?.syncTopics?.();
-  const socket = fake.socket();
+  const { socket } = fake;
   const destination = '/topic/meetings/bench-dst/chat-message';
-  const subscription = socket.subscriptions.get(destination);
+  const subscription = [...socket.subscriptions].find(([, subscribed]) => subscribed === destination)?.[0];
   if (subscription === undefined) throw new Error('the client did not subscribe to chat-message');
   let sequence = 0;
   return {
@@ -117,16 +80,15 @@ async function bundledClient(src = clientSrc) {
       const frames = new Array(count);
       for (let i = 0; i < count; i++) {
         const body = JSON.stringify(chatEvent(++sequence));
-        frames[i] = `MESSAGE\ndestination:${destination}\ncontent-type:application/json\ncontent-length:${Buffer.byteLength(body)}`
-          + `\nmessage-id:${sequence}\nsubscription:${subscription}\n\n${body}\0`;
-        frames[i] = asReceived(frames[i]);
+        frames[i] = asReceived(`MESSAGE\ndestination:${destination}\ncontent-type:application/json\ncontent-length:${Buffer.byteLength(body)}`
+          + `\nmessage-id:${sequence}\nsubscription:${subscription}\n\n${body}\0`);
       }
       return frames;
     },
     deliver(frame) {
       socket.onmessage({ data: frame });
     },
-    received: () => received + (check & 0),
+    received: () => received,
     close: () => bridge.close(),
   };
 }
@@ -167,11 +129,9 @@ async function socketIoClient(asString) {
     client.on('connect_error', reject);
   });
   let received = 0;
-  let check = 0;
   client.on('chat-message', (payload) => {
     const event = asString ? JSON.parse(payload) : payload;
-    received++;
-    check += event.message.message.length + event.sequence;
+    if (typeof event.message.message === 'string' && event.sequence > 0) received++;
   });
   let sequence = 0;
   return {
@@ -187,7 +147,7 @@ async function socketIoClient(asString) {
     deliver(packet) {
       socket.onmessage({ data: packet });
     },
-    received: () => received + (check & 0),
+    received: () => received,
     close: () => client.close(),
   };
 }
