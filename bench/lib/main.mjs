@@ -244,10 +244,9 @@ async function sendChats({ servers, setup, tag, messages, concurrency, rate, tex
 
 async function chatPhase({ servers, workers, setup, tag, messages, concurrency = 16, rate, textLength = SIZES.textLength }) {
   await Promise.all(workers.map((w) => w.call('reset', { tag, messages })));
-  const bridges = servers.filter((s) => s.kind === 'bridge');
-  const peers = servers.filter((s) => s.kind === 'peer');
-  const fanout0 = bridges.length === 1 ? await fanoutHistogram(bridges[0])
-    : peers.length === 1 ? await peerFanout(peers[0]) : null;
+  // The server's own fan-out timing, when one server process does all the fan-out.
+  const timed = servers.length === 1 ? servers[0] : null;
+  const fanout0 = timed ? await serverFanout(timed) : null;
   const cpu0 = servers.map((s) => cpuSeconds(s.pid));
   const redis0 = await redisStats(state.redis.client);
   const t0 = nowMs();
@@ -255,8 +254,7 @@ async function chatPhase({ servers, workers, setup, tag, messages, concurrency =
   const collected = await Promise.all(workers.map((w) => w.call('collect', { perSub: send.ok, ...SIZES.drain })));
   const cpu1 = servers.map((s) => cpuSeconds(s.pid));
   const redis1 = await redisStats(state.redis.client);
-  const fanout = !fanout0 ? null
-    : bridges.length === 1 ? histogramDelta(fanout0, await fanoutHistogram(bridges[0])) : await peerFanout(peers[0], fanout0);
+  const fanout = timed ? await serverFanout(timed, fanout0) : null;
   const subscribers = collected.reduce((n, c) => n + c.subscribers, 0);
   const delivered = collected.reduce((n, c) => n + c.received, 0);
   const lastDelivery = Math.max(...collected.map((c) => c.lastDelivery));
@@ -395,6 +393,16 @@ async function fanoutHistogram(target) {
   } catch {
     return new Map();
   }
+}
+
+/**
+ * A server's own fan-out timing: with no `before`, a first reading; with that reading, p50/p99 (ms)
+ * of what it timed since (the bridge: its histogram's bucket bounds; the peer: exact).
+ */
+async function serverFanout(server, before) {
+  if (server.kind === 'peer') return peerFanout(server, before);
+  const histogram = await fanoutHistogram(server);
+  return before ? histogramDelta(before, histogram) : histogram;
 }
 
 /**
