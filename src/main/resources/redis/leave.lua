@@ -1,4 +1,8 @@
 -- ARGV 5 participant id, 6 reason
+local replay = replayed()
+if replay then
+  return replay
+end
 if not meetingStatus() then
   return { 'meeting-not-found' }
 end
@@ -9,4 +13,5 @@ end
 redis.call('HDEL', PARTICIPANTS, ARGV[5])
 redis.call('HDEL', PRESENCE, ARGV[5])
 emit('participant-left', ',"participant":' .. existing .. ',"reason":"' .. ARGV[6] .. '"')
+remember('204', '')
 return { 'ok', existing }

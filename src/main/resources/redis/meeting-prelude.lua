@@ -1,19 +1,24 @@
 -- Prepended to every meeting script. One meeting's keys share a hash tag, so a script stays in one slot.
 -- KEYS: 1 meeting hash, 2 participants hash, 3 open connections hash, 4 connection records hash, 5 history list,
---       6 presence hash (participant id to "instance|session|bound" or "instance|session|away")
--- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments,
+--       6 presence hash (participant id to "instance|session|bound" or "instance|session|away"),
+--       7 the request's idempotency record (a key nothing writes when the request has no Idempotency-Key)
+-- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments, then
+--       the request's idempotency fingerprint ('' without a key), how long its record is kept (milliseconds),
 --       last: the deadline (Redis time in milliseconds)
 -- Every script returns { its own result, the types of the events it published }.
-local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE, IDEMPOTENCY =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local FINGERPRINT, KEEP_MILLIS = ARGV[#ARGV - 2], ARGV[#ARGV - 1]
 
 -- A script that starts after its deadline was given up by its caller (a frozen Redis runs the commands
 -- it had received when it resumes): it must change nothing.
+local NOW_MILLIS
 do
   local deadline = tonumber(ARGV[#ARGV])
   local time = redis.call('TIME')
-  if deadline and tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) > deadline then
+  NOW_MILLIS = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if deadline and NOW_MILLIS > deadline then
     return { { 'expired' }, {} }
   end
 end
@@ -21,12 +26,27 @@ end
 -- The types of the events this change published, returned beside its result (for metrics).
 local EMITTED = {}
 
+-- The meeting's epoch names its history: (epoch, sequence) names one event, and the epoch changes when
+-- the history may have gone back (epoch-reset.lua). A meeting stored before epochs existed gets one on
+-- first use, from Redis's clock.
+local EPOCH
+local function epoch()
+  if not EPOCH then
+    EPOCH = redis.call('HGET', MEETING, 'epoch')
+    if not EPOCH then
+      EPOCH = string.format('t%x', NOW_MILLIS)
+      redis.call('HSET', MEETING, 'epoch', EPOCH)
+    end
+  end
+  return EPOCH
+end
+
 -- Takes the meeting's next sequence number, records the event in the capped history and publishes it,
 -- in the same atomic step as the change it describes.
 local function emit(eventType, rest)
   local sequence = redis.call('HINCRBY', MEETING, 'seq', 1)
-  local event = '{"type":"' .. eventType .. '","meetingId":"' .. MEETING_ID .. '","sequence":' .. sequence
-    .. ',"timestamp":"' .. NOW .. '"' .. rest .. '}'
+  local event = '{"type":"' .. eventType .. '","meetingId":"' .. MEETING_ID .. '","epoch":"' .. epoch()
+    .. '","sequence":' .. sequence .. ',"timestamp":"' .. NOW .. '"' .. rest .. '}'
   redis.call('RPUSH', HISTORY, event)
   redis.call('LTRIM', HISTORY, -MAX_EVENTS, -1)
   -- PUBLISH on a standalone Redis, SPUBLISH (sharded, same slot as the keys) on a cluster
@@ -49,4 +69,32 @@ local function refuseUnlessActive()
     return 'meeting-ended'
   end
   return nil
+end
+
+-- For a request with an Idempotency-Key whose answer is kept: that answer ({ 'replayed', status, body }), or
+-- why it cannot be given (the key was used for another request, or that request is still under way); nil
+-- when this request is the first with its key.
+local function replayed()
+  if FINGERPRINT == '' then
+    return nil
+  end
+  local record = redis.call('HMGET', IDEMPOTENCY, 'fingerprint', 'state', 'status', 'body', 'lease')
+  if not record[1] then
+    return nil
+  end
+  if record[1] ~= FINGERPRINT then
+    return { 'idempotency-key-reused' }
+  end
+  if record[2] == 'done' then
+    return { 'replayed', record[3], record[4] or '' }
+  end
+  return { 'idempotency-key-in-progress', math.max(0, (tonumber(record[5]) or 0) - NOW_MILLIS) }
+end
+
+-- Keeps the answer of a request with an Idempotency-Key, in the same step as the change it answers.
+local function remember(status, body)
+  if FINGERPRINT ~= '' then
+    redis.call('HSET', IDEMPOTENCY, 'fingerprint', FINGERPRINT, 'state', 'done', 'status', status, 'body', body)
+    redis.call('PEXPIRE', IDEMPOTENCY, KEEP_MILLIS)
+  end
 end

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ModularityTests {
 
 	/** Every module; each lists what it may use. */
-	private static final List<String> DECLARING = List.of("ids", "problem", "config", "store", "security", "meeting",
-			"connection", "chat", "presence", "event", "web", "stomp");
+	private static final List<String> DECLARING = List.of("ids", "problem", "idempotency", "config", "store",
+			"security", "meeting", "connection", "chat", "presence", "event", "web", "stomp");
 
 	private final ApplicationModules modules = ApplicationModules.of(MeetingBridgeApplication.class);
 
@@ -40,6 +40,7 @@ class ModularityTests {
 		}
 		assertThat(allowed("problem")).isEmpty();
 		assertThat(allowed("ids")).containsExactly("problem");
+		assertThat(allowed("idempotency")).containsExactly("problem");
 		assertThat(allowed("meeting")).doesNotContain("connection", "chat", "presence");
 		assertThat(allowed("connection")).doesNotContain("chat", "presence");
 		// Nothing below the transport knows it: the two edges are independent of each

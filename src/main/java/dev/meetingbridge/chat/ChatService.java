@@ -2,6 +2,7 @@ package dev.meetingbridge.chat;
 
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
@@ -11,6 +12,7 @@ import dev.meetingbridge.meeting.Participant;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.IdempotencyRecords;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Service;
@@ -32,24 +34,40 @@ public class ChatService {
 
 	private final ChatStore store;
 
+	private final IdempotencyRecords records;
+
 	private final int maxLength;
 
 	ChatService(ConnectionService connections, MeetingService meetings, AccessRules access, ChatRateLimit rateLimit,
-			ChatStore store, BridgeProperties properties) {
+			ChatStore store, IdempotencyRecords records, BridgeProperties properties) {
 		this.connections = connections;
 		this.meetings = meetings;
 		this.access = access;
 		this.rateLimit = rateLimit;
 		this.store = store;
+		this.records = records;
 		this.maxLength = properties.chat().maxLength();
 	}
 
+	/**
+	 * Sends the message to the meeting at the other end of the connection. With an
+	 * {@code Idempotency-Key}, a repeat gets the first answer (the same message) and
+	 * spends no rate-limit token; the answer is kept by the script that publishes the
+	 * message, on the receiving meeting.
+	 */
 	public ChatMessage send(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
-			@Nullable String message, @Nullable ParticipantId senderId) {
+			@Nullable String message, @Nullable ParticipantId senderId, @Nullable Idempotency idempotency) {
 		ChatText text = ChatText.of(message, this.maxLength);
 		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
 		// Everything the sending meeting holds for the checks below, read at once.
 		ChatStore.SenderSide side = this.store.senderSide(meetingId, sender, connectionId);
+		if (idempotency != null) {
+			// Before the checks: the first attempt passed them, whatever has changed
+			// since.
+			this.connections.otherMeeting(side.connectionRecord())
+				.ifPresent((to) -> this.records.replayIfKept(this.records.onMeeting(to.value(), idempotency),
+						idempotency));
+		}
 		MeetingService.requireActive(meetingId, side.status());
 		this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
 		Participant from = side.sender();
@@ -61,7 +79,7 @@ public class ChatService {
 		this.rateLimit.take(sender);
 		ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(), to.value(),
 				new ChatMessage.Sender(from.id(), from.displayName()), text.value(), this.store.now());
-		this.store.deliver(to, chat);
+		this.store.deliver(to, chat, idempotency);
 		return chat;
 	}
 

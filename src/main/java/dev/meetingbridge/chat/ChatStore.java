@@ -2,6 +2,7 @@ package dev.meetingbridge.chat;
 
 import java.util.Optional;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
@@ -65,8 +66,8 @@ class ChatStore {
 	 * Delivers the message to the meeting at the other end, or refuses (it ended, the
 	 * connection closed).
 	 */
-	void deliver(MeetingId to, ChatMessage message) {
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(),
+	void deliver(MeetingId to, ChatMessage message, @Nullable Idempotency idempotency) {
+		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(), idempotency,
 				message.connectionId(), this.json.writeValueAsString(message));
 		if (!result.ok()) {
 			throw result.refusal().toException(to);

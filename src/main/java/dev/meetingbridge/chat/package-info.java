@@ -1,5 +1,6 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "connection", "ids", "meeting", "problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "config", "connection", "idempotency", "ids", "meeting", "problem",
+		"security", "store" })
 package dev.meetingbridge.chat;
 
 import org.jspecify.annotations.NullMarked;

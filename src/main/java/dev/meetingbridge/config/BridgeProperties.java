@@ -23,11 +23,21 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("bridge")
 public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @DefaultValue Security security,
 		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history, @Valid @DefaultValue Retention retention,
-		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp, @DefaultValue Transport transport) {
+		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp, @DefaultValue Transport transport,
+		@Valid @DefaultValue Idempotency idempotency) {
 
-	/** Redis naming. */
+	/**
+	 * Redis: the prefix of every key and channel; how many replicas must have each state
+	 * change before it is acknowledged (Redis {@code WAIT}, 0 for asynchronous
+	 * replication) and how long to wait for them (then 503); and how long this instance
+	 * may go without a working pub/sub link before its live STOMP sessions are closed
+	 * with 4000 {@code resync} (readiness reports the link at once).
+	 */
 	public record Redis(@NotNull @Pattern(regexp = "[A-Za-z0-9_.-]{1,32}",
-			message = "must be 1 to 32 letters, digits, '_', '.' or '-'") @DefaultValue("bridge") String keyPrefix) {
+			message = "must be 1 to 32 letters, digits, '_', '.' or '-'") @DefaultValue("bridge") String keyPrefix,
+			@Min(0) @Max(16) @DefaultValue("0") int replicaAcks,
+			@NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration replicaAckTimeout,
+			@NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration linkTimeout) {
 	}
 
 	/** Token verification. */
@@ -73,6 +83,10 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 			@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration connectTimeout,
 			@Min(1) @Max(100_000) @DefaultValue("256") int maxSubscriptions,
 			@Min(1) @DefaultValue("20000") int maxSessions) {
+	}
+
+	/** How long the answer to a request with an {@code Idempotency-Key} is kept. */
+	public record Idempotency(@NotNull @DurationMin(seconds = 1) @DefaultValue("24h") Duration ttl) {
 	}
 
 	/**

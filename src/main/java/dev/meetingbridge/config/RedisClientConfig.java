@@ -1,11 +1,21 @@
 package dev.meetingbridge.config;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.Transports;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
+import io.netty.resolver.dns.NoopDnsCache;
+import io.netty.resolver.dns.NoopDnsCnameCache;
 
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,10 +24,13 @@ import org.springframework.context.annotation.Configuration;
  * Fails fast when Redis is away: commands are refused at once while disconnected (instead
  * of queueing until their timeout), time out after {@code spring.data.redis.timeout} when
  * Redis is frozen, and the client reconnects and re-subscribes by itself when Redis
- * returns.
+ * returns, also at another address.
  */
 @Configuration(proxyBeanMethods = false)
 class RedisClientConfig {
+
+	/** The longest pause between two reconnect attempts while Redis is away. */
+	static final Duration MOST_BETWEEN_RECONNECTS = Duration.ofSeconds(5);
 
 	@Bean
 	LettuceClientOptionsBuilderCustomizer failFastWhenRedisIsAway() {
@@ -25,6 +38,28 @@ class RedisClientConfig {
 			.autoReconnect(true)
 			.timeoutOptions(TimeoutOptions.enabled())
 			.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build());
+	}
+
+	/**
+	 * Redis's name is resolved again on every connect: a Redis recreated at a new address
+	 * (a container's new IP, a failover behind DNS) is found on the next reconnect.
+	 * Netty's resolver would otherwise keep an answer for its whole TTL (600 s from
+	 * Docker's DNS, a day from podman's) and reconnect to the dead address until then.
+	 * Reconnect attempts back off from 100 ms to at most five seconds, so Redis is found
+	 * within seconds of coming back however long it was away.
+	 */
+	@Bean
+	@SuppressWarnings("unchecked")
+	ClientResourcesBuilderCustomizer followRedisToNewAddresses() {
+		return (resources) -> resources
+			.addressResolverGroup(new DnsAddressResolverGroup(
+					new DnsNameResolverBuilder().datagramChannelType(Transports.datagramChannelClass())
+						.socketChannelType((Class<? extends SocketChannel>) Transports.socketChannelClass())
+						.resolveCache(NoopDnsCache.INSTANCE)
+						.cnameCache(NoopDnsCnameCache.INSTANCE)
+						.authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)))
+			.reconnectDelay(
+					() -> Delay.exponential(Duration.ofMillis(100), MOST_BETWEEN_RECONNECTS, 2, TimeUnit.MILLISECONDS));
 	}
 
 }

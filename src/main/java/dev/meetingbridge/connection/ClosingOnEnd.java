@@ -26,7 +26,7 @@ class ClosingOnEnd implements EndingConnections {
 		connections.forEach((id, other) -> {
 			ConnectionId connectionId = new ConnectionId(id);
 			MeetingId otherMeetingId = new MeetingId(other);
-			this.store.closeSide(otherMeetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, timestamp);
+			this.store.closeSide(otherMeetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, timestamp, null);
 			this.store.releaseLink(ended, otherMeetingId, connectionId);
 		});
 	}

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.meetingbridge.idempotency.Idempotency;
+import dev.meetingbridge.idempotency.Replayed;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
@@ -16,8 +18,10 @@ import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Refusal;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
 
@@ -44,18 +48,27 @@ public class ConnectionService {
 
 	private final AccessRules access;
 
-	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access) {
+	private final IdempotencyRecords records;
+
+	private final JsonMapper json;
+
+	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access, IdempotencyRecords records,
+			JsonMapper json) {
 		this.store = store;
 		this.meetings = meetings;
 		this.access = access;
+		this.records = records;
+		this.json = json;
 	}
 
 	/**
 	 * Connects the meeting to another. When the two are already connected, whichever side
-	 * opened it, the existing connection is returned and nothing is published.
+	 * opened it, the existing connection is returned and nothing is published. With an
+	 * {@code Idempotency-Key}, a repeat gets the first answer, and one that takes over an
+	 * attempt which stopped halfway opens the same connection.
 	 */
 	public ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, @Nullable MeetingId otherMeetingId,
-			@Nullable String payload) {
+			@Nullable String payload, @Nullable Idempotency idempotency) {
 		MeetingId other = IdFormat.present(MeetingId.FIELD, otherMeetingId);
 		String text = payload == null ? "" : payload;
 		if (text.length() > MAX_PAYLOAD) {
@@ -64,11 +77,21 @@ public class ConnectionService {
 		if (other.equals(meetingId)) {
 			throw new BridgeException(Problem.SELF_CONNECTION, "A meeting cannot connect to itself");
 		}
+		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
+		return this.records.once(idempotency, record, ConnectionId.generate().value(),
+				(result) -> this.json.writeValueAsString(result.connection()), (attempt) -> {
+					ConnectResult result = connect(principal, meetingId, other, text,
+							new ConnectionId(attempt.chosen()));
+					return new IdempotencyRecords.Answer<>(result, result.opened() ? 201 : 200);
+				});
+	}
+
+	private ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, MeetingId other, String text,
+			ConnectionId connectionId) {
 		this.meetings.requireActive(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
 		this.meetings.requireActive(other);
 
-		ConnectionId connectionId = ConnectionId.generate();
 		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
 		ConnectionId holder;
 		while (!(holder = this.store.claimLink(meetingId, other, connectionId, null)).equals(connectionId)) {
@@ -111,7 +134,7 @@ public class ConnectionService {
 		if (refusal != null) {
 			// The other meeting ended in between: this side closes again, as ending would
 			// have closed it.
-			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now());
+			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now(), null);
 			this.store.releaseLink(meetingId, other, connectionId);
 			throw refusal.toException(other);
 		}
@@ -135,37 +158,65 @@ public class ConnectionService {
 		return view(meetingId, this.store.requireOpen(meetingId, connectionId));
 	}
 
-	public void close(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
-		this.meetings.require(meetingId);
-		this.access.requireManageConnections(principal, meetingId.value());
-		ConnectionRecord record = this.store.requireOpen(meetingId, connectionId);
-		String now = this.store.now();
-		if (!this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.CLOSED, now)) {
-			throw ConnectionStore.closed(connectionId);
+	/**
+	 * Closes the connection on both sides. With an {@code Idempotency-Key}, a repeat gets
+	 * the first answer and finishes what the first may not have (the other side).
+	 */
+	public void close(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			@Nullable Idempotency idempotency) {
+		ConnectionRecord record;
+		try {
+			if (idempotency != null) {
+				this.records.replayIfKept(this.records.onMeeting(meetingId.value(), idempotency), idempotency);
+			}
+			this.meetings.require(meetingId);
+			this.access.requireManageConnections(principal, meetingId.value());
+			record = this.store.requireOpen(meetingId, connectionId);
+			if (!this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.CLOSED, this.store.now(),
+					idempotency)) {
+				throw ConnectionStore.closed(connectionId);
+			}
 		}
-		this.store.closeSide(record.otherMeetingId(), connectionId, ConnectionCloseReason.CLOSED, now);
-		this.store.releaseLink(meetingId, record.otherMeetingId(), connectionId);
+		catch (Replayed replayed) {
+			// The first attempt closed this side; it may have stopped before the other.
+			this.store.record(meetingId, connectionId)
+				.ifPresent((closed) -> closeOtherSide(meetingId, closed.otherMeetingId(), connectionId));
+			throw replayed;
+		}
+		closeOtherSide(meetingId, record.otherMeetingId(), connectionId);
+	}
+
+	/**
+	 * Closes the other side of a connection whose side in {@code meetingId} is closed,
+	 * and frees the pair; safe to repeat.
+	 */
+	private void closeOtherSide(MeetingId meetingId, MeetingId other, ConnectionId connectionId) {
+		this.store.closeSide(other, connectionId, ConnectionCloseReason.CLOSED, this.store.now(), null);
+		this.store.releaseLink(meetingId, other, connectionId);
 	}
 
 	/**
 	 * Ends the meeting at the other end of the connection: every participant there
-	 * leaves.
+	 * leaves. With an {@code Idempotency-Key}, a repeat gets the first answer.
 	 */
-	public Meeting endOther(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
-		this.meetings.require(meetingId);
-		this.access.requireManageConnections(principal, meetingId.value());
-		ConnectionRecord record = requireOpenToActive(meetingId, connectionId);
-		return this.meetings.endFromConnected(record.otherMeetingId(),
-				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()));
-	}
-
-	/**
-	 * The open connection, for acting on the meeting at its other end. When that meeting
-	 * has ended (which also closed the connection), the refusal is {@code meeting-ended},
-	 * as the contract promises for chatting to or ending an ended meeting.
-	 */
-	private ConnectionRecord requireOpenToActive(MeetingId meetingId, ConnectionId connectionId) {
-		return this.store.requireOpen(meetingId, connectionId, this::refuseIfOtherEnded);
+	public Meeting endOther(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			@Nullable Idempotency idempotency) {
+		// The answer is kept with the ended meeting, found through the connection's
+		// record (kept after it closed), so that a repeat finds it whatever has changed.
+		Optional<ConnectionRecord> record = this.store.record(meetingId, connectionId);
+		if (record.isEmpty()) {
+			this.meetings.require(meetingId);
+			this.access.requireManageConnections(principal, meetingId.value());
+			throw ConnectionStore.notFound(meetingId, connectionId);
+		}
+		return this.meetings.endFromConnected(record.get().otherMeetingId(),
+				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()), idempotency,
+				() -> {
+					this.meetings.require(meetingId);
+					this.access.requireManageConnections(principal, meetingId.value());
+					ConnectionStore.requireOpen(meetingId, connectionId, record,
+							() -> this.store.isOpen(meetingId, connectionId), this::refuseIfOtherEnded);
+				});
 	}
 
 	/**
@@ -178,6 +229,14 @@ public class ConnectionService {
 		Optional<ConnectionRecord> record = Optional.ofNullable(storedRecord).map(this.store::parse);
 		return ConnectionStore.requireOpen(meetingId, connectionId, record, () -> open, this::refuseIfOtherEnded)
 			.otherMeetingId();
+	}
+
+	/**
+	 * The meeting at the other end of a connection, from its stored record (open or
+	 * closed), without any check.
+	 */
+	public Optional<MeetingId> otherMeeting(@Nullable String storedRecord) {
+		return Optional.ofNullable(storedRecord).map(this.store::parse).map(ConnectionRecord::otherMeetingId);
 	}
 
 	private void refuseIfOtherEnded(ConnectionRecord closed) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.problem.BridgeException;
@@ -80,8 +81,7 @@ class ConnectionStore {
 	/** As above, from the record and the open flag as they were read. */
 	static ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
 			Optional<ConnectionRecord> stored, BooleanSupplier open, Consumer<ConnectionRecord> whenClosed) {
-		ConnectionRecord record = stored.orElseThrow(() -> new BridgeException(Problem.CONNECTION_NOT_FOUND,
-				"Meeting " + meetingId + " has no connection " + connectionId));
+		ConnectionRecord record = stored.orElseThrow(() -> notFound(meetingId, connectionId));
 		if (!open.getAsBoolean()) {
 			whenClosed.accept(record);
 			throw closed(connectionId);
@@ -91,6 +91,11 @@ class ConnectionStore {
 
 	boolean isOpen(MeetingId meetingId, ConnectionId connectionId) {
 		return this.redis.opsForHash().hasKey(this.keys.connections(meetingId.value()), connectionId.value());
+	}
+
+	static BridgeException notFound(MeetingId meetingId, ConnectionId connectionId) {
+		return new BridgeException(Problem.CONNECTION_NOT_FOUND,
+				"Meeting " + meetingId + " has no connection " + connectionId);
 	}
 
 	static BridgeException closed(ConnectionId connectionId) {
@@ -122,10 +127,15 @@ class ConnectionStore {
 		return result.ok() || result.refusal() == Refusal.ALREADY_OPEN ? null : result.refusal();
 	}
 
-	/** Closes one side; false when it was not open. */
-	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason, String timestamp) {
+	/**
+	 * Closes one side; false when it was not open. With an {@code Idempotency-Key}, the
+	 * answer is kept in the same step.
+	 */
+	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason, String timestamp,
+			@Nullable Idempotency idempotency) {
 		return this.scripts
-			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, connectionId.value(), reason.wire())
+			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, idempotency, connectionId.value(),
+					reason.wire())
 			.ok();
 	}
 

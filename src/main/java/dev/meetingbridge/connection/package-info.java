@@ -1,5 +1,5 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "ids", "meeting", "problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "idempotency", "ids", "meeting", "problem", "security", "store" })
 package dev.meetingbridge.connection;
 
 import org.jspecify.annotations.NullMarked;

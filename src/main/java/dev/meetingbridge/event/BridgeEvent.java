@@ -31,33 +31,39 @@ public sealed interface BridgeEvent {
 	/** The meeting whose topic carries the event. */
 	String meetingId();
 
+	/**
+	 * Names the meeting's history: {@code (epoch, sequence)} names one event. Changes
+	 * when the history may have gone back (Redis lost acknowledged writes).
+	 */
+	String epoch();
+
 	/** Per meeting, from 1, one more for each event of the meeting. */
 	long sequence();
 
 	String timestamp();
 
-	record ParticipantJoined(String type, String meetingId, long sequence, String timestamp,
+	record ParticipantJoined(String type, String meetingId, String epoch, long sequence, String timestamp,
 			Participant participant) implements BridgeEvent {
 	}
 
-	record ParticipantLeft(String type, String meetingId, long sequence, String timestamp, Participant participant,
-			LeaveReason reason) implements BridgeEvent {
+	record ParticipantLeft(String type, String meetingId, String epoch, long sequence, String timestamp,
+			Participant participant, LeaveReason reason) implements BridgeEvent {
 	}
 
-	record ChatMessageSent(String type, String meetingId, long sequence, String timestamp,
+	record ChatMessageSent(String type, String meetingId, String epoch, long sequence, String timestamp,
 			ChatMessage message) implements BridgeEvent {
 	}
 
-	record ConnectionOpened(String type, String meetingId, long sequence, String timestamp,
+	record ConnectionOpened(String type, String meetingId, String epoch, long sequence, String timestamp,
 			Connection connection) implements BridgeEvent {
 	}
 
-	record ConnectionClosed(String type, String meetingId, long sequence, String timestamp, String connectionId,
-			ConnectionCloseReason reason) implements BridgeEvent {
+	record ConnectionClosed(String type, String meetingId, String epoch, long sequence, String timestamp,
+			String connectionId, ConnectionCloseReason reason) implements BridgeEvent {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record MeetingEnded(String type, String meetingId, long sequence, String timestamp,
+	record MeetingEnded(String type, String meetingId, String epoch, long sequence, String timestamp,
 			@Nullable EndedBy endedBy) implements BridgeEvent {
 	}
 

@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
+import dev.meetingbridge.store.Epochs;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -80,12 +84,32 @@ public class EventRelay implements DisposableBean {
 
 	private @Nullable Channels channels;
 
+	/** The link watch's probe channels, subscribed next to the meetings' own. */
+	private final Set<String> probes = ConcurrentHashMap.newKeySet();
+
+	private volatile BiConsumer<String, String> probeReceiver = (channel, message) -> {
+	};
+
 	EventRelay(LettuceConnectionFactory connectionFactory, RedisKeys keys, JsonMapper json, MeetingScripts scripts,
 			MeterRegistry meters) {
 		this.connectionFactory = connectionFactory;
 		this.keys = keys;
 		this.json = json;
-		this.history = (meetingId, after, limit) -> readHistory(scripts, meetingId, after, limit);
+		this.history = new FeedHistory() {
+			@Override
+			public Page after(String meetingId, long after, int limit) {
+				return readHistory(scripts, meetingId, after, limit);
+			}
+
+			@Override
+			public Page resetEpoch(String meetingId, String seen) {
+				ScriptResult result = scripts.run(MeetingScript.EPOCH_RESET, meetingId, "", seen, Epochs.next());
+				if (!result.ok() && result.refusal() != Refusal.MOVED) {
+					return Page.gone();
+				}
+				return new Page(true, result.number(2), result.string(1), List.of());
+			}
+		};
 		this.statistics = new FeedStatistics(meters);
 		this.maintenance.scheduleWithFixedDelay(this.statistics::report, REPORT_SECONDS, REPORT_SECONDS,
 				TimeUnit.SECONDS);
@@ -199,11 +223,79 @@ public class EventRelay implements DisposableBean {
 			}
 		}
 		Channels fresh = channels();
+		this.probes.forEach(fresh::subscribe);
 		// Each re-subscribe makes its feed catch up with what the old connection may have
 		// missed.
 		for (String listened : this.feeds.keySet()) {
 			fresh.subscribe(this.keys.eventChannel(listened));
 		}
+	}
+
+	// For the link watch (RedisLinkWatch), which proves the pub/sub link end to end.
+
+	/** Where probe messages go: the watch that sent them. */
+	void onProbe(BiConsumer<String, String> receiver) {
+		this.probeReceiver = receiver;
+	}
+
+	/**
+	 * Subscribes a probe channel on the pub/sub connection (creating the connection if
+	 * there is none yet); the probe is kept subscribed when the connection is replaced.
+	 */
+	void subscribeProbe(String channel) {
+		synchronized (this.lock) {
+			if (this.probes.add(channel)) {
+				try {
+					channels().subscribe(channel);
+				}
+				catch (RuntimeException ex) {
+					this.probes.remove(channel);
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/** Stops probing a channel (its node left the cluster). */
+	void unsubscribeProbe(String channel) {
+		synchronized (this.lock) {
+			Channels current = this.channels;
+			if (this.probes.remove(channel) && current != null) {
+				try {
+					current.unsubscribe(channel);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not unsubscribe probe {}: {}", channel, ex.getMessage());
+				}
+			}
+		}
+	}
+
+	/**
+	 * The pub/sub link has carried nothing for too long: a fresh connection, with every
+	 * channel subscribed again (which makes every feed catch up once it is confirmed).
+	 */
+	void renewLink() {
+		synchronized (this.lock) {
+			logger.warn("Replacing the Redis pub/sub connection: it has carried nothing for too long");
+			replaceConnection();
+		}
+	}
+
+	/**
+	 * The pub/sub link has been down for too long: every local listener must have its
+	 * clients reconnect (perhaps to an instance whose link works) and reload.
+	 */
+	void linkLost() {
+		this.feeds.values().forEach(MeetingFeed::linkLost);
+	}
+
+	/**
+	 * Redis may have changed under every feed (another master answers): each catches up
+	 * and checks that the history still holds what it handed on.
+	 */
+	void verifyAll() {
+		this.feeds.values().forEach(MeetingFeed::verify);
 	}
 
 	/**
@@ -379,6 +471,10 @@ public class EventRelay implements DisposableBean {
 	}
 
 	private void dispatch(String channel, String message) {
+		if (this.probes.contains(channel)) {
+			this.probeReceiver.accept(channel, message);
+			return;
+		}
 		MeetingFeed feed = feedOf(channel);
 		if (feed == null) {
 			return;
@@ -407,7 +503,7 @@ public class EventRelay implements DisposableBean {
 		ScriptResult result = scripts.run(MeetingScript.HISTORY, meetingId, "", Long.toString(after),
 				Integer.toString(limit));
 		if (!result.ok()) {
-			return new FeedHistory.Page(false, 0, List.of());
+			return FeedHistory.Page.gone();
 		}
 		List<ReceivedEvent> events = new ArrayList<>();
 		for (String recorded : result.list(2)) {
@@ -416,7 +512,7 @@ public class EventRelay implements DisposableBean {
 				events.add(event);
 			}
 		}
-		return new FeedHistory.Page(true, result.number(1), events);
+		return new FeedHistory.Page(true, result.number(1), result.string(3), events);
 	}
 
 	@Override

@@ -23,6 +23,8 @@ final class FeedStatistics {
 
 	private final Counter resyncs;
 
+	private final Counter resets;
+
 	private final AtomicLong resubscribedSinceReport = new AtomicLong();
 
 	private final AtomicLong jumpsSinceReport = new AtomicLong();
@@ -32,6 +34,8 @@ final class FeedStatistics {
 	private final AtomicLong filledSinceReport = new AtomicLong();
 
 	private final AtomicLong resyncsSinceReport = new AtomicLong();
+
+	private final AtomicLong resetsSinceReport = new AtomicLong();
 
 	FeedStatistics(MeterRegistry meters) {
 		this.repairs = Counter.builder("bridge.events.gap.repairs")
@@ -44,6 +48,10 @@ final class FeedStatistics {
 		this.resyncs = Counter.builder("bridge.events.resyncs")
 			.description(
 					"Gaps the history no longer covered: the meeting's local subscribers were closed with 4000 resync")
+			.register(meters);
+		this.resets = Counter.builder("bridge.events.history.resets")
+			.description("Meetings whose history went back (Redis lost acknowledged writes) and which this instance "
+					+ "gave a new epoch")
 			.register(meters);
 	}
 
@@ -71,6 +79,12 @@ final class FeedStatistics {
 		logger.debug("Meeting {} missed events its history no longer holds", meetingId);
 	}
 
+	/** The meeting's history went back and this instance gave it a new epoch. */
+	void reset(String meetingId) {
+		this.resets.increment();
+		this.resetsSinceReport.incrementAndGet();
+	}
+
 	/** Logs what happened since the last report, if anything did. */
 	void report() {
 		long resubscribed = this.resubscribedSinceReport.getAndSet(0);
@@ -78,11 +92,13 @@ final class FeedStatistics {
 		long repaired = this.repairsSinceReport.getAndSet(0);
 		long events = this.filledSinceReport.getAndSet(0);
 		long resynced = this.resyncsSinceReport.getAndSet(0);
-		if (repaired > 0 || resynced > 0 || jumps > 0) {
+		long reset = this.resetsSinceReport.getAndSet(0);
+		if (repaired > 0 || resynced > 0 || jumps > 0 || reset > 0) {
 			logger.info(
 					"Redis pub/sub gaps: {} meeting channels re-subscribed, {} sequence jumps; {} gaps filled "
-							+ "with {} events from the history, {} meetings resynchronised",
-					resubscribed, jumps, repaired, events, resynced);
+							+ "with {} events from the history, {} meetings resynchronised, {} given a new epoch "
+							+ "because their history went back",
+					resubscribed, jumps, repaired, events, resynced, reset);
 		}
 		else if (resubscribed > 0) {
 			logger.info("Redis pub/sub link re-subscribed to {} meeting channels; nothing was missed", resubscribed);

@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
 
@@ -33,20 +37,36 @@ public class MeetingService {
 
 	private final Clock clock;
 
-	MeetingService(MeetingStore store, AccessRules access, Clock clock) {
+	private final IdempotencyRecords records;
+
+	private final JsonMapper json;
+
+	MeetingService(MeetingStore store, AccessRules access, Clock clock, IdempotencyRecords records, JsonMapper json) {
 		this.store = store;
 		this.access = access;
 		this.clock = clock;
+		this.records = records;
+		this.json = json;
 	}
 
-	public Meeting create(BridgePrincipal principal, @Nullable MeetingId requestedId) {
-		MeetingId meetingId = requestedId == null ? MeetingId.generate() : requestedId;
-		this.access.requireCreate(principal, meetingId.value());
-		Instant now = this.clock.instant();
-		if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli())) {
-			throw Refusal.MEETING_EXISTS.toException(meetingId);
-		}
-		return this.store.require(meetingId);
+	/**
+	 * Creates a meeting (with a generated id when none is asked for). With an
+	 * {@code Idempotency-Key}, a repeat gets the same meeting, also a generated one.
+	 */
+	public Meeting create(BridgePrincipal principal, @Nullable MeetingId requestedId,
+			@Nullable Idempotency idempotency) {
+		MeetingId generated = requestedId == null ? MeetingId.generate() : requestedId;
+		String record = (idempotency != null) ? this.records.ofItsOwn(idempotency) : "";
+		return this.records.once(idempotency, record, generated.value(), this.json::writeValueAsString, (attempt) -> {
+			MeetingId meetingId = new MeetingId(attempt.chosen());
+			this.access.requireCreate(principal, meetingId.value());
+			Instant now = this.clock.instant();
+			if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli(),
+					(idempotency != null) ? idempotency.recordId() : null)) {
+				throw Refusal.MEETING_EXISTS.toException(meetingId);
+			}
+			return new IdempotencyRecords.Answer<>(this.store.require(meetingId), 201);
+		});
 	}
 
 	public MeetingPage list(BridgePrincipal principal, @Nullable String status, @Nullable String cursor, int limit) {
@@ -98,21 +118,25 @@ public class MeetingService {
 	/**
 	 * Joins the meeting as the token's participant (or, for server tokens, the named
 	 * one). Joining again as a member changes nothing and reports {@code joined = false}.
+	 * @param bindTo the STOMP session ({@code instance|session}) the participant is bound
+	 * to in the same step, for a join over STOMP; null over REST
 	 */
 	public JoinResult join(BridgePrincipal principal, MeetingId meetingId,
-			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
+			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName, @Nullable String bindTo,
+			@Nullable Idempotency idempotency) {
 		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
 		DisplayName name = DisplayName.of(displayName);
 		this.access.requireJoin(principal, meetingId.value(), participantId.value());
 		Participant participant = new Participant(participantId.value(), name.value(),
 				Timestamps.format(this.clock.instant()));
-		return this.store.join(meetingId, participant);
+		return this.store.join(meetingId, participant, bindTo, idempotency);
 	}
 
 	/**
 	 * A participant leaves ({@code left}) or is removed by a moderator ({@code removed}).
 	 */
-	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
+	public void leave(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId,
+			@Nullable Idempotency idempotency) {
 		try {
 			this.access.requireRemove(principal, meetingId.value(), participantId.value());
 		}
@@ -125,18 +149,29 @@ public class MeetingService {
 		}
 		LeaveReason reason = participantId.value().equals(principal.participantId()) ? LeaveReason.LEFT
 				: LeaveReason.REMOVED;
-		this.store.leave(meetingId, participantId, reason);
+		this.store.leave(meetingId, participantId, reason, idempotency);
 	}
 
-	public Meeting end(BridgePrincipal principal, MeetingId meetingId) {
-		requireActive(meetingId);
-		this.access.requireEnd(principal, meetingId.value());
+	/**
+	 * Ends the meeting. With an {@code Idempotency-Key}, a repeat gets the same answer,
+	 * and one that takes over an attempt which stopped halfway finishes the ending.
+	 */
+	public Meeting end(BridgePrincipal principal, MeetingId meetingId, @Nullable Idempotency idempotency) {
 		String by = principal.server() ? null : principal.participantId();
-		this.store.end(meetingId, by == null ? null : new EndedBy(meetingId.value(), by));
-		return this.store.require(meetingId);
+		return endOnce(meetingId, by == null ? null : new EndedBy(meetingId.value(), by), idempotency, () -> {
+			requireActive(meetingId);
+			this.access.requireEnd(principal, meetingId.value());
+		});
 	}
 
-	public EventHistory history(BridgePrincipal principal, MeetingId meetingId, long after, int limit) {
+	/**
+	 * The meeting's events after {@code after}. With {@code epoch} (the one the caller's
+	 * position belongs to), a position the meeting's history no longer continues is
+	 * refused with {@code history-reset}: the epoch changed since, or the caller saw
+	 * events beyond what the history now holds.
+	 */
+	public EventHistory history(BridgePrincipal principal, MeetingId meetingId, long after, int limit,
+			@Nullable String epoch) {
 		if (after < 0) {
 			throw BridgeException.invalid("after", "must not be negative");
 		}
@@ -145,7 +180,16 @@ public class MeetingService {
 		}
 		this.store.require(meetingId);
 		this.access.requireRead(principal, meetingId.value());
-		return this.store.history(meetingId, after, limit);
+		EventHistory history = this.store.history(meetingId, after, limit);
+		if (epoch != null && !epoch.equals(history.epoch())) {
+			throw new BridgeException(Problem.HISTORY_RESET, "The history of meeting " + meetingId
+					+ " was reset since epoch " + epoch + " (it is now " + history.epoch() + "): reload the meeting");
+		}
+		if (epoch != null && after > history.latestSequence()) {
+			throw new BridgeException(Problem.HISTORY_RESET, "The history of meeting " + meetingId + " ends at "
+					+ history.latestSequence() + ", before " + after + ": reload the meeting");
+		}
+		return history;
 	}
 
 	// For the connection and chat features, which check access themselves.
@@ -165,12 +209,28 @@ public class MeetingService {
 	}
 
 	/**
-	 * Ends the meeting from a meeting connected to it (access was checked there); the
-	 * ended meeting.
+	 * Ends the meeting from a meeting connected to it, once per {@code Idempotency-Key};
+	 * {@code checks} run first (they throw to refuse). The ended meeting.
 	 */
-	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy) {
-		this.store.end(meetingId, endedBy);
-		return this.store.require(meetingId);
+	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy, @Nullable Idempotency idempotency,
+			Runnable checks) {
+		return endOnce(meetingId, endedBy, idempotency, checks);
+	}
+
+	private Meeting endOnce(MeetingId meetingId, @Nullable EndedBy endedBy, @Nullable Idempotency idempotency,
+			Runnable checks) {
+		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
+		return this.records.once(idempotency, record, meetingId.value(), this.json::writeValueAsString, (attempt) -> {
+			if (!attempt.takeover() || hasNotEnded(meetingId)) {
+				checks.run();
+			}
+			this.store.end(meetingId, endedBy, (idempotency != null) ? idempotency.recordId() : null);
+			return new IdempotencyRecords.Answer<>(this.store.require(meetingId), 200);
+		});
+	}
+
+	private boolean hasNotEnded(MeetingId meetingId) {
+		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isEmpty();
 	}
 
 	/** Fails with 404 or 409 unless the meeting exists and is active. */

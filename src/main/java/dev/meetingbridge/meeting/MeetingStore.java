@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.store.Epochs;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
@@ -53,8 +55,13 @@ class MeetingStore {
 		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
 	}
 
-	boolean create(MeetingId meetingId, String createdAt, long createdAtMillis) {
-		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId.value(), createdAt);
+	/**
+	 * Creates the meeting with a fresh epoch; false when the id is taken (unless by an
+	 * earlier attempt of the request {@code requestId}).
+	 */
+	boolean create(MeetingId meetingId, String createdAt, long createdAtMillis, @Nullable String requestId) {
+		ScriptResult result = this.scripts.run(MeetingScript.CREATE_MEETING, meetingId.value(), createdAt,
+				Epochs.next(), (requestId != null) ? requestId : "");
 		if (!result.ok()) {
 			return false;
 		}
@@ -111,10 +118,15 @@ class MeetingStore {
 		return participants;
 	}
 
-	JoinResult join(MeetingId meetingId, Participant participant) {
+	/**
+	 * Joins the participant, and binds it to the STOMP session {@code bindTo}
+	 * ({@code instance|session}) in the same step when it joins over STOMP.
+	 */
+	JoinResult join(MeetingId meetingId, Participant participant, @Nullable String bindTo,
+			@Nullable Idempotency idempotency) {
 		String participantJson = this.json.writeValueAsString(participant);
-		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(),
-				participant.id(), participantJson);
+		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(), idempotency,
+				participant.id(), participantJson, (bindTo != null) ? bindTo : "");
 		if (result.ok()) {
 			return new JoinResult(participant, true);
 		}
@@ -124,8 +136,9 @@ class MeetingStore {
 		throw result.refusal().toException(meetingId, participant.id());
 	}
 
-	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason) {
-		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(),
+	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason,
+			@Nullable Idempotency idempotency) {
+		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(), idempotency,
 				participantId.value(), reason.wire());
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId, participantId.value());
@@ -137,12 +150,15 @@ class MeetingStore {
 	 * Ends a meeting in three single-meeting steps, so that it is safe on Redis Cluster:
 	 * the meeting ends and empties (refusing everything from then on), the other side of
 	 * each of its connections closes, then {@code meeting-ended} is published and
-	 * retention starts.
+	 * retention starts. Each step is safe to repeat: a request with an
+	 * {@code Idempotency-Key} ({@code requestId}) that takes over an attempt which ended
+	 * the meeting but did not finish finishes it.
 	 */
-	public void end(MeetingId meetingId, @Nullable EndedBy endedBy) {
+	public void end(MeetingId meetingId, @Nullable EndedBy endedBy, @Nullable String requestId) {
 		String now = this.scripts.now();
-		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now);
-		if (!result.ok()) {
+		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now,
+				(requestId != null) ? requestId : "");
+		if (!result.ok() && result.refusal() != Refusal.ENDED_BY_THIS_REQUEST) {
 			throw result.refusal().toException(meetingId);
 		}
 		this.connections.closeOtherSides(meetingId, ScriptResult.pairs(result.list(1)), now);
@@ -156,7 +172,8 @@ class MeetingStore {
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId);
 		}
-		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1));
+		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1),
+				result.string(3));
 	}
 
 	/**

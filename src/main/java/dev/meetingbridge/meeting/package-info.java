@@ -1,5 +1,5 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "ids", "problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "config", "idempotency", "ids", "problem", "security", "store" })
 package dev.meetingbridge.meeting;
 
 import org.jspecify.annotations.NullMarked;

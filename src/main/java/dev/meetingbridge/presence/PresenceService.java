@@ -69,16 +69,20 @@ public class PresenceService {
 	}
 
 	/**
-	 * Binds a member of the meeting to the STOMP session that joined it (or joined it
-	 * again: a re-join within the grace moves the binding here, and nothing is
-	 * published).
+	 * Before a join over STOMP, which binds the participant to the session in the same
+	 * step (or moves its binding here: a re-join within the grace publishes nothing): the
+	 * binding is listed among this instance's first, so that whichever point this
+	 * instance dies at, the reaper finds what it left.
 	 */
-	public void bind(String sessionId, MeetingId meetingId, ParticipantId participantId) {
+	public PendingBinding prepareBinding(String sessionId, MeetingId meetingId, ParticipantId participantId) {
 		Binding binding = new Binding(meetingId, participantId, this.instance, sessionId);
-		if (!this.store.bind(binding)) {
-			return;
-		}
-		LocalSession session = this.sessions.get(sessionId);
+		return new PendingBinding(binding, this.store.register(binding));
+	}
+
+	/** The join bound the participant: its session here keeps it. */
+	public void bound(PendingBinding pending) {
+		Binding binding = pending.binding();
+		LocalSession session = this.sessions.get(binding.sessionId());
 		boolean kept = false;
 		if (session != null) {
 			synchronized (session) {
@@ -93,6 +97,50 @@ public class PresenceService {
 			// is away already.
 			away(binding);
 		}
+	}
+
+	/** The join was refused: nothing was bound, and the listing goes again. */
+	public void abandon(PendingBinding pending) {
+		if (pending.listed()) {
+			try {
+				this.store.forget(this.instance, pending.binding().member());
+			}
+			catch (DataAccessException ex) {
+				// The reaper's walk over this instance's bindings drops it (nothing is
+				// bound).
+				logger.debug("Could not unlist a refused binding: {}", ex.getMessage());
+			}
+		}
+	}
+
+	/** A binding being made by a join over STOMP. */
+	public static final class PendingBinding {
+
+		private final Binding binding;
+
+		/** Whether preparing it listed it (it was not listed before). */
+		private final boolean listed;
+
+		PendingBinding(Binding binding, boolean listed) {
+			this.binding = binding;
+			this.listed = listed;
+		}
+
+		/**
+		 * What the join script stores as the binding's owner: {@code instance|session}.
+		 */
+		public String owner() {
+			return this.binding.owner();
+		}
+
+		Binding binding() {
+			return this.binding;
+		}
+
+		boolean listed() {
+			return this.listed;
+		}
+
 	}
 
 	/**

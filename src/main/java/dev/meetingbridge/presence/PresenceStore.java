@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Presence in Redis: the binding scripts on the meeting (each checks the binding is still
- * the one the caller saw), each instance's bindings set and lease, and the departures
- * schedule.
+ * the one the caller saw; the join script binds), each instance's bindings set and lease,
+ * and the departures schedule.
  */
 @Component
 class PresenceStore {
@@ -30,16 +30,14 @@ class PresenceStore {
 		this.keys = keys;
 	}
 
-	/** Binds a member to its session; false when it is not a member (any more). */
-	boolean bind(Binding binding) {
-		boolean bound = this.scripts
-			.run(MeetingScript.PRESENCE_BIND, binding.meetingId().value(), "", binding.participantId().value(),
-					binding.owner())
-			.ok();
-		if (bound) {
-			this.redis.opsForSet().add(this.keys.instanceBindings(binding.instance()), binding.member());
-		}
-		return bound;
+	/**
+	 * Lists the binding among its instance's, before the join that makes it exists: an
+	 * instance that dies after this leaves something its reaper finds, whether or not the
+	 * join happened. True when it was not listed yet.
+	 */
+	boolean register(Binding binding) {
+		Long added = this.redis.opsForSet().add(this.keys.instanceBindings(binding.instance()), binding.member());
+		return added != null && added > 0;
 	}
 
 	/** Marks the participant away; false when the binding is no longer this one. */

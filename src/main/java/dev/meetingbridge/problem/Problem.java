@@ -24,6 +24,17 @@ public enum Problem {
 	MEETING_EXISTS(HttpStatus.CONFLICT, "meeting-exists", "Meeting already exists"),
 	MEETING_ENDED(HttpStatus.CONFLICT, "meeting-ended", "Meeting has ended"),
 	CONNECTION_CLOSED(HttpStatus.CONFLICT, "connection-closed", "Connection is closed"),
+	/**
+	 * The meeting's history went back (Redis lost acknowledged writes) since the client's
+	 * position: it must reload the meeting.
+	 */
+	HISTORY_RESET(HttpStatus.CONFLICT, "history-reset", "History reset"),
+	/** A request with the same {@code Idempotency-Key} is still being carried out. */
+	IDEMPOTENCY_KEY_IN_PROGRESS(HttpStatus.CONFLICT, "idempotency-key-in-progress",
+			"Request with this Idempotency-Key in progress"),
+	/** The {@code Idempotency-Key} was first used with another method, path or body. */
+	IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+			"Idempotency-Key used for another request"),
 	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large"),
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),

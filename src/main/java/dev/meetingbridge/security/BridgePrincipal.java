@@ -43,6 +43,14 @@ public record BridgePrincipal(@Nullable String participantId, boolean server, Se
 		return this.participantId != null ? this.participantId : "server";
 	}
 
+	/**
+	 * Who the token acts as, as the scope of its {@code Idempotency-Key}s: a participant,
+	 * or a server token (by its {@code sub}).
+	 */
+	public String subject() {
+		return (this.server ? "server:" : "participant:") + getName();
+	}
+
 	@Override
 	public String toString() {
 		return (this.server ? "server " : "participant ") + getName();

@@ -70,9 +70,6 @@ final class LoopWriter {
 				write(delivery);
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.error("Fan-out writer failed; it goes on with the next event", ex);
-		}
 		finally {
 			// Also after a failure: a session left marked would never be flushed again.
 			for (StompSession session : this.toFlush) {
@@ -87,14 +84,19 @@ final class LoopWriter {
 		}
 	}
 
+	/**
+	 * Writes the event to each subscription. One that cannot be written to ends its
+	 * session with 4000 {@code resync} (its client reconnects and reloads rather than go
+	 * on without the event); the others still get it.
+	 */
 	private void write(Delivery delivery) {
 		int delivered = 0;
-		try {
-			for (Subscription subscription : delivery.subscriptions()) {
-				if (subscription.cancelled()) {
-					continue;
-				}
-				StompSession session = subscription.session();
+		for (Subscription subscription : delivery.subscriptions()) {
+			if (subscription.cancelled()) {
+				continue;
+			}
+			StompSession session = subscription.session();
+			try {
 				ByteBuf frame = delivery.frame().forSubscription(session.channel().alloc(), subscription);
 				if (session.write(frame)) {
 					delivered++;
@@ -103,10 +105,13 @@ final class LoopWriter {
 					}
 				}
 			}
+			catch (RuntimeException ex) {
+				logger.error("Could not write {} to {}; it reconnects and reloads (4000 resync)",
+						delivery.type().wireName(), session, ex);
+				session.end(SessionEnd.RESYNC);
+			}
 		}
-		finally {
-			this.metrics.delivered(delivery.type(), delivered, delivery.eventTimestamp());
-		}
+		this.metrics.delivered(delivery.type(), delivered, delivery.eventTimestamp());
 	}
 
 }

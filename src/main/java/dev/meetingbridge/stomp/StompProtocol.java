@@ -37,6 +37,9 @@ class StompProtocol {
 
 	private static final Logger logger = LoggerFactory.getLogger(StompProtocol.class);
 
+	/** The SEND frame header that makes a SEND safe to repeat (REST: Idempotency-Key). */
+	static final String IDEMPOTENCY_KEY = "idempotency-key";
+
 	private final TokenAuthenticator authenticator;
 
 	private final TopicSubscriptions subscriptions;
@@ -175,7 +178,8 @@ class StompProtocol {
 	/** A refused SEND is answered on the error queue; the session stays open. */
 	private void send(StompSession session, BridgePrincipal principal, StompHeaderAccessor accessor, byte[] body) {
 		try {
-			this.sends.handle(session, principal, accessor.getDestination(), body);
+			this.sends.handle(session, principal, accessor.getDestination(), body,
+					accessor.getFirstNativeHeader(IDEMPOTENCY_KEY));
 		}
 		catch (RuntimeException ex) {
 			BridgeException refusal = refusalFor(ex, "SEND to " + accessor.getDestination());

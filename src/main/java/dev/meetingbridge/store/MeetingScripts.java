@@ -1,12 +1,18 @@
 package dev.meetingbridge.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.idempotency.Idempotency;
+import dev.meetingbridge.idempotency.Replayed;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -17,8 +23,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs the meeting scripts. Each is the shared prelude (keys, sequencing, history,
- * publish) followed by the script's own file, so every state change sequences, records
- * and publishes its events atomically.
+ * publish, idempotency records) followed by the script's own file, so every state change
+ * sequences, records and publishes its events atomically, and keeps the answer of a
+ * request with an {@code Idempotency-Key} in the same step.
  * <p>
  * Each script also carries a deadline in Redis's time ({@link RedisClock}): past it the
  * prelude refuses, so a request that was refused here for a time-out never takes effect
@@ -38,17 +45,23 @@ public class MeetingScripts {
 
 	private final ScriptMetrics metrics;
 
+	private final ReplicaAcks replicaAcks;
+
 	private final String maxEvents;
+
+	private final String keepMillis;
 
 	private final boolean cluster;
 
 	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
-			ScriptMetrics metrics, RedisConnectionFactory connectionFactory) {
+			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory) {
 		this.redis = redis;
 		this.keys = keys;
 		this.clock = clock;
 		this.metrics = metrics;
+		this.replicaAcks = replicaAcks;
 		this.maxEvents = Integer.toString(properties.history().maxEvents());
+		this.keepMillis = Long.toString(properties.idempotency().ttl().toMillis());
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
 		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's
 		// slot.
@@ -78,19 +91,36 @@ public class MeetingScripts {
 	 * the rest is the script's own.
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, String... args) {
-		List<String> argv = new ArrayList<>(4 + args.length);
+		return run(script, meetingId, timestamp, null, args);
+	}
+
+	/**
+	 * Runs a meeting script for a request that may carry an {@code Idempotency-Key}: a
+	 * script that changes something keeps the answer in the same step, and a repeat of a
+	 * request whose answer is kept throws {@link Replayed} with it (a key used for
+	 * another request: {@code idempotency-key-reused}; one whose request is under way:
+	 * {@code idempotency-key-in-progress}).
+	 */
+	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, @Nullable Idempotency idempotency,
+			String... args) {
+		List<String> argv = new ArrayList<>(7 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
 		argv.add(this.maxEvents);
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
+		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
+		argv.add(this.keepMillis);
 		argv.add(Long.toString(this.clock.deadline()));
+		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
+				(idempotency != null) ? idempotency.recordId() : null);
 		Timer.Sample sample = Timer.start();
 		List<?> result;
 		try {
-			result = this.redis.execute(this.scripts.get(script), this.keys.meetingScriptKeys(meetingId),
-					argv.toArray());
+			result = (script.changes() && this.replicaAcks.enabled())
+					? this.replicaAcks.runAndWait(this.scripts.get(script), scriptKeys, argv)
+					: this.redis.execute(this.scripts.get(script), scriptKeys, argv.toArray());
 		}
 		catch (RuntimeException ex) {
 			this.metrics.failed();
@@ -104,12 +134,29 @@ public class MeetingScripts {
 		}
 		this.metrics.published((List<?>) result.get(1));
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
-		if (!outcome.ok() && outcome.refusal() == Refusal.EXPIRED) {
-			this.metrics.failed();
-			throw new QueryTimeoutException("Redis started the " + script.fileName() + " script of meeting " + meetingId
-					+ " after its deadline; it changed nothing");
+		if (!outcome.ok()) {
+			refuseOrReplay(outcome, script.fileName(), meetingId);
 		}
 		return outcome;
+	}
+
+	/**
+	 * Throws what a script's answer means beyond its own refusals: it started too late,
+	 * or it answered for an {@code Idempotency-Key}.
+	 */
+	static void refuseOrReplay(ScriptResult outcome, String what, String where) {
+		switch (outcome.status()) {
+			case "expired" -> throw new QueryTimeoutException(
+					"Redis started the " + what + " script of " + where + " after its deadline; it changed nothing");
+			case "replayed" -> throw new Replayed(Integer.parseInt(outcome.string(1)), outcome.string(2));
+			case "idempotency-key-reused" -> throw new BridgeException(Problem.IDEMPOTENCY_KEY_REUSED,
+					"This Idempotency-Key was used for another request (method, path or body)");
+			case "idempotency-key-in-progress" -> throw new BridgeException(Problem.IDEMPOTENCY_KEY_IN_PROGRESS,
+					"The request with this Idempotency-Key is still being carried out; retry shortly", List.of(),
+					Duration.ofMillis(Math.max(1, outcome.number(1))));
+			default -> {
+			}
+		}
 	}
 
 }

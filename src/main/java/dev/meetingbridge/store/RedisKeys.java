@@ -59,6 +59,14 @@ public class RedisKeys {
 		return meetingTag(meetingId) + "events";
 	}
 
+	/**
+	 * The start of the pub/sub link probes' channels; each adds a hash tag (a slot, on a
+	 * cluster) and the probing instance.
+	 */
+	public String probePrefix() {
+		return this.prefix + ":probe:";
+	}
+
 	/** The meeting id of an event channel, or null if the channel is not one. */
 	public @Nullable String meetingOfChannel(String channel) {
 		String start = this.prefix + ":{m:";
@@ -69,10 +77,31 @@ public class RedisKeys {
 		return channel.substring(start.length(), channel.length() - end.length());
 	}
 
-	/** The keys every meeting script receives, in the order the scripts expect. */
-	public List<String> meetingScriptKeys(String meetingId) {
+	/**
+	 * The record of a request with an {@code Idempotency-Key} whose change is made on
+	 * this meeting, in the meeting's slot so that the script that makes the change also
+	 * keeps the answer.
+	 */
+	public String idempotency(String meetingId, String recordId) {
+		return meetingTag(meetingId) + "idempotency:" + recordId;
+	}
+
+	/**
+	 * The record of a request with an {@code Idempotency-Key} that is not made on one
+	 * known meeting (creating a meeting with a generated id, minting a token).
+	 */
+	public String idempotency(String recordId) {
+		return this.prefix + ":{k:" + recordId + "}:idempotency";
+	}
+
+	/**
+	 * The keys every meeting script receives, in the order the scripts expect; the last
+	 * is the request's idempotency record ({@code recordId} null: one that nothing
+	 * writes).
+	 */
+	public List<String> meetingScriptKeys(String meetingId, @Nullable String recordId) {
 		return List.of(meeting(meetingId), participants(meetingId), connections(meetingId), connectionInfo(meetingId),
-				history(meetingId), presence(meetingId));
+				history(meetingId), presence(meetingId), idempotency(meetingId, recordId != null ? recordId : "-"));
 	}
 
 	/** Which connection currently joins two meetings, whichever side opened it. */

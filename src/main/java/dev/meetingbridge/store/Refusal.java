@@ -20,6 +20,13 @@ public enum Refusal {
 	PARTICIPANT_NOT_FOUND("participant-not-found"), CONNECTION_CLOSED("connection-closed"),
 	ALREADY_MEMBER("already-member"), ALREADY_OPEN("already-open"), ALREADY_FINISHED("already-finished"),
 	NOT_MEMBER("not-member"), NOT_OPEN("not-open"), NOT_ENDED("not-ended"), NOT_BOUND("not-bound"), REBOUND("rebound"),
+	/** The meeting's epoch is no longer the one the caller saw (someone reset it). */
+	MOVED("moved"),
+	/**
+	 * The meeting was ended by an earlier attempt of the same request (same
+	 * {@code Idempotency-Key}), which may not have finished.
+	 */
+	ENDED_BY_THIS_REQUEST("ended-by-this-request"),
 	/** Redis started the script after its deadline; it changed nothing. */
 	EXPIRED("expired"),
 	/** No answer, or one this service does not know. */

@@ -1,5 +1,5 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "ids", "problem" })
+@ApplicationModule(allowedDependencies = { "config", "idempotency", "ids", "problem" })
 package dev.meetingbridge.store;
 
 import org.jspecify.annotations.NullMarked;

@@ -8,6 +8,7 @@ import dev.meetingbridge.chat.ChatService;
 import dev.meetingbridge.connection.ConnectResult;
 import dev.meetingbridge.connection.Connection;
 import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.Meeting;
@@ -15,16 +16,19 @@ import dev.meetingbridge.security.BridgePrincipal;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -38,17 +42,23 @@ class ConnectionController {
 
 	private final ChatService chat;
 
-	ConnectionController(ConnectionService connections, ChatService chat) {
+	private final IdempotencyKeys keys;
+
+	ConnectionController(ConnectionService connections, ChatService chat, IdempotencyKeys keys) {
 		this.connections = connections;
 		this.chat = chat;
+		this.keys = keys;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Connect the meeting to another (200 with the existing connection when already connected)")
 	@ApiResponse(responseCode = "201", description = "Connected")
 	ResponseEntity<Connection> connect(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable MeetingId meetingId, @RequestBody Requests.Connect body) {
-		ConnectResult result = this.connections.connect(principal, meetingId, body.meetingId(), body.payload());
+			@PathVariable MeetingId meetingId, @RequestBody Requests.Connect body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		ConnectResult result = this.connections.connect(principal, meetingId, body.meetingId(), body.payload(),
+				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(result.opened() ? HttpStatus.CREATED : HttpStatus.OK).body(result.connection());
 	}
 
@@ -70,8 +80,10 @@ class ConnectionController {
 	@Operation(summary = "Close a connection (either side may)")
 	@ApiResponse(responseCode = "204", description = "Closed")
 	ResponseEntity<Void> close(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
-			@PathVariable ConnectionId connectionId) {
-		this.connections.close(principal, meetingId, connectionId);
+			@PathVariable ConnectionId connectionId,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		this.connections.close(principal, meetingId, connectionId, this.keys.of(key, principal, request, null));
 		return ResponseEntity.noContent().build();
 	}
 
@@ -80,16 +92,22 @@ class ConnectionController {
 	@ApiResponse(responseCode = "201", description = "Sent")
 	ResponseEntity<ChatMessage> sendChat(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId,
-			@RequestBody Requests.SendChat body) {
-		ChatMessage message = this.chat.send(principal, meetingId, connectionId, body.message(), body.senderId());
+			@RequestBody Requests.SendChat body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		ChatMessage message = this.chat.send(principal, meetingId, connectionId, body.message(), body.senderId(),
+				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(HttpStatus.CREATED).body(message);
 	}
 
 	@PostMapping("/{connectionId}/end")
 	@Operation(summary = "End the meeting at the other end of the connection")
 	Meeting endOther(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
-			@PathVariable ConnectionId connectionId) {
-		return this.connections.endOther(principal, meetingId, connectionId);
+			@PathVariable ConnectionId connectionId,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		return this.connections.endOther(principal, meetingId, connectionId,
+				this.keys.of(key, principal, request, null));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.meetingbridge.web;
 
 import java.util.Map;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.EventHistory;
@@ -19,12 +20,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,16 +40,22 @@ class MeetingController {
 
 	private final MeetingService meetings;
 
-	MeetingController(MeetingService meetings) {
+	private final IdempotencyKeys keys;
+
+	MeetingController(MeetingService meetings, IdempotencyKeys keys) {
 		this.meetings = meetings;
+		this.keys = keys;
 	}
 
 	@PostMapping
 	@Operation(summary = "Create a meeting (generated id when none is given)")
 	@ApiResponse(responseCode = "201", description = "The meeting")
 	ResponseEntity<Meeting> create(@AuthenticationPrincipal BridgePrincipal principal,
-			@RequestBody(required = false) Requests.@Nullable CreateMeeting body) {
-		Meeting meeting = this.meetings.create(principal, body == null ? null : body.meetingId());
+			@RequestBody(required = false) Requests.@Nullable CreateMeeting body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		Meeting meeting = this.meetings.create(principal, body == null ? null : body.meetingId(),
+				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(HttpStatus.CREATED).body(meeting);
 	}
 
@@ -67,16 +76,21 @@ class MeetingController {
 
 	@PostMapping("/{meetingId}/end")
 	@Operation(summary = "End a meeting: every participant leaves, every connection closes, then meeting-ended")
-	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId) {
-		return this.meetings.end(principal, meetingId);
+	Meeting end(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		return this.meetings.end(principal, meetingId, this.keys.of(key, principal, request, null));
 	}
 
 	@PostMapping(path = "/{meetingId}/participants", consumes = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Join a meeting (200 and no event when already a member)")
 	@ApiResponse(responseCode = "201", description = "Joined")
 	ResponseEntity<Participant> join(@AuthenticationPrincipal BridgePrincipal principal,
-			@PathVariable MeetingId meetingId, @RequestBody Requests.Join body) {
-		JoinResult result = this.meetings.join(principal, meetingId, body.participantId(), body.displayName());
+			@PathVariable MeetingId meetingId, @RequestBody Requests.Join body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		JoinResult result = this.meetings.join(principal, meetingId, body.participantId(), body.displayName(), null,
+				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK).body(result.participant());
 	}
 
@@ -91,18 +105,22 @@ class MeetingController {
 	@Operation(summary = "Leave, or remove another participant")
 	@ApiResponse(responseCode = "204", description = "Left")
 	ResponseEntity<Void> leave(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
-			@PathVariable ParticipantId participantId) {
-		this.meetings.leave(principal, meetingId, participantId);
+			@PathVariable ParticipantId participantId,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		this.meetings.leave(principal, meetingId, participantId, this.keys.of(key, principal, request, null));
 		return ResponseEntity.noContent().build();
 	}
 
 	@GetMapping("/{meetingId}/events")
-	@Operation(summary = "Event history, oldest first, sequence greater than after")
+	@Operation(summary = "Event history, oldest first, sequence greater than after; with epoch, 409 history-reset "
+			+ "when the meeting's history no longer continues that position")
 	EventHistory events(@AuthenticationPrincipal BridgePrincipal principal, @PathVariable MeetingId meetingId,
 			@RequestParam(required = false) @Nullable String after,
-			@RequestParam(required = false) @Nullable String limit) {
+			@RequestParam(required = false) @Nullable String limit,
+			@RequestParam(required = false) @Nullable String epoch) {
 		return this.meetings.history(principal, meetingId, Params.integer("after", after, 0L),
-				(int) Params.integer("limit", limit, 100));
+				(int) Params.integer("limit", limit, 100), epoch);
 	}
 
 }

@@ -4,26 +4,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.Permission;
 import dev.meetingbridge.security.TokenMinter;
+import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Timestamps;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -43,9 +47,19 @@ class TokenController {
 
 	private final Clock clock;
 
-	TokenController(TokenMinter minter, Clock clock) {
+	private final IdempotencyRecords records;
+
+	private final IdempotencyKeys keys;
+
+	private final JsonMapper json;
+
+	TokenController(TokenMinter minter, Clock clock, IdempotencyRecords records, IdempotencyKeys keys,
+			JsonMapper json) {
 		this.minter = minter;
 		this.clock = clock;
+		this.records = records;
+		this.keys = keys;
+		this.json = json;
 	}
 
 	/**
@@ -60,8 +74,21 @@ class TokenController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Mint a participant token (server tokens only; for trying things out)")
 	@ApiResponse(responseCode = "201", description = "{\"token\", \"expiresAt\"}")
-	ResponseEntity<Map<String, String>> mint(@AuthenticationPrincipal BridgePrincipal principal,
-			@RequestBody MintRequest body) {
+	ResponseEntity<Minted> mint(@AuthenticationPrincipal BridgePrincipal principal, @RequestBody MintRequest body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
+		Idempotency idempotency = this.keys.of(key, principal, request, body);
+		String record = (idempotency != null) ? this.records.ofItsOwn(idempotency) : "";
+		Minted minted = this.records.once(idempotency, record, "", this.json::writeValueAsString,
+				(attempt) -> new IdempotencyRecords.Answer<>(mint(principal, body), 201));
+		return ResponseEntity.status(HttpStatus.CREATED).body(minted);
+	}
+
+	/** A minted token and when it expires. */
+	record Minted(String token, String expiresAt) {
+	}
+
+	private Minted mint(BridgePrincipal principal, MintRequest body) {
 		if (!principal.server()) {
 			throw BridgeException.forbidden("Only server tokens may mint tokens");
 		}
@@ -80,8 +107,7 @@ class TokenController {
 			throw BridgeException.invalid("ttlSeconds", "must be between 1 and " + MAX_TTL.toSeconds());
 		}
 		String token = this.minter.participantToken(participantId, permissions, roomId, ttl);
-		return ResponseEntity.status(HttpStatus.CREATED)
-			.body(Map.of("token", token, "expiresAt", Timestamps.format(this.clock.instant().plus(ttl))));
+		return new Minted(token, Timestamps.format(this.clock.instant().plus(ttl)));
 	}
 
 }

@@ -1,5 +1,6 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "chat", "connection", "ids", "meeting", "problem", "security", "store" })
+@ApplicationModule(
+		allowedDependencies = { "chat", "connection", "idempotency", "ids", "meeting", "problem", "security", "store" })
 package dev.meetingbridge.web;
 
 import org.jspecify.annotations.NullMarked;

@@ -118,17 +118,17 @@ class TopicFanoutTests {
 		Participant participant = new Participant(participantId, participantId, "2026-12-01T12:00:00Z");
 		String json = "{\"type\":\"participant-joined\",\"meetingId\":\"m\",\"sequence\":" + next
 				+ ",\"participant\":{\"id\":\"" + participantId + "\"}}";
-		return new ReceivedEvent(
-				new BridgeEvent.ParticipantJoined("participant-joined", "m", next, "2026-12-01T12:00:00Z", participant),
-				EventType.PARTICIPANT_JOINED, json, System.nanoTime());
+		return new ReceivedEvent(new BridgeEvent.ParticipantJoined("participant-joined", "m", "e1", next,
+				"2026-12-01T12:00:00Z", participant), EventType.PARTICIPANT_JOINED, json, System.nanoTime());
 	}
 
 	private ReceivedEvent left(String participantId) {
 		long next = ++this.sequence;
 		Participant participant = new Participant(participantId, participantId, "2026-12-01T12:00:00Z");
 		String json = "{\"type\":\"participant-left\",\"meetingId\":\"m\",\"sequence\":" + next + "}";
-		return new ReceivedEvent(new BridgeEvent.ParticipantLeft("participant-left", "m", next, "2026-12-01T12:00:00Z",
-				participant, LeaveReason.LEFT), EventType.PARTICIPANT_LEFT, json, System.nanoTime());
+		return new ReceivedEvent(new BridgeEvent.ParticipantLeft("participant-left", "m", "e1", next,
+				"2026-12-01T12:00:00Z", participant, LeaveReason.LEFT), EventType.PARTICIPANT_LEFT, json,
+				System.nanoTime());
 	}
 
 	/**

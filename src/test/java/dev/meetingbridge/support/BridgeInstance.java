@@ -29,7 +29,7 @@ public final class BridgeInstance implements RunningBridge, AutoCloseable {
 	 * {@code bridge.presence.grace=1s}.
 	 */
 	public static BridgeInstance start(String... properties) {
-		return start(TestRedis.arguments(), properties);
+		return startWith(TestRedis.arguments(), properties);
 	}
 
 	/**
@@ -37,13 +37,17 @@ public final class BridgeInstance implements RunningBridge, AutoCloseable {
 	 * say).
 	 */
 	public static BridgeInstance startOn(String redisUrl, String... properties) {
-		return start(List.of("--spring.data.redis.url=" + redisUrl), properties);
+		return startWith(List.of("--spring.data.redis.url=" + redisUrl), properties);
 	}
 
-	private static BridgeInstance start(List<String> redis, String... properties) {
+	/**
+	 * Starts an instance on the Redis that {@code redisArguments} point it at
+	 * ({@link RedisSentinelSet#bridgeArguments()}, say).
+	 */
+	public static BridgeInstance startWith(List<String> redisArguments, String... properties) {
 		List<String> args = new ArrayList<>();
 		args.add("--server.port=0");
-		args.addAll(redis);
+		args.addAll(redisArguments);
 		args.add("--bridge.security.jwt-secret=" + IntegrationTest.SECRET);
 		for (String property : properties) {
 			args.add("--" + property);

@@ -1,5 +1,6 @@
 package dev.meetingbridge.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,14 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+
+import com.sun.security.auth.module.UnixSystem;
+import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * A bridge in a child JVM (this JVM's java and class path), against the shared test Redis
- * and with the test secret, so that a test can kill it as a crash would: no shutdown
- * hook, no graceful stop.
+ * (or one the test names) and with the test secret, so that a test can kill it as a crash
+ * would: no shutdown hook, no graceful stop.
  */
 public final class BridgeProcess implements RunningBridge, AutoCloseable {
 
@@ -40,15 +45,33 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 	 * {@code name=value} pairs, such as {@code bridge.presence.lease-ttl=3s}.
 	 */
 	public static BridgeProcess start(String... properties) {
+		return startWith(TestRedis.arguments(), null, properties);
+	}
+
+	/**
+	 * Starts a bridge on the Redis that {@code redisArguments} point it at
+	 * ({@link RedisSentinelSet#bridgeArguments()}, say) and waits until it is ready. With
+	 * a {@code resolvConf}, the bridge resolves names through that file's servers alone
+	 * ({@link Dnsmasq#resolvConf()}, say): see {@link #canUseOwnResolver()}.
+	 */
+	public static BridgeProcess startWith(List<String> redisArguments, @Nullable Path resolvConf,
+			String... properties) {
 		int port = RedisServerProcess.freePort();
 		List<String> command = new ArrayList<>();
+		if (resolvConf != null) {
+			// The resolv.conf is bind-mounted in a mount namespace of the child's own, so
+			// nothing else on the machine sees it. unshare and sh exec the JVM in turn:
+			// the process this class holds, and kills, is the JVM itself.
+			command.addAll(List.of("unshare", "--mount", "sh", "-c",
+					"mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf.toString()));
+		}
 		command.add(ProcessHandle.current().info().command().orElseThrow());
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add("dev.meetingbridge.MeetingBridgeApplication");
 		command.add("--server.port=" + port);
-		command.addAll(TestRedis.arguments());
+		command.addAll(redisArguments);
 		command.add("--bridge.security.jwt-secret=" + IntegrationTest.SECRET);
 		for (String property : properties) {
 			command.add("--" + property);
@@ -81,6 +104,20 @@ public final class BridgeProcess implements RunningBridge, AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start a child bridge", ex);
 		}
+	}
+
+	/**
+	 * Whether a child can have a resolver of its own: that takes {@code unshare} and
+	 * root, for the mount namespace and the bind mount.
+	 */
+	public static boolean canUseOwnResolver() {
+		return new UnixSystem().getUid() == 0 && onPath("unshare") && onPath("mount");
+	}
+
+	private static boolean onPath(String program) {
+		String path = System.getenv("PATH");
+		return path != null
+				&& Arrays.stream(path.split(File.pathSeparator)).anyMatch((dir) -> new File(dir, program).canExecute());
 	}
 
 	/** Whether {@code /actuator/health/readiness} answers 200. */

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +35,7 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
 
 import static org.awaitility.Awaitility.await;
@@ -133,6 +135,15 @@ public final class StompTestClient implements AutoCloseable {
 
 	public boolean closed() {
 		return this.handler.closed || (this.session != null && !this.session.isConnected());
+	}
+
+	/**
+	 * The WebSocket close code the session ended with (4000: the bridge asks the client
+	 * to reconnect and reload), or null while it is open.
+	 */
+	public @Nullable Integer closeCode() {
+		CloseStatus status = this.sockets.closeStatus;
+		return (status != null) ? status.getCode() : null;
 	}
 
 	/**
@@ -299,6 +310,8 @@ public final class StompTestClient implements AutoCloseable {
 
 		private volatile WebSocketSession socket;
 
+		private volatile @Nullable CloseStatus closeStatus;
+
 		/**
 		 * Its own message buffer sizes: the tests share the JVM with the bridge, which
 		 * shrinks Tomcat's WebSocket defaults for its sessions (a client must take whole
@@ -318,7 +331,14 @@ public final class StompTestClient implements AutoCloseable {
 		@Override
 		protected CompletableFuture<WebSocketSession> executeInternal(WebSocketHandler handler, HttpHeaders headers,
 				URI uri, List<String> protocols, List<WebSocketExtension> extensions, Map<String, Object> attributes) {
-			return super.executeInternal(handler, headers, uri, protocols, extensions, attributes)
+			WebSocketHandler recording = new WebSocketHandlerDecorator(handler) {
+				@Override
+				public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
+					SocketCapturingClient.this.closeStatus = status;
+					super.afterConnectionClosed(session, status);
+				}
+			};
+			return super.executeInternal(recording, headers, uri, protocols, extensions, attributes)
 				.thenApply((socket) -> {
 					this.socket = socket;
 					return socket;

@@ -482,10 +482,13 @@ class MeetingApiTests extends IntegrationTest {
 			.get("/api/meetings/" + meeting + "/events");
 		assertProblem(history, 403, "forbidden");
 		JsonNode body = api.get("/api/meetings/" + meeting + "/events").json();
-		assertThat(body.propertyNames()).containsExactlyInAnyOrder("events", "latestSequence");
+		assertThat(body.propertyNames()).containsExactlyInAnyOrder("events", "latestSequence", "epoch");
 		assertThat(body.path("latestSequence").asLong()).isEqualTo(4);
 		List<JsonNode> events = body.path("events").values().stream().toList();
 		assertContiguousFrom(1, events);
+		assertThat(events)
+			.allSatisfy((event) -> assertThat(event.path("epoch").asString()).isEqualTo(body.path("epoch").asString())
+				.isNotEmpty());
 		assertThat(events.stream().map((event) -> event.path("type").asString())).containsExactly("participant-joined",
 				"participant-joined", "participant-joined", "participant-left");
 		assertThat(events).allSatisfy((event) -> {
