@@ -2,7 +2,7 @@ import { Emitter } from './emitter.js';
 import { BridgeError, localError, stompProblem } from './errors.js';
 import { MeetingFeed } from './feed.js';
 import { Meeting } from './meeting.js';
-import { Rest, parseJson, seg } from './rest.js';
+import { Rest, idempotencyKey, parseJson, seg } from './rest.js';
 import { RESYNC_CLOSE_CODE, StompSession } from './stomp/session.js';
 import { decodeToken } from './token.js';
 
@@ -27,6 +27,9 @@ import { decodeToken } from './token.js';
  * @property {number} [heartbeatMs] STOMP heart-beat offered, default 10000
  * @property {number} [reconnectDelayMs] first reconnect delay, default 500, doubling up to `maxReconnectDelayMs`
  * @property {number} [maxReconnectDelayMs] default 10000
+ * @property {number} [retryForMs] how long a change (POST, DELETE) is sent again with its
+ *   `Idempotency-Key` after a network error, 502, 503, 504 or `idempotency-key-in-progress`,
+ *   counted from its first attempt; default 30000 (0: sent once)
  */
 
 /**
@@ -71,7 +74,7 @@ export class MeetingBridge {
   /** @param {ConnectOptions} options */
   constructor(options) {
     const { url, token, actAs, webSocketImpl, fetchImpl, heartbeatMs = 10000,
-      reconnectDelayMs = 500, maxReconnectDelayMs = 10000 } = options ?? {};
+      reconnectDelayMs = 500, maxReconnectDelayMs = 10000, retryForMs = 30000 } = options ?? {};
     if (!token) throw new TypeError('MeetingBridge needs a token');
     const base = url ?? globalThis.location?.origin;
     if (!base) throw new TypeError('MeetingBridge needs a url');
@@ -88,7 +91,7 @@ export class MeetingBridge {
     const fetch = fetchImpl ?? globalThis.fetch?.bind(globalThis);
     if (!fetch) throw new TypeError('No fetch here: pass fetchImpl');
     /** @internal */
-    this.rest = new Rest(this.url, fetch, () => this.token);
+    this.rest = new Rest(this.url, fetch, () => this.token, { retryForMs });
     this.heartbeatMs = heartbeatMs;
     this.reconnectDelayMs = reconnectDelayMs;
     this.maxReconnectDelayMs = maxReconnectDelayMs;
@@ -248,7 +251,8 @@ export class MeetingBridge {
       this.setState('closed');
       return;
     }
-    // 4000 resync: the bridge could not fill a gap from the history; reconnect and reload.
+    // 4000 resync: the bridge could not fill a gap from the history, or the meeting's history was
+    // reset (a new epoch); reconnect and reload.
     if (end.code === RESYNC_CLOSE_CODE) this.resyncPending = true;
     this.setState('reconnecting');
     this.scheduleReconnect(this.reconnectDelayMs);
@@ -328,7 +332,8 @@ export class MeetingBridge {
 
   /**
    * One REST call. Resolves with the parsed JSON body (`null` for 204), rejects with a
-   * {@link BridgeError} carrying the problem details.
+   * {@link BridgeError} carrying the problem details. A POST or DELETE carries a fresh
+   * `Idempotency-Key` and is retried with it (see `retryForMs`), so it takes effect once.
    * @param {string} method
    * @param {string} path e.g. `/api/meetings/mars`
    * @param {object} [body]
@@ -475,11 +480,14 @@ export class MeetingBridge {
   }
 
   /**
+   * A SEND with its own `idempotency-key`, so that the bridge carries it out once should the
+   * frame reach it twice.
    * @internal
    * @param {string} destination
    * @param {object} body
    */
   sendFrame(destination, body) {
-    this.session?.send('SEND', { destination, 'content-type': 'application/json' }, JSON.stringify(body));
+    this.session?.send('SEND', { destination, 'content-type': 'application/json', 'idempotency-key': idempotencyKey() },
+      JSON.stringify(body));
   }
 }

@@ -1,3 +1,4 @@
+import { localError } from './errors.js';
 import { seg } from './rest.js';
 
 /** @typedef {import('./types.js').BridgeEvent} BridgeEvent */
@@ -25,6 +26,10 @@ export const EVENT_TYPES = Object.freeze(/** @type {EventType[]} */ ([
 const HISTORY_PAGE = 1000;
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10000;
+/** The problem code with which the bridge refuses a history read whose position it no longer continues. */
+const HISTORY_RESET = 'history-reset';
+/** How many left-behind epochs a feed remembers (each failover of the meeting adds one). */
+const PAST_EPOCHS = 8;
 
 /**
  * An object that shows a feed (a meeting view): told about snapshots and events in that order,
@@ -43,6 +48,58 @@ const RETRY_MAX_MS = 10000;
 const WEIGHT = { gap: 0, reconnect: 1, resync: 2 };
 
 /**
+ * Two catch-up requests as one: the weightier reason, and a reload if either asks for one.
+ * @param {CatchUp | undefined} pending
+ * @param {CatchUp} request
+ * @returns {CatchUp}
+ */
+function merged(pending, request) {
+  return !pending ? request : {
+    reason: WEIGHT[request.reason] > WEIGHT[pending.reason] ? request.reason : pending.reason,
+    reload: request.reload || pending.reload,
+  };
+}
+
+/**
+ * The meeting's history is not the one the state was built from (found by the client itself).
+ * @param {string} detail
+ */
+const historyReset = (detail) => localError('History reset', detail, HISTORY_RESET);
+
+/**
+ * @param {BridgeEvent} event
+ * @returns {string | undefined} the id of what the event is about, where it has one
+ */
+function subjectId(event) {
+  switch (event.type) {
+    case 'participant-joined':
+    case 'participant-left':
+      return event.participant?.id;
+    case 'chat-message':
+      return event.message?.id;
+    case 'connection-open':
+      return event.connection?.id;
+    case 'connection-close':
+      return event.connectionId;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether the history's event is the one the feed applied. Compared by what names an event
+ * (epoch, sequence, type, timestamp, subject id) rather than by its text: the copy that came live
+ * and the history's may be written differently (key order, fields added on either path), while
+ * an event that took the place of a lost one differs in these (it was written after the loss).
+ * @param {BridgeEvent} a
+ * @param {BridgeEvent} b
+ */
+function sameEvent(a, b) {
+  return a.sequence === b.sequence && a.epoch === b.epoch && a.type === b.type && a.timestamp === b.timestamp
+    && subjectId(a) === subjectId(b);
+}
+
+/**
  * Everything the client knows of one meeting, shared by every object that shows it (your own
  * meeting, or the meeting at the other end of a connection): its topics, the last applied
  * sequence, the participants.
@@ -52,6 +109,14 @@ const WEIGHT = { gap: 0, reconnect: 1, resync: 2 };
  * meeting, across types). A jump holds newer events back, fills the gap from
  * `GET /api/meetings/{m}/events?after=N` and then applies what was held, so every event is applied
  * once, in sequence order.
+ *
+ * Sequences compare only within one epoch of the meeting's history: the bridge starts a new
+ * epoch when Redis lost acknowledged writes, and the meeting's sequence may then go back and
+ * number new events as ones already seen. So the feed keeps the epoch its state belongs to, and
+ * reloads the meeting (never applying a sequence that merely looks new, or skipping one that
+ * looks seen) when a live event comes from another epoch, when a history read it makes (always
+ * with `&epoch=`) is refused with `history-reset`, or when the history's event at the last
+ * applied sequence is not the one it applied (writes lost without any bridge instance noticing).
  * @internal
  */
 export class MeetingFeed {
@@ -72,6 +137,24 @@ export class MeetingFeed {
     this.endedAt = undefined;
     /** The sequence of the last event applied. */
     this.sequence = 0;
+    /**
+     * The epoch of the meeting's history that `sequence` belongs to (unknown before the first
+     * snapshot, and from a bridge that sends none).
+     * @type {string | undefined}
+     */
+    this.epoch = undefined;
+    /**
+     * Epochs the feed left behind when it reloaded into a new one. Epochs are never reused, so a
+     * late event of one of these was on its way from a history that is gone: it is dropped.
+     * @type {string[]}
+     */
+    this.pastEpochs = [];
+    /**
+     * The last event applied (none since the last snapshot): a fill checks that the history's
+     * event at its sequence is still this one.
+     * @type {BridgeEvent | undefined}
+     */
+    this.last = undefined;
     /** @type {Set<FeedView>} */
     this.views = new Set();
     /**
@@ -99,6 +182,11 @@ export class MeetingFeed {
 
   get path() {
     return `/api/meetings/${seg(this.id)}`;
+  }
+
+  /** `&epoch=` for history reads, so that the bridge refuses a position its history no longer continues. */
+  get epochQuery() {
+    return this.epoch === undefined ? '' : `&epoch=${seg(this.epoch)}`;
   }
 
   /** @param {FeedView} view */
@@ -158,11 +246,12 @@ export class MeetingFeed {
   }
 
   /**
-   * Replaces the state with a fresh snapshot, as of the history's latest sequence read first.
+   * Replaces the state with a fresh snapshot, as of the history's latest sequence and epoch read
+   * first (should the epoch change in between, the new epoch's events make the feed reload again).
    * @param {MeetingInfo} [known] a snapshot just read, for a meeting that has ended
    */
   async reload(known) {
-    const { latestSequence } = await this.bridge.request('GET', `${this.path}/events?after=0&limit=1`);
+    const { latestSequence, epoch } = await this.bridge.request('GET', `${this.path}/events?after=0&limit=1`);
     const snapshot = known ?? await this.bridge.request('GET', this.path);
     for (const view of this.views) await view.onSnapshot?.(snapshot);
     this.status = snapshot.status;
@@ -171,6 +260,16 @@ export class MeetingFeed {
     this.participants.clear();
     for (const [id, participant] of Object.entries(snapshot.participants ?? {})) this.participants.set(id, participant);
     this.sequence = latestSequence;
+    this.last = undefined;
+    this.setEpoch(epoch);
+  }
+
+  /** @param {string | undefined} epoch the epoch of the snapshot just loaded */
+  setEpoch(epoch) {
+    if (this.epoch !== undefined && epoch !== this.epoch) {
+      this.pastEpochs = [...this.pastEpochs.slice(1 - PAST_EPOCHS), this.epoch];
+    }
+    this.epoch = epoch;
   }
 
   async subscribeAll() {
@@ -226,15 +325,22 @@ export class MeetingFeed {
   async resume({ resync = false } = {}) {
     if (!this.attached || this.status === 'ended') return;
     this.held ??= [];
+    let reset = resync;
     try {
-      await this.bridge.request('GET', `${this.path}/events?after=${this.sequence}&limit=1`);
+      // The bridge checks access before the position: history-reset (the meeting's history was
+      // reset while we were away) still says we may subscribe, and that we must reload.
+      await this.bridge.request('GET', `${this.path}/events?after=${this.sequence}&limit=1${this.epochQuery}`)
+        .catch((/** @type {BridgeError} */ error) => {
+          if (error?.code !== HISTORY_RESET) throw error;
+          reset = true;
+        });
       await this.subscribeAll();
     } catch (error) {
       this.held = null;
       this.failed(/** @type {BridgeError} */ (error), 'Catch-up failed');
       return;
     }
-    await this.catchUp(resync ? { reason: 'resync', reload: true } : { reason: 'reconnect', reload: false });
+    await this.catchUp(reset ? { reason: 'resync', reload: true } : { reason: 'reconnect', reload: false });
   }
 
   /**
@@ -243,8 +349,12 @@ export class MeetingFeed {
    */
   onLive(event) {
     if (typeof event?.sequence !== 'number') return;
+    const epoch = event.epoch;
     if (this.held) {
       this.held.push(event);
+    } else if (epoch !== this.epoch && epoch !== undefined && this.epoch !== undefined) {
+      // Not comparable by sequence (an event without an epoch, from a bridge that sends none, is).
+      this.onOtherEpoch(event);
     } else if (event.sequence === this.sequence + 1) {
       this.accept(event);
     } else if (event.sequence > this.sequence && this.attached) {
@@ -255,6 +365,18 @@ export class MeetingFeed {
   }
 
   /**
+   * A live event of another epoch than the state's. One of an epoch the feed left behind is
+   * dropped; any other says the meeting's history was reset: reload, holding the event (applied
+   * after the snapshot if it is newer than it).
+   * @param {BridgeEvent} event
+   */
+  onOtherEpoch(event) {
+    if (!this.attached || this.pastEpochs.includes(event.epoch)) return;
+    this.held = [event];
+    void this.catchUp({ reason: 'resync', reload: true });
+  }
+
+  /**
    * Brings the feed up to date (one catch-up at a time; a request while one runs makes it go
    * round again), then applies the held events and tells the listeners with a `sync` event.
    * Failures are retried with a growing delay while the feed is followed.
@@ -262,11 +384,7 @@ export class MeetingFeed {
    * @returns {Promise<void>}
    */
   catchUp(request) {
-    const pending = this.pending;
-    this.pending = !pending ? request : {
-      reason: WEIGHT[request.reason] > WEIGHT[pending.reason] ? request.reason : pending.reason,
-      reload: request.reload || pending.reload,
-    };
+    this.pending = merged(this.pending, request);
     this.held ??= [];
     this.catching ??= this.runCatchUp().finally(() => {
       this.catching = undefined;
@@ -294,6 +412,11 @@ export class MeetingFeed {
         }
       } catch (error) {
         const problem = /** @type {BridgeError} */ (error);
+        if (problem.code === HISTORY_RESET) {
+          // Not a failure: the history the state was built from is gone; a snapshot replaces it.
+          this.pending = merged(this.pending, { reason: 'resync', reload: true });
+          continue;
+        }
         if (problem.status === 403 || problem.status === 404) {
           this.lost(problem);
           return;
@@ -317,31 +440,51 @@ export class MeetingFeed {
    * @param {CatchUp} request
    */
   retryLater(request) {
-    const pending = this.pending;
-    this.pending = pending ? { ...pending, reload: pending.reload || request.reload } : request;
+    this.pending = merged(this.pending, request);
   }
 
   /**
    * Applies the history after `after`, page by page; reloads the meeting when the history no
-   * longer reaches back that far.
+   * longer reaches back that far. The first read starts one event earlier, at `after` itself,
+   * to check that the history still holds the event applied there: a loss of writes that no
+   * bridge instance noticed (so the epoch stayed) shows as another event under that number, or
+   * as a history that ends before it.
    * @param {number} after
    * @returns {Promise<boolean>} whether the state was reloaded
+   * @throws {BridgeError} `history-reset` when the history is not the one the state was built from
    */
   async fillFrom(after) {
     const generation = this.bridge.generation;
-    let cursor = after;
+    const epoch = this.epoch;
+    const query = this.epochQuery;
+    const applied = this.last?.sequence === after ? this.last : undefined;
+    let cursor = after > 0 ? after - 1 : 0;
     for (;;) {
-      const page = await this.bridge.request('GET', `${this.path}/events?after=${cursor}&limit=${HISTORY_PAGE}`);
+      const page = await this.bridge.request('GET', `${this.path}/events?after=${cursor}&limit=${HISTORY_PAGE}${query}`);
       /** @type {BridgeEvent[]} */
-      const events = page.events ?? [];
+      const read = page.events ?? [];
+      let events = read;
+      if (epoch !== undefined && page.epoch !== undefined && page.epoch !== epoch) {
+        throw historyReset(`the history is of epoch ${page.epoch}, the state of ${epoch}`);
+      }
+      if (cursor < after) {
+        if (typeof page.latestSequence === 'number' && page.latestSequence < after) {
+          throw historyReset(`the history ends at ${page.latestSequence}, the state is at ${after}`);
+        }
+        if (events.length && events[0].sequence === after) {
+          if (applied && !sameEvent(events[0], applied)) throw historyReset(`the history holds another event at ${after}`);
+          events = events.slice(1);
+        }
+        cursor = after;
+      }
       if (events.length && events[0].sequence > cursor + 1) {
         await this.reload();
         this.stats.reloads += 1;
         return true;
       }
       for (const event of events) if (event.sequence === this.sequence + 1) this.accept(event);
-      if (events.length < HISTORY_PAGE || generation !== this.bridge.generation) return false;
-      cursor = events[events.length - 1].sequence;
+      if (read.length < HISTORY_PAGE || generation !== this.bridge.generation) return false;
+      cursor = read[read.length - 1].sequence;
     }
   }
 
@@ -389,6 +532,7 @@ export class MeetingFeed {
    */
   accept(event) {
     this.sequence = event.sequence;
+    this.last = event;
     switch (event.type) {
       case 'participant-joined':
         this.participants.set(event.participant.id, event.participant);

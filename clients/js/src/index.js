@@ -13,13 +13,19 @@
  * ```
  *
  * - REST does every change, so each call resolves with the bridge's answer or rejects with a
- *   {@link BridgeError} carrying the problem details.
+ *   {@link BridgeError} carrying the problem details. Every change carries a fresh
+ *   `Idempotency-Key` and is sent again with it after a network error, 502, 503, 504 or
+ *   `idempotency-key-in-progress` (honouring `Retry-After`, for up to `retryForMs`, 30 s), so it
+ *   takes effect once.
  * - STOMP carries the events. While the client follows a meeting it subscribes to its six topics;
  *   every event carries a per-meeting `sequence`, and the client applies each event once, in
  *   sequence order. A jump (events lost on the way) or a reconnect makes it fill what it missed
  *   from `GET /api/meetings/{m}/events?after=N` first; when the bridge closes the session with
  *   code 4000 (`resync`), or the history no longer reaches back, it reloads the meeting. Each
  *   catch-up ends with a `sync` event.
+ * - Sequences compare within one `epoch` of the meeting's history only: an event of another
+ *   epoch, a history read refused with `history-reset`, or a history whose event at the last
+ *   applied sequence is another one makes the client reload the meeting.
  * - The WebSocket reconnects by itself with a capped, jittered back-off.
  *
  * @module @meeting-bridge/client

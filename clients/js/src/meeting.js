@@ -75,6 +75,15 @@ class MeetingView {
   }
 
   /**
+   * The epoch of the meeting's history that `sequence` belongs to (`undefined` before the first
+   * snapshot). It changes when the bridge reset the history; the client then reloads the meeting.
+   * @returns {string | undefined}
+   */
+  get epoch() {
+    return this.feed.epoch;
+  }
+
+  /**
    * Listens to an event of this meeting. The listener gets the event's subject (the participant
    * for `participant-*`, the ChatMessage for `chat-message`, the connection for
    * `connection-open`, else the event) and the whole event; `'*'` gets every event in sequence
@@ -356,9 +365,9 @@ export class Meeting extends MeetingView {
   }
 
   /**
-   * Reads the event history, oldest first.
+   * Reads the event history, oldest first, with the epoch it belongs to.
    * @param {{after?: number, limit?: number}} [query]
-   * @returns {Promise<{events: BridgeEvent[], latestSequence: number}>}
+   * @returns {Promise<{events: BridgeEvent[], latestSequence: number, epoch: string}>}
    */
   history({ after = 0, limit = 100 } = {}) {
     return this.bridge.request('GET', `/api/meetings/${seg(this.id)}/events?after=${after}&limit=${limit}`);

@@ -62,13 +62,17 @@
  * @property {string} [detail]
  * @property {string} [code] stable machine-readable code, e.g. `meeting-ended`
  * @property {{field: string, message: string}[]} [errors]
- * @property {number} [retryAfter]
+ * @property {number} [retryAfter] seconds to wait before trying again (from the body, or a REST
+ *   answer's `Retry-After` header)
  */
 
 /**
  * What every event has.
  * @typedef {object} EventBase
  * @property {string} meetingId the meeting whose topic carries it
+ * @property {string} epoch names the meeting's history: `(epoch, sequence)` names one event. A new
+ *   epoch means the history was reset (Redis lost acknowledged writes): sequences go on from
+ *   where the meeting stands, which may repeat numbers already seen
  * @property {number} sequence per meeting, from 1, one more with each event of that meeting
  * @property {string} timestamp
  */
@@ -92,7 +96,8 @@
 /**
  * Emitted after the client caught up with a meeting: `gap` after it filled a jump in the
  * sequence from the history, `reconnect` after a new STOMP session, `resync` after the bridge
- * closed the session because the history no longer held what was missed. `reloaded` says the
+ * closed the session because the history no longer held what was missed, or after the meeting's
+ * history was reset (a new epoch; the state is then always reloaded). `reloaded` says the
  * state was replaced from a fresh snapshot rather than from events (listeners did not get the
  * events in between: read `participants` again).
  * @typedef {object} SyncEvent

@@ -1,7 +1,9 @@
 // A bridge in memory for the unit tests: meetings with a sequenced history, REST through a fetch
 // function and STOMP through a WebSocket class, both handed to MeetingBridge.connect. A test
 // decides which published events reach the subscribers, so it can make gaps, trim the history
-// and close sessions the way the real bridge does.
+// and close sessions the way the real bridge does; roll a meeting back as a Redis failover does
+// (a new epoch, or the same one when no instance noticed); and refuse changes, or carry one out
+// and lose its answer, with Idempotency-Keys kept and replayed as the bridge does.
 import { FrameParser, encodeFrame } from '../src/stomp/frames.js';
 
 const TYPES = ['participant-joined', 'participant-left', 'chat-message', 'connection-open', 'connection-close', 'meeting-ended'];
@@ -18,8 +20,27 @@ export class FakeBridge {
     this.gate = undefined;
     /** how many history reads (other than the `limit=1` probes) answer 503 */
     this.unavailable = 0;
+    /** every REST call as `{method, path, key, body}`, `key` its Idempotency-Key */
+    this.requests = [];
+    /** refusals (`{status, code, retryAfter}`) answered to the next changes instead of carrying them out */
+    this.refusals = [];
+    /** how many of the next changes are carried out and then lose their answer (fetch rejects) */
+    this.dropAnswers = 0;
+    /** Idempotency-Key to the change it named and the success answer it got */
+    this.answers = new Map();
+    /** whether history reads with `epoch` refuse a position the history no longer continues */
+    this.checksPositions = true;
+    this.epochCount = 0;
     const server = this;
-    this.fetch = (url, init = {}) => server.handle(new URL(url), init.method ?? 'GET', init.body ? JSON.parse(init.body) : undefined);
+    this.fetch = async (url, init = {}) => {
+      const method = init.method ?? 'GET';
+      const answer = await server.handle(new URL(url), method, init.body ? JSON.parse(init.body) : undefined, new Headers(init.headers));
+      if (method !== 'GET' && server.dropAnswers > 0) {
+        server.dropAnswers -= 1;
+        throw new TypeError('fetch failed: other side closed');
+      }
+      return answer;
+    };
     this.WebSocket = class extends FakeSocket {
       constructor(url, protocols) {
         super(server, url, protocols);
@@ -33,9 +54,38 @@ export class FakeBridge {
   }
 
   createMeeting(id) {
-    const meeting = { id, status: 'active', createdAt: new Date(0).toISOString(), participants: new Map(), connections: [], history: [], sequence: 0 };
+    const meeting = {
+      id, status: 'active', createdAt: new Date(0).toISOString(), participants: new Map(), connections: [], history: [],
+      sequence: 0, epoch: this.nextEpoch(),
+    };
     this.meetings.set(id, meeting);
     return meeting;
+  }
+
+  /** `e1`, `e2`, ...: the bridge's are random; these are for reading in assertions. */
+  nextEpoch() {
+    this.epochCount += 1;
+    return `e${this.epochCount}`;
+  }
+
+  /**
+   * Loses the writes after `sequence`, as a Redis failover does: the meeting's participants and
+   * sequence go back there (joins and leaves are undone) and its events after it are gone. With
+   * `newEpoch` (the bridge noticed, as it does) the meeting gets a new epoch whose history starts
+   * empty; without, the same epoch goes on (a loss no instance noticed). Returns the epoch.
+   */
+  failover(meetingId, sequence, { newEpoch = true } = {}) {
+    const meeting = this.meetings.get(meetingId);
+    const lost = meeting.history.filter((event) => event.sequence > sequence).reverse();
+    if (lost.length !== meeting.sequence - sequence) throw new Error('the history must reach back to undo the lost events');
+    for (const event of lost) {
+      if (event.type === 'participant-joined') meeting.participants.delete(event.participant.id);
+      if (event.type === 'participant-left') meeting.participants.set(event.participant.id, event.participant);
+    }
+    meeting.sequence = sequence;
+    meeting.history = newEpoch ? [] : meeting.history.filter((event) => event.sequence <= sequence);
+    if (newEpoch) meeting.epoch = this.nextEpoch();
+    return meeting.epoch;
   }
 
   /**
@@ -45,7 +95,7 @@ export class FakeBridge {
   publish(meetingId, body, { deliver = true } = {}) {
     const meeting = this.meetings.get(meetingId);
     meeting.sequence += 1;
-    const event = { ...body, meetingId, sequence: meeting.sequence, timestamp: new Date().toISOString() };
+    const event = { ...body, meetingId, epoch: meeting.epoch, sequence: meeting.sequence, timestamp: new Date().toISOString() };
     if (event.type === 'participant-joined') meeting.participants.set(event.participant.id, event.participant);
     if (event.type === 'participant-left') meeting.participants.delete(event.participant.id);
     if (event.type === 'meeting-ended') {
@@ -82,17 +132,37 @@ export class FakeBridge {
     return [...this.meetings.get(meetingId).participants.keys()].sort();
   }
 
-  async handle(url, method, body) {
+  /**
+   * A change (POST, DELETE) is carried out once per Idempotency-Key, as the bridge does: a repeat
+   * of the same request gets the kept answer, text for text, marked `Idempotent-Replayed`; the
+   * key with another request is refused. Refusals are not kept.
+   */
+  async handle(url, method, body, headers = new Headers()) {
     this.calls.push(`${method} ${url.pathname}${url.search}`);
+    const key = headers.get('Idempotency-Key') ?? undefined;
+    this.requests.push({ method, path: `${url.pathname}${url.search}`, key, body });
+    if (method === 'GET') return this.route(url, method, body);
+    const request = JSON.stringify([method, url.pathname, body ?? null]);
+    const kept = key === undefined ? undefined : this.answers.get(key);
+    if (kept && kept.request !== request) {
+      return respond(422, { title: 'Idempotency-Key reused', status: 422, code: 'idempotency-key-reused' });
+    }
+    if (kept) return reply(kept.status, kept.text, { 'Idempotent-Replayed': 'true' });
+    const refusal = this.refusals.shift();
+    if (refusal) {
+      const { status, code, retryAfter } = refusal;
+      return respond(status, { title: 'Refused', status, code }, retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) });
+    }
+    const answer = await this.route(url, method, body);
+    if (key !== undefined && answer.ok) this.answers.set(key, { request, status: answer.status, text: await answer.text() });
+    return answer;
+  }
+
+  async route(url, method, body) {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // api, meetings, m, ...
     const meeting = this.meetings.get(parts[2]);
     if (!meeting) return respond(404, { title: 'Not Found', status: 404, code: 'meeting-not-found', detail: `Meeting ${parts[2]} does not exist` });
-    if (method === 'GET' && parts.length === 3) {
-      return respond(200, {
-        id: meeting.id, status: meeting.status, createdAt: meeting.createdAt,
-        participants: Object.fromEntries(meeting.participants), connections: meeting.connections.map((c) => c.id),
-      });
-    }
+    if (method === 'GET' && parts.length === 3) return respond(200, info(meeting));
     if (method === 'GET' && parts[3] === 'events') {
       if (this.gate) await this.gate;
       if (this.unavailable > 0 && url.searchParams.get('limit') !== '1') {
@@ -101,8 +171,12 @@ export class FakeBridge {
       }
       const after = Number(url.searchParams.get('after') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
+      const epoch = url.searchParams.get('epoch');
+      if (epoch !== null && this.checksPositions && (epoch !== meeting.epoch || after > meeting.sequence)) {
+        return respond(409, { title: 'History reset', status: 409, code: 'history-reset', detail: `now ${meeting.epoch} at ${meeting.sequence}` });
+      }
       const events = meeting.history.filter((event) => event.sequence > after).slice(0, limit);
-      return respond(200, { events, latestSequence: meeting.sequence });
+      return respond(200, { events, latestSequence: meeting.sequence, epoch: meeting.epoch });
     }
     if (method === 'GET' && parts[3] === 'connections') return respond(200, { connections: meeting.connections });
     if (method === 'POST' && parts[3] === 'participants') {
@@ -110,13 +184,49 @@ export class FakeBridge {
       if (!meeting.participants.has(id)) this.join(meeting.id, id);
       return respond(201, meeting.participants.get(id));
     }
+    if (method === 'DELETE' && parts[3] === 'participants' && parts.length === 5) {
+      if (meeting.participants.has(parts[4])) this.leave(meeting.id, parts[4]);
+      return reply(204, '');
+    }
+    if (method === 'POST' && parts[3] === 'end' && parts.length === 4) return respond(200, info(this.end(meeting.id)));
+    if (method === 'POST' && parts[3] === 'connections' && parts.length === 6) {
+      const connection = meeting.connections.find((c) => c.id === parts[4]);
+      if (!connection) return respond(404, { title: 'Not Found', status: 404, code: 'connection-not-found' });
+      const other = connection.meeting.id;
+      if (parts[5] === 'end') return respond(200, info(this.end(other)));
+      if (parts[5] === 'chat-messages') {
+        const senderId = body.senderId ?? 'me';
+        const message = {
+          id: `m${this.calls.length}`, connectionId: connection.id, fromMeetingId: meeting.id, toMeetingId: other,
+          sender: { id: senderId, displayName: senderId }, message: body.message, timestamp: new Date().toISOString(),
+        };
+        this.publish(other, { type: 'chat-message', message });
+        return respond(201, message);
+      }
+    }
     return respond(405, { title: 'Method Not Allowed', status: 405, code: 'method-not-allowed' });
+  }
+
+  end(meetingId) {
+    const meeting = this.meetings.get(meetingId);
+    if (meeting.status !== 'ended') this.publish(meetingId, { type: 'meeting-ended' });
+    return meeting;
   }
 }
 
-function respond(status, json) {
-  const text = JSON.stringify(json);
-  return { status, ok: status >= 200 && status < 300, statusText: '', text: async () => text };
+function info(meeting) {
+  return {
+    id: meeting.id, status: meeting.status, createdAt: meeting.createdAt,
+    participants: Object.fromEntries(meeting.participants), connections: meeting.connections.map((c) => c.id),
+  };
+}
+
+function respond(status, json, headers) {
+  return reply(status, JSON.stringify(json), headers);
+}
+
+function reply(status, text, headers = {}) {
+  return { status, ok: status >= 200 && status < 300, statusText: '', headers: new Headers(headers), text: async () => text };
 }
 
 /** The WebSocket the client gets: speaks just enough STOMP 1.2 and records what it is sent. */

@@ -22,7 +22,7 @@ async function following(fake, meetingId = 'mars') {
 
 const sequences = (seen) => seen.filter((e) => e.type !== 'sync').map((e) => e.sequence);
 const syncs = (seen) => seen.filter((e) => e.type === 'sync');
-const historyReads = (fake) => fake.calls.filter((call) => call.includes('/events?after=') && !call.endsWith('limit=1'));
+const historyReads = (fake) => fake.calls.filter((call) => call.includes('/events?after=') && !/[?&]limit=1(&|$)/.test(call));
 
 describe('a jump in the sequence on a live subscription', () => {
   test('fills the gap from the history before applying the newer event', async () => {
@@ -41,7 +41,8 @@ describe('a jump in the sequence on a live subscription', () => {
     await eventually(() => meeting.sequence === 6, { message: 'sequence 6' });
     assert.deepEqual(sequences(seen), [2, 3, 4, 5, 6], 'every event once, in order');
     assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
-    assert.deepEqual(historyReads(fake), ['GET /api/meetings/mars/events?after=2&limit=1000']);
+    // From the last applied event on (to check it is still there), in the epoch the state belongs to.
+    assert.deepEqual(historyReads(fake), ['GET /api/meetings/mars/events?after=1&limit=1000&epoch=e1']);
     await eventually(() => syncs(seen).length === 1);
     assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 6, reason: 'gap', reloaded: false });
   });
@@ -161,5 +162,133 @@ describe('a new STOMP session', () => {
     fake.join('mars', 'zoe');
     await eventually(() => meeting.participants.has('zoe'), { message: 'live after the resync' });
     assert.equal(meeting.sequence, 23);
+  });
+});
+
+describe('a meeting whose history was reset (Redis lost acknowledged writes)', () => {
+  const ids = (meeting) => [...meeting.participants.keys()].sort();
+
+  test('an event of another epoch makes the feed reload; a later one whose sequence looks seen is applied', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    for (const id of ['alice', 'bob', 'carol']) fake.join('mars', id);
+    await eventually(() => meeting.sequence === 3, { message: 'sequence 3' });
+    assert.equal(meeting.epoch, 'e1');
+    const lost = fake.join('mars', 'dave', { deliver: false });
+
+    assert.equal(fake.failover('mars', 1), 'e2');
+    fake.join('mars', 'erin'); // e2 at 2: below what the feed applied
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync after the reload' });
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 2, reason: 'resync', reloaded: true });
+    assert.equal(meeting.epoch, 'e2');
+    assert.deepEqual(ids(meeting), fake.participantIds('mars'));
+    assert.deepEqual(ids(meeting), ['alice', 'erin']);
+
+    // An event of the old history still on its way is not applied (nor taken for a gap) ...
+    fake.deliver(lost);
+    // ... and e2's 3 is new, though 3 was seen in e1.
+    fake.join('mars', 'frank');
+    await eventually(() => meeting.participants.has('frank'), { message: 'frank, at 3 of e2' });
+    assert.equal(meeting.sequence, 3);
+    assert.deepEqual(ids(meeting), fake.participantIds('mars'));
+    assert.deepEqual(sequences(seen), [1, 2, 3, 3], 'e1 1..3, the reload, e2 3');
+    assert.equal(meeting.feed.stats.reloads, 1);
+    assert.equal(syncs(seen).length, 1);
+  });
+
+  test('a reconnect whose history read is refused with history-reset reloads, and reports no error', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    const errors = [];
+    bridge.on('error', (problem) => errors.push(problem));
+    for (const id of ['alice', 'bob', 'carol']) fake.join('mars', id);
+    await eventually(() => meeting.sequence === 3, { message: 'sequence 3' });
+    fake.socket.close(1006);
+    await eventually(() => bridge.state === 'reconnecting');
+    fake.failover('mars', 1);
+    fake.join('mars', 'dave');
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync after the reconnect' });
+    assert.ok(fake.calls.includes('GET /api/meetings/mars/events?after=3&limit=1&epoch=e1'), 'the probe carried the epoch');
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 2, reason: 'resync', reloaded: true });
+    assert.deepEqual(ids(meeting), fake.participantIds('mars'));
+    assert.deepEqual(errors, []);
+    fake.join('mars', 'erin');
+    await eventually(() => meeting.participants.has('erin'), { message: 'live after the reload' });
+    assert.equal(meeting.sequence, 3);
+  });
+
+  test('a gap filled after the history was reset reloads on the 409 history-reset', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    const errors = [];
+    bridge.on('error', (problem) => errors.push(problem));
+    fake.join('mars', 'alice');
+    await eventually(() => meeting.sequence === 1);
+    fake.join('mars', 'bob', { deliver: false });
+    const late = fake.join('mars', 'carol', { deliver: false });
+    fake.failover('mars', 1);
+    fake.join('mars', 'dave', { deliver: false });
+    fake.deliver(late); // e1's 3, on its way from before the failover: a gap in e1
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync' });
+    assert.ok(fake.calls.includes('GET /api/meetings/mars/events?after=0&limit=1000&epoch=e1'), 'the fill carried the epoch');
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 2, reason: 'resync', reloaded: true });
+    assert.deepEqual(ids(meeting), ['alice', 'dave']);
+    assert.deepEqual(ids(meeting), fake.participantIds('mars'));
+    assert.equal(meeting.epoch, 'e2');
+    assert.deepEqual(errors, []);
+    assert.equal(meeting.feed.stats.gapsFilled, 0);
+  });
+
+  test('a gap filled from a history holding another event at the last applied sequence reloads (a loss no instance noticed)', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    for (const id of ['alice', 'bob', 'carol']) fake.join('mars', id);
+    await eventually(() => meeting.sequence === 3, { message: 'sequence 3' });
+    assert.equal(fake.failover('mars', 2, { newEpoch: false }), 'e1');
+    fake.join('mars', 'dave', { deliver: false }); // another event under 3, same epoch
+    fake.join('mars', 'erin', { deliver: false });
+    fake.join('mars', 'frank'); // a gap: 4 is missing
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync' });
+    assert.deepEqual(historyReads(fake), ['GET /api/meetings/mars/events?after=2&limit=1000&epoch=e1']);
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 5, reason: 'resync', reloaded: true });
+    assert.deepEqual(ids(meeting), ['alice', 'bob', 'dave', 'erin', 'frank']);
+    assert.deepEqual(ids(meeting), fake.participantIds('mars'));
+  });
+
+  test('a history that ends before the last applied sequence reloads, also from a bridge that does not refuse it', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { bridge, meeting, seen } = await following(fake);
+    for (const id of ['alice', 'bob', 'carol']) fake.join('mars', id);
+    await eventually(() => meeting.sequence === 3, { message: 'sequence 3' });
+    fake.checksPositions = false;
+    fake.socket.close(1006);
+    await eventually(() => bridge.state === 'reconnecting');
+    fake.failover('mars', 1, { newEpoch: false });
+
+    await eventually(() => syncs(seen).length === 1, { message: 'sync after the reconnect' });
+    assert.deepEqual(syncs(seen)[0], { type: 'sync', meetingId: 'mars', sequence: 1, reason: 'resync', reloaded: true });
+    assert.deepEqual(ids(meeting), ['alice']);
+  });
+
+  test('events without an epoch (a bridge from before epochs) are compared by sequence, as before', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    const { meeting, seen } = await following(fake);
+    const event = fake.join('mars', 'alice', { deliver: false });
+    delete event.epoch;
+    fake.deliver(event);
+    await eventually(() => meeting.sequence === 1, { message: 'applied' });
+    assert.deepEqual(ids(meeting), ['alice']);
+    assert.equal(syncs(seen).length, 0);
+    assert.equal(meeting.feed.stats.reloads, 0);
   });
 });

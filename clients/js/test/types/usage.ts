@@ -5,19 +5,20 @@ import MeetingBridgeDefault, {
 } from '@meeting-bridge/client';
 
 export async function usage(token: string): Promise<void> {
-  const bridge: MeetingBridge = await MeetingBridgeDefault.connect({ url: 'http://localhost:8080', token });
+  const bridge: MeetingBridge = await MeetingBridgeDefault.connect({ url: 'http://localhost:8080', token, retryForMs: 10000 });
   const meeting = await bridge.meeting('mars', { join: { displayName: 'Alice' } });
   const connection: Connection = await meeting.connectTo({ meetingId: 'earth', payload: 'Hello Everyone.' });
 
   connection.meeting.on('participant-joined', (participant: Participant, event) => {
     const sequence: number = event.sequence;
+    const epoch: string = event.epoch;
     const type: 'participant-joined' = event.type;
-    console.log(participant.displayName, sequence, type);
+    console.log(participant.displayName, sequence, epoch, type);
   });
   connection.meeting.on('participant-left', (participant, event) => console.log(participant.id, event.reason));
   connection.meeting.on('chat-message', (message: ChatMessage) => console.log(message.sender.displayName, message.message));
   meeting.on('connection-open', (opened: Connection) => console.log(opened.meeting.participants.size));
-  meeting.on('sync', (sync: SyncEvent) => console.log(sync.reason, sync.reloaded));
+  meeting.on('sync', (sync: SyncEvent) => console.log(sync.reason, sync.reloaded, meeting.epoch?.length));
   meeting.on('*', (event: BridgeEvent | SyncEvent) => console.log(event.type));
   bridge.on('state', (state) => console.log(state === 'reconnecting'));
   bridge.on('error', (problem) => console.log(problem.title, problem.code));

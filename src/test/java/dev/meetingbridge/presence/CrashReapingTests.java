@@ -7,6 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.support.BridgeInstance;
 import dev.meetingbridge.support.BridgeProcess;
@@ -53,6 +57,12 @@ class CrashReapingTests extends IntegrationTest {
 	@Autowired
 	private RedisKeys keys;
 
+	@Autowired
+	private PresenceStore presence;
+
+	@Autowired
+	private MeetingScripts scripts;
+
 	@BeforeAll
 	static void startChildBridges() {
 		lonelyVictim = CompletableFuture.supplyAsync(() -> BridgeProcess.start(GRACE_PROPERTY, LEASE_PROPERTY));
@@ -83,6 +93,42 @@ class CrashReapingTests extends IntegrationTest {
 		try (BridgeInstance secondReaper = BridgeInstance.start(GRACE_PROPERTY, LEASE_PROPERTY)) {
 			crashAndWatchTheReaping(crowdedVictim.join());
 		}
+	}
+
+	/**
+	 * A STOMP join lists the binding among its instance's, then joins and binds in one
+	 * script: an instance that dies at either point leaves nothing no reaper finds. Both
+	 * points are made here with a dead instance's name (the steps a join takes, cut
+	 * short).
+	 */
+	@Test
+	void anInstanceThatDiesAtAnyPointOfAStompJoinLeavesNothingBehind() {
+		String meeting = fixtures.activeMeetingWith();
+		String dead = "dead-" + IntegrationTest.unique("instance");
+		this.presence.renewLease(dead, Duration.ofMillis(1));
+		// Died after listing the binding, before the join script ran.
+		String listedOnly = fixtures.participant("listed-only");
+		this.presence.register(binding(meeting, listedOnly, dead));
+		// Died right after the join script (joined and bound in one step).
+		String joined = fixtures.participant("joined");
+		Binding bound = binding(meeting, joined, dead);
+		this.presence.register(bound);
+		this.scripts.run(MeetingScript.JOIN, meeting, this.scripts.now(), joined,
+				"{\"id\":\"" + joined + "\",\"displayName\":\"J\",\"joinedAt\":\"" + this.scripts.now() + "\"}",
+				bound.owner());
+		assertThat(bound(meeting, joined)).isTrue();
+
+		await("the dead instance is reaped").atMost(REAPED).until(() -> !instances().contains(dead));
+		List<JsonNode> departures = MeetingHistory.of(api, meeting).left(joined);
+		assertThat(departures).hasSize(1);
+		assertThat(departures.get(0).path("reason").asString()).isEqualTo("disconnected");
+		assertThat(MeetingHistory.of(api, meeting).joined(listedOnly)).isEmpty();
+		assertThat(MeetingHistory.of(api, meeting).left(listedOnly)).isEmpty();
+		assertThat(this.redis.hasKey(this.keys.instanceBindings(dead))).isFalse();
+	}
+
+	private static Binding binding(String meeting, String participant, String instance) {
+		return new Binding(new MeetingId(meeting), new ParticipantId(participant), instance, "session-1");
 	}
 
 	private void crashAndWatchTheReaping(BridgeProcess child) {

@@ -179,8 +179,7 @@ class RedisFaultTests {
 					.status() == 201);
 			assertThat(api.get("/api/meetings/" + meeting).status()).as("the restarted Redis is empty").isEqualTo(404);
 			// Not left waiting for a meeting that is gone: closed, so that its client
-			// reloads
-			// (and learns the meeting is gone).
+			// reloads (and learns the meeting is gone).
 			await("the observer of the vanished meeting is closed").atMost(RECOVERED).until(observer::closed);
 			assertThat(observer.closeCode()).isEqualTo(4000);
 		}

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
@@ -23,14 +24,30 @@ public final class Api {
 
 	private final String token;
 
+	private final Map<String, String> headers;
+
 	public Api(String baseUrl, String token) {
+		this(baseUrl, token, Map.of());
+	}
+
+	private Api(String baseUrl, String token, Map<String, String> headers) {
 		this.baseUrl = baseUrl;
 		this.token = token;
+		this.headers = headers;
 	}
 
 	/** The same bridge, another token. */
 	public Api as(String otherToken) {
-		return new Api(this.baseUrl, otherToken);
+		return new Api(this.baseUrl, otherToken, this.headers);
+	}
+
+	/**
+	 * The same bridge and token, sending this header too ({@code Idempotency-Key}, say).
+	 */
+	public Api with(String header, String value) {
+		Map<String, String> more = new LinkedHashMap<>(this.headers);
+		more.put(header, value);
+		return new Api(this.baseUrl, this.token, Map.copyOf(more));
 	}
 
 	public Response get(String path) {
@@ -64,6 +81,7 @@ public final class Api {
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
 		}
+		this.headers.forEach(request::header);
 		try {
 			HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.body(), response.headers().map());

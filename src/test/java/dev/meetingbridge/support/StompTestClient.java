@@ -176,7 +176,13 @@ public final class StompTestClient implements AutoCloseable {
 	}
 
 	public void send(String destination, Object body) {
+		send(destination, body, Map.of());
+	}
+
+	/** A SEND with extra headers ({@code idempotency-key}, say). */
+	public void send(String destination, Object body, Map<String, String> extra) {
 		StompHeaders headers = new StompHeaders();
+		extra.forEach(headers::add);
 		headers.setDestination(destination);
 		headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
 		this.session.send(headers,

@@ -70,6 +70,13 @@ class JavaScriptClientTests extends IntegrationTest {
 	}
 
 	@Test
+	void theClientsChangesTakeEffectOnceWhenTheirAnswersAreLostOnAKilledConnection() throws Exception {
+		Result result = nodeTest("test/retries.test.mjs");
+		assertThat(result.exitCode()).as("node --test test/retries.test.mjs:%n%s", result.output()).isZero();
+		assertThat(result.output()).contains("# fail 0").doesNotContain("# pass 0");
+	}
+
+	@Test
 	void thePackedPackageInstallsIntoAnEmptyProjectAndRunsTheReadmeExample() throws Exception {
 		Result result = nodeTest("test/package.test.mjs");
 		assertThat(result.exitCode()).as("node --test test/package.test.mjs:%n%s", result.output()).isZero();
