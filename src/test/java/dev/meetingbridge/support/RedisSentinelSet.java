@@ -232,6 +232,26 @@ public final class RedisSentinelSet implements AutoCloseable {
 					&& info(this.replicaPort, "replication").contains("role:master"));
 	}
 
+	/**
+	 * After a failover, a new replica of the promoted master (what an operator adds back,
+	 * or Sentinel makes of the old master when it returns); waits until it is in sync.
+	 * @return its port
+	 */
+	public int addReplica() {
+		int port = RedisServerProcess.freePort();
+		try {
+			server(port, List.of("--replicaof", "127.0.0.1", Integer.toString(currentMasterPort())));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		await("new replica on " + port + " in sync (logs: " + this.dir + ")").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.until(() -> info(port, "replication").contains("master_link_status:up"));
+		return port;
+	}
+
 	/** The whole reply to {@code INFO section} from the server on the port. */
 	public static String info(int port, String section) {
 		try {

@@ -110,7 +110,7 @@ public final class RedisServerProcess implements AutoCloseable {
 		kill();
 	}
 
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

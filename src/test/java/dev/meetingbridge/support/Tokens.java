@@ -1,11 +1,14 @@
 package dev.meetingbridge.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import javax.crypto.spec.SecretKeySpec;
 
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import dev.meetingbridge.security.Permission;
 import dev.meetingbridge.security.TokenMinter;
 
@@ -14,6 +17,7 @@ import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /** Tokens for tests, signed with the test secret. */
 public final class Tokens {
@@ -31,6 +35,24 @@ public final class Tokens {
 
 	public String server() {
 		return this.minter.serverToken(HOUR);
+	}
+
+	/**
+	 * A server token signed with the secret, for a bridge this JVM runs no context of (a
+	 * child process).
+	 */
+	public static String serverWithSecret(String secret) {
+		JwtEncoder encoder = new NimbusJwtEncoder(
+				new ImmutableSecret<>(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256")));
+		Instant now = Instant.now();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.subject("server")
+			.claim("roles", List.of("server"))
+			.issuedAt(now)
+			.expiresAt(now.plus(HOUR))
+			.build();
+		return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+			.getTokenValue();
 	}
 
 	/** A participant who may join and chat. */
