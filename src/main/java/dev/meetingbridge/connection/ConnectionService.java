@@ -96,9 +96,8 @@ public class ConnectionService {
 		ConnectionId holder;
 		while (!(holder = this.store.claimLink(meetingId, other, connectionId, null)).equals(connectionId)) {
 			// Records first, then open flags: a side is opened (record and flag at once)
-			// before anything
-			// closes it, so a record with no open side means the holder has closed, not
-			// that it is opening.
+			// before anything closes it, so a record with no open side means the holder
+			// has closed, not that it is opening.
 			boolean recorded = this.store.record(meetingId, holder).isPresent()
 					|| this.store.record(other, holder).isPresent();
 			if (this.store.isOpen(meetingId, holder) || this.store.isOpen(other, holder)) {
@@ -106,10 +105,8 @@ public class ConnectionService {
 			}
 			if (recorded || System.nanoTime() > deadline) {
 				// The pair still names a connection that is open on neither side: it
-				// closed without
-				// releasing the pair (an interrupted close), or its opener vanished, so
-				// this connect
-				// takes its place.
+				// closed without releasing the pair (an interrupted close), or its opener
+				// vanished, so this connect takes its place.
 				this.store.claimLink(meetingId, other, connectionId, holder);
 			}
 			else {

@@ -201,8 +201,7 @@ final class MeetingFeed {
 			}
 			if (!this.epoch.isEmpty() && !(this.ended && sequence == 1)) {
 				// Another instance gave the meeting a new epoch: the history now holds
-				// only
-				// that epoch's events, and the catch-up goes on from there.
+				// only that epoch's events, and the catch-up goes on from there.
 				return catchUpLater();
 			}
 			// The meeting's first epoch, or a new meeting under the id of one that ended:
@@ -214,13 +213,12 @@ final class MeetingFeed {
 			return false;
 		}
 		if (this.last >= 0 && sequence <= this.last) {
-			// Seen already (a repair read it first) unless it is the sequence handed on
-			// last
-			// with other content: then the history went back under this epoch, which the
-			// catch-up proves before it moves to a new one.
-			boolean rewritten = sequence == this.last && this.lastJson != null
-					&& !this.lastJson.equals(received.json());
-			return rewritten && catchUpLater();
+			// Seen already (a repair read it first), or a sequence reused after Redis
+			// lost what carried it before: unless it is the last one handed on,
+			// unchanged, a catch-up checks that the history still holds what was handed
+			// on, and moves to a new epoch if not. While one runs, it is dropped.
+			boolean same = sequence == this.last && received.json().equals(this.lastJson);
+			return !same && !this.repairing && this.lastJson != null && catchUpLater();
 		}
 		this.pending.put(sequence, received);
 		if (this.pending.size() > MOST_PENDING) {

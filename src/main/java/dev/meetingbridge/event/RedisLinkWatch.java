@@ -94,7 +94,8 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 	/** The probe channels in use, one per master on a cluster. */
 	private volatile List<String> channels = List.of();
 
-	private final long startedAt = System.nanoTime();
+	/** When the watch (re)started: probes older than that say nothing. */
+	private volatile long startedAt = System.nanoTime();
 
 	/** Since when the link is down (0 while up); the watch thread writes it. */
 	private volatile long downSince;
@@ -303,6 +304,11 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 	 */
 	@Override
 	public void start() {
+		// Also a restart (a paused context): what the probes said before is stale.
+		this.received.clear();
+		this.downSince = 0;
+		this.subscribersTold = false;
+		this.startedAt = System.nanoTime();
 		tick();
 		long deadline = System.nanoTime() + PROBE_TIMEOUT_NANOS;
 		while (!this.channels.isEmpty() && !this.received.keySet().containsAll(this.channels)

@@ -67,7 +67,14 @@ final class LoopWriter {
 			Delivery delivery;
 			while (this.written.size() < BATCH && (delivery = this.waiting.poll()) != null) {
 				this.written.add(delivery);
-				write(delivery);
+				try {
+					write(delivery);
+				}
+				catch (RuntimeException ex) {
+					logger.error("The fan-out of a {} event failed; its subscribers here reconnect and reload "
+							+ "(4000 resync)", delivery.type().wireName(), ex);
+					endAll(delivery);
+				}
 			}
 		}
 		finally {
@@ -81,6 +88,22 @@ final class LoopWriter {
 		}
 		if (!this.waiting.isEmpty() && this.scheduled.compareAndSet(false, true)) {
 			this.loop.execute(this::drain);
+		}
+	}
+
+	/**
+	 * A delivery failed outside any one subscriber's write: none of its subscribers can
+	 * be sure it got the event, so each session that can still be named ends.
+	 */
+	private static void endAll(Delivery delivery) {
+		List<Subscription> subscriptions = delivery.subscriptions();
+		for (int i = 0; i < subscriptions.size(); i++) {
+			try {
+				subscriptions.get(i).session().end(SessionEnd.RESYNC);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not end a session of a failed fan-out: {}", ex.getMessage());
+			}
 		}
 	}
 

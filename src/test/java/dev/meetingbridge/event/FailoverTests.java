@@ -227,7 +227,15 @@ class FailoverTests {
 		}
 
 		private Set<String> serverParticipants() {
-			Api.Response participants = this.api.get("/api/meetings/" + this.meeting + "/participants");
+			// With replica-acks, changes run on connections of their own, which may be
+			// back
+			// before the shared one that reads use.
+			AtomicReference<Api.Response> read = new AtomicReference<>();
+			await("reads succeed again").atMost(WRITES_BACK).pollInterval(Duration.ofMillis(200)).until(() -> {
+				read.set(this.api.get("/api/meetings/" + this.meeting + "/participants"));
+				return read.get().status() != 503;
+			});
+			Api.Response participants = read.get();
 			assertThat(participants.status()).as(participants.toString()).isEqualTo(200);
 			Set<String> ids = new TreeSet<>();
 			participants.json().path("participants").propertyNames().forEach(ids::add);
