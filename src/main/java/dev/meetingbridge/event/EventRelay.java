@@ -19,6 +19,7 @@ import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -272,14 +273,24 @@ public class EventRelay implements DisposableBean {
 	}
 
 	/**
-	 * The pub/sub link has carried nothing for too long: a fresh connection, with every
-	 * channel subscribed again (which makes every feed catch up once it is confirmed).
+	 * A fresh pub/sub connection (the link carried nothing for too long, or was closed
+	 * for good), with every channel subscribed again (which makes every feed catch up
+	 * once it is confirmed).
 	 */
-	void renewLink() {
+	void renewLink(String why) {
 		synchronized (this.lock) {
-			logger.warn("Replacing the Redis pub/sub connection: it has carried nothing for too long");
+			logger.warn("Replacing the Redis pub/sub connection: {}", why);
 			replaceConnection();
 		}
+	}
+
+	/**
+	 * Whether the pub/sub connection was closed for good (its client was shut down, as
+	 * when the connection factory stops): it will not reconnect by itself.
+	 */
+	boolean linkClosed() {
+		Channels current = this.channels;
+		return current != null && current.closed();
 	}
 
 	/**
@@ -346,6 +357,9 @@ public class EventRelay implements DisposableBean {
 
 		void close();
 
+		/** Closed for good (not reconnecting): only a new connection serves again. */
+		boolean closed();
+
 	}
 
 	private Channels channels() {
@@ -402,6 +416,11 @@ public class EventRelay implements DisposableBean {
 					public void close() {
 						connection.close();
 					}
+
+					@Override
+					public boolean closed() {
+						return connection instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
+					}
 				};
 			}
 			else {
@@ -422,6 +441,11 @@ public class EventRelay implements DisposableBean {
 					@Override
 					public void close() {
 						connection.close();
+					}
+
+					@Override
+					public boolean closed() {
+						return connection instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
 					}
 				};
 			}

@@ -157,6 +157,12 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 	/** One round: check the probes of the last rounds, then send the next. */
 	void tick() {
 		long now = System.nanoTime();
+		if (this.relay.linkClosed()) {
+			// Its client was shut down (the connection factory stopped and started
+			// again):
+			// it will not come back by itself.
+			renew(now, "it was closed for good");
+		}
 		List<String> current = probeChannels();
 		boolean allBack = !current.isEmpty();
 		for (String channel : current) {
@@ -195,13 +201,7 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 			logger.warn("Redis pub/sub link is down: probes do not come back; readiness is DOWN");
 		}
 		if (now - this.lastRenewal >= RENEW_NANOS) {
-			this.lastRenewal = now;
-			try {
-				this.relay.renewLink();
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not replace the pub/sub connection: {}", ex.getMessage());
-			}
+			renew(now, "it has carried nothing for " + TimeUnit.NANOSECONDS.toMillis(now - this.downSince) + " ms");
 		}
 		if (!this.subscribersTold && now - this.downSince >= this.linkTimeoutNanos) {
 			this.subscribersTold = true;
@@ -210,6 +210,16 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 							+ "4000 resync, so that their clients reconnect and reload",
 					TimeUnit.NANOSECONDS.toMillis(now - this.downSince));
 			this.relay.linkLost();
+		}
+	}
+
+	private void renew(long now, String why) {
+		this.lastRenewal = now;
+		try {
+			this.relay.renewLink(why);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not replace the pub/sub connection: {}", ex.getMessage());
 		}
 	}
 
