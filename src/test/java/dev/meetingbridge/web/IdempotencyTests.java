@@ -149,8 +149,9 @@ class IdempotencyTests extends IntegrationTest {
 
 		Api creating = keyed();
 		List<Api.Response> creates = all(8, () -> creating.post("/api/meetings", Map.of()));
-		assertThat(creates).extracting(Api.Response::status).containsOnly(201, 409);
+		assertThat(creates).extracting(Api.Response::status).allMatch((status) -> status == 201 || status == 409);
 		List<Api.Response> answered = creates.stream().filter((created) -> created.status() == 201).toList();
+		assertThat(answered).isNotEmpty();
 		assertThat(answered).extracting(Api.Response::text).containsOnly(answered.get(0).text());
 		creates.stream()
 			.filter((created) -> created.status() == 409)
