@@ -7,11 +7,14 @@
 #
 # Options: --scenarios=1,2,3,4,5,6  --servers=bridge,peer  --jfr (profile bridge A, print the hottest
 # frames)  --client-deflate=off (clients do not offer permessage-deflate)  --members (subscribers join
-# as participants instead of using a server token)  --no-record  --note="what changed"  --out=DIR
+# as participants instead of using a server token)  --replica-acks=N (scenario 3's bridge once more with
+# --bridge.redis.replica-acks=N against the run's Redis with N replicas; smoke runs use 1 unless given 0)
+# --no-record  --note="what changed"  --out=DIR
 # Environment: JAVA_HOME (default: the JDK 25 below), BENCH_BRIDGE_JAVA_OPTS (default -Xmx1g),
 # BENCH_BRIDGE_IDLE_JAVA_OPTS (scenario 4, default -Xmx2g), BENCH_BRIDGE_ARGS (extra Spring arguments),
 # BENCH_REST_WARMUP (chat messages sent over REST to each server before the scenarios, the second half
-# measured as row 0; default 80000), BENCH_BUILD=1 to rebuild the jar first.
+# measured as row 0; default 80000), BENCH_BUILD=1 to rebuild the jar first, BENCH_JAR (a bridge jar to run
+# instead of target/'s, e.g. a copy that a concurrent build cannot replace during the run).
 #
 # It starts its own redis-server on a free loopback port (never 6379), the bridge jar with `java -jar`
 # and the peer with node, and sends traffic to 127.0.0.1 only. See bench/README.md.
@@ -36,7 +39,9 @@ if [ ! -d "$bench/node_modules/socket.io" ]; then
   (cd "$bench" && npm ci --no-audit --no-fund)
 fi
 jar="$root/target/meeting-bridge-0.1.0-SNAPSHOT.jar"
-if [ ! -f "$jar" ] || [ "${BENCH_BUILD:-0}" = 1 ]; then
+if [ -n "${BENCH_JAR:-}" ]; then
+  [ -f "$BENCH_JAR" ] || { echo "bench/run.sh: BENCH_JAR=$BENCH_JAR does not exist" >&2; exit 2; }
+elif [ ! -f "$jar" ] || [ "${BENCH_BUILD:-0}" = 1 ]; then
   echo "bench/run.sh: building the bridge jar"
   (cd "$root" && ./mvnw -B -q -DskipTests package)
 fi

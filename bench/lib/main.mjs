@@ -4,7 +4,7 @@
 // See bench/README.md.
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,8 @@ import {
   Api, fmtInt, fmtMiB, fmtMs, mintToken, nowMs, sleep, summarize,
 } from './util.mjs';
 import {
-  cpuSeconds, gcCounts, heapAfterGc, jarPath, redisStats, rssBytes, startBridge, startPeer, startRedis, stopAll, stopServer,
+  connectedReplicas, cpuSeconds, gcCounts, machineBusySeconds, heapAfterGc, jarPath, redisStats, rssBytes, startBridge, startPeer, startRedis, startReplica,
+  stopAll, stopServer,
 } from './procs.mjs';
 import { closeWorkers, openSubscribers } from './workers.mjs';
 import { SCRIPTS as PEER_SCRIPTS } from '../peer/scripts.mjs';
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     'bridge-clients': { type: 'string', default: 'stompjs,bundled' },
     out: { type: 'string' },
     note: { type: 'string' },
+    'replica-acks': { type: 'string' },
   },
 });
 
@@ -46,6 +48,20 @@ const kinds = opts.servers.split(',').map((s) => s.trim()).filter(Boolean);
 // meeting-bridge.js ('bundled', downloaded from the bridge under test, as users get it).
 const bridgeClients = opts['bridge-clients'].split(',').map((s) => s.trim()).filter(Boolean);
 const wanted = new Set(opts.scenarios.split(',').map((s) => s.trim()));
+// --replica-acks=N: scenario 3 runs the bridge a second time, on an instance of its own started with
+// --bridge.redis.replica-acks=N, against the same Redis with N replicas (started for it and stopped
+// after it), next to the normal run. Smoke runs do it with N = 1 unless told otherwise; full runs only
+// when asked.
+const replicaAcks = Number(opts['replica-acks'] ?? (smoke ? 1 : 0));
+if (!Number.isInteger(replicaAcks) || replicaAcks < 0 || replicaAcks > 4) {
+  console.error(`--replica-acks must be a whole number from 0 to 4, not ${opts['replica-acks']}`);
+  process.exit(2);
+}
+const replicaAcksRun = replicaAcks > 0 && wanted.has('3') && opts.servers.split(',').map((k) => k.trim()).includes('bridge');
+const ACKS = 'bridge-acks';
+const ACKS_INSTANCE = `acks${replicaAcks}`;
+// Spring arguments of particular bridge instances (on top of BENCH_BRIDGE_ARGS).
+const instanceArgs = { [ACKS_INSTANCE]: [`--bridge.redis.replica-acks=${replicaAcks}`] };
 const javaHome = process.env.JAVA_HOME || '/usr/lib/jvm/temurin-25-jdk-amd64';
 // Smoke runs only check that nothing is lost or broken: a JVM that starts faster (C1 only, serial GC)
 // keeps them short on a busy 2-core machine. Full runs use the JVM's defaults apart from the heap cap.
@@ -56,7 +72,7 @@ const SIZES = smoke ? {
   fanout: { subscribers: 25, messages: 80, senders: 16, warmup: 20, workers: 1 },
   steady: { subscribers: 25, rate: 20, seconds: 2, warmup: 20, workers: 1 },
   slow: { subscribers: 10, rate: 50, seconds: 1, textLength: 4000, workers: 1 },
-  joinLeave: { seconds: 2, warmupSeconds: 1, concurrency: 16, redisBenchmarkRequests: 5000 },
+  joinLeave: { seconds: 2, warmupSeconds: 1, concurrency: 16, redisBenchmarkRequests: 5000, steadyRate: 20, steadySeconds: 1 },
   idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
   two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
   drain: { idleMs: 5_000, capMs: 30_000 },
@@ -68,7 +84,8 @@ const SIZES = smoke ? {
   // steadyWarmup: seconds at the steady rate before the measured ones (see fanoutScenario).
   steady: { subscribers: 1000, rate: 20, seconds: 60, warmup: 1000, steadyWarmup: 30, workers: 2 },
   slow: { subscribers: 20, rate: 60, seconds: 30, textLength: 4000, workers: 1 },
-  joinLeave: { seconds: 20, warmupSeconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000 },
+  // steadyRate x steadySeconds: pairs started at a steady rate after the saturated run (open loop).
+  joinLeave: { seconds: 20, warmupSeconds: 20, concurrency: 16, redisBenchmarkRequests: 100_000, steadyRate: 20, steadySeconds: 10 },
   idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
   two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
   drain: { idleMs: 15_000, capMs: 120_000 },
@@ -119,7 +136,9 @@ async function startServer(kind, name) {
       if (!jar) throw new Error('target/meeting-bridge-0.1.0-SNAPSHOT.jar is missing: run ./mvnw -DskipTests package');
       const jfr = opts.jfr && name === 'A' ? path.join(outDir, 'bridge-A.jfr') : undefined;
       const javaOpts = name === 'idle' ? idleJavaOpts : bridgeJavaOpts;
-      state.servers[key] = await startBridge({ jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts, extraArgs: bridgeArgs });
+      state.servers[key] = await startBridge({
+        jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts, extraArgs: [...(instanceArgs[name] ?? []), ...bridgeArgs],
+      });
     } else {
       state.servers[key] = await startPeer({ redis: state.redis, secret, outDir, name, benchDir });
     }
@@ -134,6 +153,27 @@ async function stop(kind, name) {
     await stopServer(state.servers[key]);
     delete state.servers[key];
   }
+}
+
+/**
+ * CPU seconds of this run's own processes so far: this driver (whose load clients run in it in scenario 3),
+ * Redis, its replicas and every server of the run. With machineBusySeconds(), what other tenants of the
+ * machine took meanwhile.
+ */
+function ownCpuSeconds(extra = []) {
+  const self = process.cpuUsage();
+  const pids = [state.redis.pid, ...Object.values(state.servers).map((s) => s.pid), ...extra.map((p) => p.pid)];
+  return (self.user + self.system) / 1e6 + pids.reduce((n, pid) => {
+    try { return n + cpuSeconds(pid); } catch { return n; }
+  }, 0);
+}
+
+/** Starts a reading of the other tenants' CPU; calling the result gives the cores they used on average since. */
+function othersCpu(extra = []) {
+  const t0 = nowMs();
+  const machine0 = machineBusySeconds();
+  const own0 = ownCpuSeconds(extra);
+  return () => Math.max(0, (machineBusySeconds() - machine0) - (ownCpuSeconds(extra) - own0)) / ((nowMs() - t0) / 1000);
 }
 
 /** Waits until the servers are quiet (under 0.15 cores together over 300 ms), at most maxMs. */
@@ -180,7 +220,7 @@ async function setupChat(target, label, senders, subscribers) {
  * measurement (C2 threads took a third of the bridge's CPU there), which no long-running server pays.
  * The peer gets the same messages.
  */
-async function warmRest(target, label, messages) {
+async function warmRest(target, label, messages, key = target.kind) {
   if (!messages) return;
   const setup = await setupChat(target, label, 16, 0);
   const started = nowMs();
@@ -194,7 +234,7 @@ async function warmRest(target, label, messages) {
   const cpu = cpuSeconds(target.pid) - cpu0;
   const seconds = (nowMs() - t0) / 1000;
   const rest = { sent: second.ok, perSec: second.ok / seconds, cpuMsPerMessage: (cpu * 1000) / second.ok };
-  results.restChat = { ...results.restChat, [target.kind]: rest };
+  results.restChat = { ...results.restChat, [key]: rest };
   log(`${target.kind}-${target.name} REST warm-up: ${fmtInt(first.ok + second.ok)}/${fmtInt(messages)} chat messages in ${((nowMs() - started) / 1000).toFixed(1)} s; `
     + `the second half ${fmtInt(rest.perSec)}/s at ${rest.cpuMsPerMessage.toFixed(2)} server CPU ms each`);
 }
@@ -476,56 +516,154 @@ async function slowConsumerScenario(kind, target, label, cfg) {
   }
 }
 
-/** Scenario 3: REST join + leave pairs on one instance, and redis-benchmark's rate for the join script. */
-async function joinLeaveScenario(kind, target, label, cfg) {
+/**
+ * Scenario 3: REST join + leave pairs on one instance: 16 loops at saturation, then pairs started at a
+ * steady rate (open loop); every join and every leave timed on its own. Then (ceiling) redis-benchmark's
+ * rate for the join script. `replicas`: the Redis replicas of a --replica-acks run (their CPU counted).
+ */
+async function joinLeaveScenario(kind, target, label, cfg, { ceiling = true, replicas = [], where = `3 join/leave ${kind}` } = {}) {
   const api = new Api(target.base, serverToken, cfg.concurrency);
   const meeting = `${label}-jl`;
   await api.expect([201], 'POST', '/api/meetings', { meetingId: meeting });
+  // Failures of every phase (warm-up included) are problems; the figures are per phase.
   const statuses = {};
   const samples = [];
-  let pairs = 0;
-  const pairMs = [];
-  async function lane(l, deadline) {
-    for (let i = 0; Date.now() < deadline; i++) {
-      const p = `jl-${l}-${i}`;
-      const t = nowMs();
-      const join = await api.request('POST', `/api/meetings/${meeting}/participants`, { displayName: `P ${l} ${i}`, participantId: p });
-      const leave = join.status === 201 ? await api.request('DELETE', `/api/meetings/${meeting}/participants/${p}`) : join;
-      if (join.status === 201 && leave.status === 204) {
-        pairs++;
-        pairMs.push(nowMs() - t);
-      } else {
-        const key = `${join.status}/${leave.status}`;
-        statuses[key] = (statuses[key] ?? 0) + 1;
-        if (samples.length < 3) samples.push(`${key} ${JSON.stringify(leave.body ?? join.body).slice(0, 200)}`);
-      }
+  const tally = () => ({ pairs: 0, failed: 0, pairMs: [], joinMs: [], leaveMs: [] });
+  let phase = tally();
+  async function pair(client, p, into) {
+    const t = nowMs();
+    let join;
+    let leave;
+    let t1 = t;
+    try {
+      join = await client.request('POST', `/api/meetings/${meeting}/participants`, { displayName: `P ${p}`, participantId: p });
+      t1 = nowMs();
+      leave = join.status === 201 ? await client.request('DELETE', `/api/meetings/${meeting}/participants/${p}`) : join;
+    } catch (error) {
+      join ??= { status: 'error', body: error.message };
+      leave = join.status === 201 ? { status: 'error', body: error.message } : join;
     }
+    const t2 = nowMs();
+    if (join.status === 201 && leave.status === 204) {
+      into.pairs++;
+      into.pairMs.push(t2 - t);
+      into.joinMs.push(t1 - t);
+      into.leaveMs.push(t2 - t1);
+    } else {
+      into.failed++;
+      const key = `${join.status}/${leave.status}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      if (samples.length < 3) samples.push(`${key} ${JSON.stringify(leave.body ?? join.body).slice(0, 200)}`);
+    }
+  }
+  async function lane(l, deadline) {
+    for (let i = 0; Date.now() < deadline; i++) await pair(api, `jl-${l}-${i}`, phase);
   }
   // Warm-up (the same for both servers: the JVM's JIT needs some seconds of this load), then the measured run.
   await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`w${l}`, Date.now() + cfg.warmupSeconds * 1000)));
-  pairs = 0;
-  pairMs.length = 0;
+  phase = tally();
   await settle([target]);
-  const cpu0 = cpuSeconds(target.pid);
+  const cpuOf = () => cpuSeconds(target.pid);
+  const replicaCpu = () => replicas.reduce((n, r) => n + cpuSeconds(r.pid), 0);
+  const cpu0 = cpuOf();
+  const replica0 = replicaCpu();
   const redis0 = await redisStats(state.redis.client);
+  const others = othersCpu(replicas);
   const t0 = nowMs();
   await Promise.all(Array.from({ length: cfg.concurrency }, (_, l) => lane(`m${l}`, Date.now() + cfg.seconds * 1000)));
   const elapsedS = (nowMs() - t0) / 1000;
-  const cpu = cpuSeconds(target.pid) - cpu0;
+  const othersCores = others();
+  const cpu = cpuOf() - cpu0;
+  const replicaCpuS = replicaCpu() - replica0;
   const redis1 = await redisStats(state.redis.client);
   api.close();
+  const { pairs } = phase;
   const result = {
-    pairs, elapsedS, pairsPerSec: pairs / elapsedS, serverCpuSeconds: cpu, cpuMsPerPair: (cpu * 1000) / pairs,
+    pairs, failed: phase.failed, elapsedS, pairsPerSec: pairs / elapsedS, serverCpuSeconds: cpu, cpuMsPerPair: (cpu * 1000) / pairs,
     redisCommandsPerPair: (redis1.commands - redis0.commands) / Math.max(1, pairs),
     redisScriptsPerPair: (redis1.scripts - redis0.scripts) / Math.max(1, pairs),
-    redisCpuSeconds: redis1.cpu - redis0.cpu, errors: statuses, errorSamples: samples, pairLatency: summarize(pairMs),
+    redisWaitsPerPair: (redis1.waits - redis0.waits) / Math.max(1, pairs),
+    redisCpuSeconds: redis1.cpu - redis0.cpu,
+    redisCpuMsPerPair: ((redis1.cpu - redis0.cpu) * 1000) / Math.max(1, pairs),
+    replicaCpuMsPerPair: replicas.length ? (replicaCpuS * 1000) / Math.max(1, pairs) : NaN,
+    pairLatency: summarize(phase.pairMs), joinLatency: summarize(phase.joinMs), leaveLatency: summarize(phase.leaveMs),
+    othersCores,
   };
-  result.ceiling = await redisBenchmarkJoin(kind, cfg.redisBenchmarkRequests);
-  log(`  ${kind}: ${fmtInt(result.pairsPerSec)} pairs/s (${pairs} in ${elapsedS.toFixed(1)} s, ${result.cpuMsPerPair.toFixed(2)} server-CPU-ms/pair, `
-    + `${result.redisScriptsPerPair.toFixed(1)} redis scripts and ${result.redisCommandsPerPair.toFixed(1)} cmds/pair); redis-benchmark EVALSHA join ${fmtInt(result.ceiling.rps)}/s`);
-  if (Object.keys(statuses).length) problems.push(`3 join/leave ${kind}: failures ${JSON.stringify(statuses)} ${samples.join('; ')}`);
-  if (pairs === 0) problems.push(`3 join/leave ${kind}: no pair completed`);
+
+  // Steady rate: a pair (join, then its leave) started every 1/rate s whatever the earlier ones do,
+  // the regime users live in (nobody queues behind 15 other loops).
+  phase = tally();
+  await settle([target]);
+  const steadyApi = new Api(target.base, serverToken, 64);
+  const count = cfg.steadyRate * cfg.steadySeconds;
+  const steadyCpu0 = cpuOf();
+  const steadyOthers = othersCpu(replicas);
+  const s0 = nowMs();
+  const inflight = [];
+  for (let i = 0; i < count; i++) {
+    const wait = s0 + (i * 1000) / cfg.steadyRate - nowMs();
+    if (wait > 1) await sleep(wait);
+    inflight.push(pair(steadyApi, `jl-s-${i}`, phase));
+  }
+  await Promise.all(inflight);
+  const steadyCpu = cpuOf() - steadyCpu0;
+  steadyApi.close();
+  result.steady = {
+    rate: cfg.steadyRate, seconds: cfg.steadySeconds, started: count, pairs: phase.pairs, failed: phase.failed,
+    elapsedS: (nowMs() - s0) / 1000, cpuMsPerPair: (steadyCpu * 1000) / Math.max(1, phase.pairs), othersCores: steadyOthers(),
+    pairLatency: summarize(phase.pairMs), joinLatency: summarize(phase.joinMs), leaveLatency: summarize(phase.leaveMs),
+  };
+  result.errors = statuses;
+  result.errorSamples = samples;
+  result.ceiling = ceiling ? await redisBenchmarkJoin(kind, cfg.redisBenchmarkRequests) : null;
+  const pq = (l) => `p50 ${fmtMs(l.p50)} p99 ${fmtMs(l.p99)} ms`;
+  log(`  ${target.kind}-${target.name}: ${fmtInt(result.pairsPerSec)} pairs/s (${pairs} in ${elapsedS.toFixed(1)} s, ${result.cpuMsPerPair.toFixed(2)} server-CPU-ms/pair, `
+    + `${result.redisScriptsPerPair.toFixed(1)} redis scripts, ${result.redisWaitsPerPair.toFixed(1)} WAITs and ${result.redisCommandsPerPair.toFixed(1)} cmds/pair); `
+    + `join ${pq(result.joinLatency)}, leave ${pq(result.leaveLatency)}; at ${cfg.steadyRate}/s: ${result.steady.pairs}/${count} pairs, `
+    + `join ${pq(result.steady.joinLatency)}, leave ${pq(result.steady.leaveLatency)}; other processes on the machine used `
+    + `${result.othersCores.toFixed(2)} cores during the measured run, ${result.steady.othersCores.toFixed(2)} during the steady one`
+    + (result.ceiling ? `; redis-benchmark EVALSHA join ${fmtInt(result.ceiling.rps)}/s` : ''));
+  if (Object.keys(statuses).length) problems.push(`${where}: failures ${JSON.stringify(statuses)} ${samples.join('; ')}`);
+  if (pairs === 0) problems.push(`${where}: no pair completed`);
   return result;
+}
+
+/**
+ * Scenario 3 once more (--replica-acks=N): N replicas of the benchmark's Redis, then a bridge instance of
+ * its own with --bridge.redis.replica-acks=N (each change on a pooled connection of its own, followed by
+ * WAIT N on it). It gets the same REST warm-up as every server, then the same load. The instance and the
+ * replicas are stopped afterwards, so nothing later in the run replicates.
+ */
+async function replicaAcksJoinLeave() {
+  const replicas = [];
+  const where = `3 join/leave bridge with replica-acks=${replicaAcks}`;
+  try {
+    for (let i = 0; i < replicaAcks; i++) {
+      const replica = await startReplica(state.redis, outDir, i);
+      replicas.push(replica);
+      log(`  redis replica ${i + 1} on port ${replica.port}: master_link_status:up after ${replica.startMs} ms (pid ${replica.pid})`);
+    }
+    const linked = await connectedReplicas(state.redis.client);
+    if (linked < replicaAcks) throw new Error(`the benchmark's Redis counts ${linked} connected replicas, not ${replicaAcks}`);
+    const target = await server('bridge', ACKS_INSTANCE);
+    await warmRest(target, 'w0r', SIZES.restWarmup, ACKS);
+    const r = await joinLeaveScenario('bridge', target, 's3r', SIZES.joinLeave, { ceiling: false, replicas, where });
+    r.replicas = replicas.length;
+    r.ackTimeouts = await metric(target, 'bridge_redis_replica_ack_timeouts_total');
+    // Two changes per pair (join, leave), each followed by one WAIT: fewer means the jar ignored the option.
+    if (!(r.redisWaitsPerPair >= 1.9)) {
+      problems.push(`${where}: ${r.redisWaitsPerPair.toFixed(2)} WAITs per pair, not 2 (one after the join, one after the leave): `
+        + 'does this jar know bridge.redis.replica-acks?');
+    }
+    if (r.ackTimeouts > 0) problems.push(`${where}: ${r.ackTimeouts} changes refused because the replica did not acknowledge in time`);
+    return r;
+  } finally {
+    await stop('bridge', ACKS_INSTANCE);
+    for (const replica of replicas) {
+      await replica.client.quit().catch(() => {});
+      await stopServer(replica);
+    }
+  }
 }
 
 /** The same join script the server runs, called by redis-benchmark with a new participant each time. */
@@ -541,9 +679,13 @@ async function redisBenchmarkJoin(kind, requests) {
     const dir = path.join(rootDir, 'src', 'main', 'resources', 'redis');
     const prelude = readFileSync(path.join(dir, 'meeting-prelude.lua'), 'utf8').replace('__PUBLISH__', 'PUBLISH');
     source = `${prelude}\nlocal function change()\n${readFileSync(path.join(dir, 'join.lua'), 'utf8')}\nend\nlocal result = change()\nreturn { result, EMITTED }\n`;
+    // The keys and arguments of MeetingScripts.run (see meeting-prelude.lua): the seventh key is the
+    // request's idempotency record, which nothing writes without an Idempotency-Key; after join.lua's
+    // own arguments (participant id, participant JSON, STOMP session bound: none over REST) come the
+    // fingerprint (none), how long a record is kept, and the deadline (Redis time in ms: far ahead).
     const tagged = `bridge:{m:${meeting}}:`;
-    keys = ['meeting', 'participants', 'connections', 'connection-info', 'history', 'presence'].map((k) => tagged + k);
-    args = [meeting, `${tagged}events`, '1000', ts, '__rand_int__', participant];
+    keys = ['meeting', 'participants', 'connections', 'connection-info', 'history', 'presence', 'idempotency:-'].map((k) => tagged + k);
+    args = [meeting, `${tagged}events`, '1000', ts, '__rand_int__', participant, '', '', '86400000', String(Date.now() + 24 * 3600_000)];
   } else {
     source = PEER_SCRIPTS.join;
     const tagged = `peer:{m:${meeting}}:`;
@@ -636,6 +778,10 @@ function machine() {
     redis: first('redis-server', ['--version']),
     kernel: `${os.type()} ${os.release()}`,
     commit,
+    jar: (() => {
+      const jar = jarPath(rootDir);
+      return jar ? { path: jar, built: `${statSync(jar).mtime.toISOString().replace('T', ' ').slice(0, 16)} UTC` } : { path: 'missing', built: '-' };
+    })(),
   };
 }
 
@@ -645,6 +791,59 @@ function ratio(b, p) {
 }
 
 const lat = (l) => (l ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)} / ${fmtMs(l.max)}` : '-');
+const pq = (l) => (l && l.count ? `${fmtMs(l.p50)} / ${fmtMs(l.p99)}` : '-');
+const othersFmt = (r) => (Number.isFinite(r.othersCores) ? `${r.othersCores.toFixed(2)} / ${r.steady?.othersCores?.toFixed(2) ?? '-'}` : '-');
+
+/**
+ * --replica-acks: scenario 3's bridge without and with bridge.redis.replica-acks, side by side (the
+ * peer has no such option), with what turning it on adds per pair or per request.
+ */
+function replicaAcksTable() {
+  const base = results.joinLeave?.bridge;
+  const acks = results.joinLeave?.[ACKS];
+  if (!base || !acks) return '';
+  const s = SIZES.joinLeave;
+  const n = replicaAcks;
+  const header = ['scenario', 'metric', 'replica-acks=0 (no replica)', `replica-acks=${n} (${n} replica${n > 1 ? 's' : ''})`, `difference (${n} - 0)`, `${n} / 0`];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`];
+  let first = `3 join+leave over REST, ${s.concurrency} concurrent, ${s.seconds} s, one instance; with bridge.redis.replica-acks=${n}: WAIT ${n} after every change`;
+  const signed = (d, f) => (Number.isFinite(d) ? `${d >= 0 ? '+' : '-'}${f(Math.abs(d))}` : '-');
+  const rel = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && a !== 0 ? `${(b / a).toFixed(2)}x` : '-');
+  const add = (metric, cells) => {
+    lines.push(`| ${first} | ${metric} | ${cells.join(' | ')} |`);
+    first = '';
+  };
+  // One figure per mode, or (latency) p50 / p99 each with its own difference and ratio.
+  const one = (metric, v, f) => add(metric, [f(v(base)), f(v(acks)), signed(v(acks) - v(base), f), rel(v(base), v(acks))]);
+  const lat2 = (metric, l) => {
+    const a = l(base);
+    const b = l(acks);
+    if (!a?.count || !b?.count) return add(metric, [pq(a), pq(b), '-', '-']);
+    add(metric, [pq(a), pq(b), `${signed(b.p50 - a.p50, fmtMs)} / ${signed(b.p99 - a.p99, fmtMs)}`, `${rel(a.p50, b.p50)} / ${rel(a.p99, b.p99)}`]);
+  };
+  const two = (v) => v.toFixed(2);
+  one('pairs/s', (r) => r.pairsPerSec, fmtInt);
+  one('server CPU ms per pair', (r) => r.cpuMsPerPair, two);
+  lat2('join latency p50 / p99 ms', (r) => r.joinLatency);
+  lat2('leave latency p50 / p99 ms', (r) => r.leaveLatency);
+  lat2(`at a steady ${s.steadyRate} pairs/s for ${s.steadySeconds} s: join latency p50 / p99 ms`, (r) => r.steady?.joinLatency);
+  lat2(`at a steady ${s.steadyRate} pairs/s for ${s.steadySeconds} s: leave latency p50 / p99 ms`, (r) => r.steady?.leaveLatency);
+  one('Redis commands per pair (WAIT included)', (r) => r.redisCommandsPerPair, (v) => v.toFixed(1));
+  one('Redis WAITs per pair', (r) => r.redisWaitsPerPair, (v) => v.toFixed(1));
+  one('Redis CPU ms per pair: the master', (r) => r.redisCpuMsPerPair, (v) => v.toFixed(3));
+  add('Redis CPU ms per pair: the replicas', ['-', Number.isFinite(acks.replicaCpuMsPerPair) ? acks.replicaCpuMsPerPair.toFixed(3) : '-', '-', '-']);
+  const chat0 = results.restChat?.bridge;
+  const chat1 = results.restChat?.[ACKS];
+  if (chat0 && chat1) {
+    const m = fmtInt(SIZES.restWarmup / 2);
+    add(`REST chat (row 0: ${m} messages, 16 concurrent, after as many): messages/s`, [fmtInt(chat0.perSec), fmtInt(chat1.perSec), signed(chat1.perSec - chat0.perSec, fmtInt), rel(chat0.perSec, chat1.perSec)]);
+    add('REST chat: server CPU ms per message', [two(chat0.cpuMsPerMessage), two(chat1.cpuMsPerMessage), signed(chat1.cpuMsPerMessage - chat0.cpuMsPerMessage, two), rel(chat0.cpuMsPerMessage, chat1.cpuMsPerMessage)]);
+  }
+  const failures = (r) => Object.values(r.errors ?? {}).reduce((x, y) => x + y, 0);
+  add('CPU other tenants of the machine used meanwhile, cores (16 concurrent / steady rate)', [othersFmt(base), othersFmt(acks), '-', '-']);
+  add('failed pairs (any phase) / refused for want of acks (503)', [`${failures(base)} / -`, `${failures(acks)} / ${Number.isFinite(acks.ackTimeouts) ? acks.ackTimeouts : '?'}`, '-', '-']);
+  return lines.join('\n');
+}
 
 function tableRows() {
   const rows = [];
@@ -704,7 +903,12 @@ function tableRows() {
     both(name, 'pairs/s', (r) => fmtInt(r.pairsPerSec), (r) => r.pairsPerSec, 'bridge >= 5,000 pairs/s');
     both(name, 'server CPU ms per pair', (r) => r.cpuMsPerPair.toFixed(2), (r) => r.cpuMsPerPair);
     both(name, 'Redis commands per pair', (r) => r.redisCommandsPerPair.toFixed(1), (r) => r.redisCommandsPerPair);
-    both(name, 'ceiling: redis-benchmark EVALSHA of its join script, calls/s (pairs = /2)', (r) => fmtInt(r.ceiling.rps), (r) => r.ceiling.rps);
+    both(name, 'ceiling: redis-benchmark EVALSHA of its join script, calls/s (pairs = /2)', (r) => fmtInt(r.ceiling?.rps), (r) => r.ceiling?.rps);
+    both(name, 'join latency p50 / p99 ms', (r) => pq(r.joinLatency), (r) => r.joinLatency?.p99);
+    both(name, 'leave latency p50 / p99 ms', (r) => pq(r.leaveLatency), (r) => r.leaveLatency?.p99);
+    both(name, `at a steady ${s.steadyRate} pairs/s for ${s.steadySeconds} s: join latency p50 / p99 ms`, (r) => pq(r.steady?.joinLatency), (r) => r.steady?.joinLatency.p99);
+    both(name, `at a steady ${s.steadyRate} pairs/s for ${s.steadySeconds} s: leave latency p50 / p99 ms`, (r) => pq(r.steady?.leaveLatency), (r) => r.steady?.leaveLatency.p99);
+    both(name, 'CPU other tenants of the machine used meanwhile, cores (16 concurrent / steady rate)', othersFmt, () => NaN);
   }
   if (results.idle) {
     key = 'idle';
@@ -811,6 +1015,8 @@ async function main() {
   log(`meeting-bridge benchmark (${smoke ? 'smoke' : 'full'}), output in ${outDir}`);
   log(`machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB, ${info.jdk}, Node ${info.node}, ${info.redis}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`);
   log(`clients offer permessage-deflate: ${deflate ? 'yes (as browsers do)' : 'no'}; subscribers authenticate as ${opts.members ? 'members (joined over REST)' : 'server tokens'}`);
+  log(`bridge jar: ${info.jar.path}, built ${info.jar.built}`);
+  if (replicaAcksRun) log(`scenario 3 runs the bridge once more with bridge.redis.replica-acks=${replicaAcks} against the same Redis with ${replicaAcks} replica(s)`);
   const started = Date.now();
   state.redis = await startRedis(outDir);
   log(`redis-server on port ${state.redis.port}`);
@@ -820,9 +1026,16 @@ async function main() {
   // Smoke mode starts the second instances in the background while the first scenarios run (its
   // figures do not matter, its time does); a full run starts them only for scenario 5, and a fresh
   // instance for scenario 4.
+  // The replica-acks instance starts after bridge B (three JVMs starting at once on 2 cores slow every
+  // scenario that runs meanwhile), and before scenario 3 needs it.
+  let bridgeB = Promise.resolve();
   if (smoke && (wanted.has('5') || wanted.has('4'))) {
-    for (const kind of kinds) server(kind, 'B').catch(() => {});
+    for (const kind of kinds) {
+      const b = server(kind, 'B').catch(() => {});
+      if (kind === 'bridge') bridgeB = b;
+    }
   }
+  if (smoke && replicaAcksRun) bridgeB.then(() => server('bridge', ACKS_INSTANCE)).catch(() => {});
 
   const scenario = async (id, key, fn) => {
     if (!wanted.has(id)) return;
@@ -865,7 +1078,22 @@ async function main() {
     checkDelivery(`6 slow consumer (others, with) ${kind}`, r.with);
     return r;
   });
-  await scenario('3', 'joinLeave', async (kind) => joinLeaveScenario(kind, await server(kind, 'A'), `s3${kind[0]}`, SIZES.joinLeave));
+  await scenario('3', 'joinLeave', async (kind) => {
+    const r = await joinLeaveScenario(kind, await server(kind, 'A'), `s3${kind[0]}`, SIZES.joinLeave);
+    // --replica-acks: the bridge once more, on its own instance, against Redis with replicas.
+    if (kind === 'bridge' && replicaAcksRun) {
+      log(`scenario 3 (joinLeave) on bridge with bridge.redis.replica-acks=${replicaAcks}`);
+      const t = Date.now();
+      try {
+        results.joinLeave[ACKS] = await replicaAcksJoinLeave();
+        log(`  (bridge with replica-acks=${replicaAcks} took ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        problems.push(`3 joinLeave bridge with replica-acks=${replicaAcks}: ${error.message}`);
+        log(`  bridge with replica-acks=${replicaAcks} FAILED: ${error.stack}`);
+      }
+    }
+    return r;
+  });
   await scenario('5', 'two', async (kind) => {
     const servers = [await server(kind, 'A'), await server(kind, 'B')];
     const r = await fanoutScenario(kind, servers, `s5${kind[0]}`, SIZES.two);
@@ -889,8 +1117,10 @@ async function main() {
   const load1 = os.loadavg();
   const rows = tableRows();
   const table = markdownTable(rows);
+  const acksTable = replicaAcksTable();
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   console.log(`\n${table}\n`);
+  if (acksTable) console.log(`${acksTable}\n`);
   saveJson();
 
   let jfrText = '';
@@ -912,14 +1142,18 @@ async function main() {
       '',
       `- command: \`${command}\` (${minutes} min)`,
       `- machine: ${info.cores} cores (${info.cpu}), ${info.memoryGiB} GiB; ${info.jdk}; Node ${info.node}; ${info.redis}; ${info.kernel}`,
-      `- bridge: commit ${info.commit}, JVM options \`${bridgeJavaOpts.join(' ')}\`${wanted.has('4') && SIZES.idle.fresh ? ` (scenario 4's instance \`${idleJavaOpts.join(' ')}\`)` : ''}; clients offer permessage-deflate: ${deflate ? 'yes' : 'no'}`
+      `- bridge: ${process.env.BENCH_JAR ? `jar \`${info.jar.path}\` built ${info.jar.built} (BENCH_JAR; the checkout: commit ${info.commit})` : `commit ${info.commit}`}, JVM options \`${bridgeJavaOpts.join(' ')}\`${wanted.has('4') && SIZES.idle.fresh ? ` (scenario 4's instance \`${idleJavaOpts.join(' ')}\`)` : ''}; clients offer permessage-deflate: ${deflate ? 'yes' : 'no'}`
         + ` (negotiated with the bridge: '${results.fanout?.bridge?.extensions ?? '?'}', with the peer: '${results.fanout?.peer?.extensions ?? '?'}'); subscribers use ${opts.members ? 'participant tokens of members' : 'server tokens'}`,
+      ...(acksTable ? [`- replica-acks: after the bridge's scenario 3, ${replicaAcks} replica${replicaAcks > 1 ? 's' : ''} of the run's Redis`
+        + ` (\`redis-server --replicaof 127.0.0.1 <port> --save '' --appendonly no\`, waited for until \`master_link_status:up\`) and a bridge instance`
+        + ` of its own with \`--bridge.redis.replica-acks=${replicaAcks}\` (same JVM options, the same REST warm-up), the same load; both stopped after it`] : []),
       `- load average before / after: ${load0.map((l) => l.toFixed(2)).join(' ')} / ${load1.map((l) => l.toFixed(2)).join(' ')}`
         + ' (the machine is shared: figures are noisy, ratios from the same run matter most)',
       problems.length ? `- problems: ${problems.join('; ')}` : '- problems: none (nothing lost, no failed request)',
       '',
       table,
       '',
+      ...(acksTable ? [acksTable, ''] : []),
     ].join('\n');
     const file = recordResults(section);
     log(`results prepended to ${file}`);

@@ -35,6 +35,14 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
+/** CPU seconds the whole machine spent busy so far (all cores; /proc/stat: everything but idle and iowait). */
+export function machineBusySeconds() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields[7] || 0);
+  return busy / clockTicks;
+}
+
 /** Resident set size in bytes (VmRSS from /proc/<pid>/status). */
 export function rssBytes(pid) {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -73,6 +81,37 @@ export async function startRedis(outDir) {
   return { port, pid: child.pid, child, client, url: `redis://127.0.0.1:${port}` };
 }
 
+/**
+ * A replica of the benchmark's Redis (`--replicaof`, no persistence), for `--replica-acks`: started,
+ * then waited for until its `INFO replication` says `master_link_status:up`. The master gets
+ * `repl-diskless-sync-delay 0` first (Redis 7 waits 5 s by default for more replicas before a
+ * diskless full sync); the replica loads that sync straight into its empty memory. Stop it with
+ * stopServer.
+ */
+export async function startReplica(master, outDir, index = 0) {
+  await master.client.config('SET', 'repl-diskless-sync-delay', '0');
+  const port = await freePort();
+  const logFile = path.join(outDir, `redis-replica-${port}.log`);
+  const child = track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1',
+    '--replicaof', '127.0.0.1', String(master.port), '--save', '', '--appendonly', 'no',
+    '--repl-diskless-load', 'on-empty-db', '--dir', outDir, '--protected-mode', 'yes', '--logfile', logFile],
+  { stdio: 'ignore' }), `redis-replica-${index}`);
+  child.logFile = logFile;
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  client.on('error', () => { /* start-up probing */ });
+  const started = Date.now();
+  await waitFor(async () => {
+    if (client.status !== 'ready') await client.connect().catch(() => {});
+    return /^master_link_status:up\r?$/m.test(await client.info('replication'));
+  }, { timeoutMs: 30_000, what: `redis replica on port ${port}`, child });
+  return { kind: 'redis-replica', port, pid: child.pid, child, client, logFile, startMs: Date.now() - started };
+}
+
+/** Replicas the master counts as connected (`connected_slaves` of its INFO replication). */
+export async function connectedReplicas(client) {
+  return Number(/^connected_slaves:(\d+)/m.exec(await client.info('replication'))?.[1] ?? NaN);
+}
+
 /** Stats of Redis itself: commands processed so far and its CPU seconds. */
 export async function redisStats(client) {
   const info = await client.info('all');
@@ -82,6 +121,8 @@ export async function redisStats(client) {
     // total_commands_processed counts the commands scripts run too
     commands: field('total_commands_processed'),
     scripts: calls('evalsha') + calls('eval'),
+    // WAIT numreplicas timeout: what bridge.redis.replica-acks adds after each change
+    waits: calls('wait'),
     cpu: field('used_cpu_sys') + field('used_cpu_user'),
   };
 }
@@ -178,7 +219,8 @@ export function gcCounts(server) {
   }
 }
 
+/** The bridge jar: BENCH_JAR if set (a copy that a concurrent build cannot replace mid-run), else target/. */
 export function jarPath(root) {
-  const jar = path.join(root, 'target', 'meeting-bridge-0.1.0-SNAPSHOT.jar');
+  const jar = process.env.BENCH_JAR ? path.resolve(process.env.BENCH_JAR) : path.join(root, 'target', 'meeting-bridge-0.1.0-SNAPSHOT.jar');
   return existsSync(jar) ? jar : null;
 }
