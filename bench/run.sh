@@ -5,7 +5,7 @@
 #   bench/run.sh --smoke     every scenario with tiny sizes against both servers (< 2 min); non-zero exit
 #                            if anything is lost or broken; records nothing unless --record
 #
-# Options: --scenarios=1,2,3,4,5,6  --servers=bridge,peer  --jfr (profile bridge A, print the hottest
+# Options: --scenarios=1,2,3,4,5,6,7  --servers=bridge,peer  --jfr (profile bridge A, print the hottest
 # frames)  --client-deflate=off (clients do not offer permessage-deflate)  --members (subscribers join
 # as participants instead of using a server token)  --replica-acks=N (scenario 3's bridge once more with
 # --bridge.redis.replica-acks=N against the run's Redis with N replicas; smoke runs use 1 unless given 0)

@@ -26,7 +26,7 @@ const ALL_TYPES = ['participant-joined', 'participant-left', 'chat-message', 'co
 const { values: opts } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
-    scenarios: { type: 'string', default: '1,2,3,4,5,6' },
+    scenarios: { type: 'string', default: '1,2,3,4,5,6,7' },
     record: { type: 'boolean' },
     'no-record': { type: 'boolean', default: false },
     jfr: { type: 'boolean', default: false },
@@ -76,6 +76,7 @@ const SIZES = smoke ? {
   idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
   two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
   drain: { idleMs: 5_000, capMs: 30_000 },
+  rest: { concurrency: 16, warmupSeconds: 0.2, seconds: 0.5, rate: 20, steadySeconds: 0.5, idleSeconds: 0.2, windowSeconds: 0.5, windows: 2 },
   restWarmup: 0,
   settleMs: 1_000,
   textLength: 120,
@@ -89,6 +90,10 @@ const SIZES = smoke ? {
   idle: { sessions: 10_000, perMeeting: 10, workers: 4, fresh: true, deadlineMs: 300_000 },
   two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
   drain: { idleMs: 15_000, capMs: 120_000 },
+  // Scenario 7: each request kind at saturation (concurrency loops, seconds measured after warmupSeconds),
+  // then at a steady rate (requests/s, open loop) after idleSeconds of no load; then a fresh instance's
+  // chat at saturation in windows of windowSeconds.
+  rest: { concurrency: 16, warmupSeconds: 5, seconds: 15, rate: 20, steadySeconds: 15, idleSeconds: 5, windowSeconds: 5, windows: 12 },
   // Chat messages sent over REST to each server before any scenario, to a meeting nobody follows; the
   // second half is measured (row 0). With 20,000 the JVM was still compiling through the second half.
   restWarmup: Number(process.env.BENCH_REST_WARMUP ?? 80_000),
@@ -246,6 +251,17 @@ function subscriberToken(label, i) {
 // ---------------------------------------------------------------------------------------------
 // Load: chat over HTTP, deliveries measured by the subscriber workers
 
+/**
+ * A chat message's text: `<tag>|<send time>|<index>|` then random base64 up to textLength characters (the
+ * receivers read the send time and index; the noise keeps compression honest).
+ */
+function chatText(tag, i, textLength) {
+  const head = `${tag}|${nowMs().toFixed(3)}|${i}|`;
+  const length = Math.max(1, textLength - head.length);
+  const from = (i * 7919) % (NOISE.length - length);
+  return head + NOISE.slice(from, from + length);
+}
+
 async function sendChats({ servers, setup, tag, messages, concurrency, rate, textLength }) {
   const apis = servers.map((s) => new Api(s.base, serverToken, rate ? 256 : concurrency));
   const statuses = {};
@@ -253,9 +269,7 @@ async function sendChats({ servers, setup, tag, messages, concurrency, rate, tex
   let ok = 0;
   const path_ = `/api/meetings/${setup.src}/connections/${setup.connectionId}/chat-messages`;
   async function sendOne(i) {
-    const head = `${tag}|${nowMs().toFixed(3)}|${i}|`;
-    const length = Math.max(1, textLength - head.length);
-    const message = head + NOISE.slice((i * 7919) % (NOISE.length - length), (i * 7919) % (NOISE.length - length) + length);
+    const message = chatText(tag, i, textLength);
     try {
       const res = await apis[i % apis.length].request('POST', path_, { message, senderId: `sender-${i % setup.senders}` });
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -751,6 +765,245 @@ async function idleScenario(kind, target, label, cfg) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scenario 7: REST alone
+
+// The fresh instance (bridge: same jar and JVM options; peer: a new process) whose warm-up scenario 7 measures.
+const FRESH = 'fresh7';
+const REST_KINDS = ['tokens', 'joinLeave', 'chat'];
+
+/** Requests that completed in one window: how many, how many failed (and how), each one's latency. */
+function restTally() {
+  return { ok: 0, failed: 0, ms: [], statuses: {}, samples: [] };
+}
+
+function countRequest(tally, ok, ms, res) {
+  if (ok) {
+    tally.ok++;
+    tally.ms.push(ms);
+    return;
+  }
+  tally.failed++;
+  tally.statuses[res.status] = (tally.statuses[res.status] ?? 0) + 1;
+  if (tally.samples.length < 3) tally.samples.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+}
+
+/** One request, timed from before it to its whole answer; reports it to done(ok, ms, res) and returns ok. */
+async function timedRequest(done, status, request, valid = () => true) {
+  const t = nowMs();
+  let res;
+  try {
+    res = await request();
+  } catch (error) {
+    res = { status: 'error', body: error.message };
+  }
+  const ok = res.status === status && valid(res.body);
+  done(ok, nowMs() - t, res);
+  return ok;
+}
+
+/**
+ * The three request kinds of scenario 7, each `{ requests, run(client, done, gapMs) }`: run sends one
+ * unit (a token, a join + leave pair, a chat message) and reports every request to done. The meetings
+ * are made through `target`; they live in Redis, so the units work against any instance of the same
+ * kind (the fresh one's first request is then a measured chat).
+ */
+async function restRequests(target, label) {
+  const chat = await setupChat(target, label, 16, 0);
+  const meeting = `${label}-jl`;
+  const api = new Api(target.base, serverToken);
+  await api.expect([201], 'POST', '/api/meetings', { meetingId: meeting });
+  api.close();
+  const chatPath = `/api/meetings/${chat.src}/connections/${chat.connectionId}/chat-messages`;
+  let participants = 0;
+  let chats = 0;
+  return {
+    // Authenticated (HS256 verified), no Redis: what the request path alone costs.
+    tokens: {
+      requests: 1,
+      run: (client, done) => timedRequest(done, 201, () => client.request('POST', '/api/tokens', { participantId: 'p1' }),
+        (body) => typeof body?.token === 'string'),
+    },
+    // gapMs: the leave is sent no earlier than that after the join was, so that at a steady rate the
+    // requests are evenly spaced (each a lone request), not in twos.
+    joinLeave: {
+      requests: 2,
+      run: async (client, done, gapMs = 0) => {
+        const p = `p7-${participants++}`;
+        const t = nowMs();
+        const joined = await timedRequest(done, 201, () => client.request('POST', `/api/meetings/${meeting}/participants`,
+          { displayName: `P ${p}`, participantId: p }));
+        if (!joined) return;
+        const wait = t + gapMs - nowMs();
+        if (wait > 1) await sleep(wait);
+        await timedRequest(done, 204, () => client.request('DELETE', `/api/meetings/${meeting}/participants/${p}`));
+      },
+    },
+    // As row 0: a server token sending for one of 16 participants, to a meeting nobody follows.
+    chat: {
+      requests: 1,
+      run: (client, done) => {
+        const i = chats++;
+        return timedRequest(done, 201, () => client.request('POST', chatPath,
+          { message: chatText(label, i, SIZES.textLength), senderId: `sender-${i % chat.senders}` }));
+      },
+    },
+  };
+}
+
+/** A window's figures: requests completed in it, per second, the server's CPU per request, latency. */
+function windowFigures(tally, cpuS, seconds) {
+  const completed = tally.ok + tally.failed;
+  return {
+    requests: completed, failed: tally.failed, seconds, perSec: completed / seconds, cpuSeconds: cpuS,
+    cpuUsPerRequest: completed ? (cpuS * 1e6) / completed : NaN, latency: summarize(tally.ms),
+  };
+}
+
+/**
+ * `concurrency` keep-alive loops sending units back to back, without a pause, through consecutive
+ * windows of the given lengths: at each boundary the server's CPU (utime + stime) is read and the tally
+ * swapped, so a request counts in the window it completes in (those in flight at an edge even out over
+ * thousands). Returns each window's figures and every failure of the run (the tail after the last
+ * window included).
+ */
+async function closedLoops(target, unit, concurrency, windows) {
+  const api = new Api(target.base, serverToken, concurrency);
+  const failures = restTally();
+  let tally = restTally();
+  const done = (ok, ms, res) => {
+    countRequest(tally, ok, ms, res);
+    if (!ok) countRequest(failures, ok, ms, res);
+  };
+  let running = true;
+  const lanes = Array.from({ length: concurrency }, async () => {
+    while (running) await unit.run(api, done);
+  });
+  const figures = [];
+  const start = nowMs();
+  let end = start;
+  let cpu0 = cpuSeconds(target.pid);
+  let t0 = start;
+  for (const seconds of windows) {
+    end += seconds * 1000;
+    await sleep(Math.max(0, end - nowMs()));
+    const cpu1 = cpuSeconds(target.pid);
+    const t1 = nowMs();
+    figures.push(windowFigures(tally, cpu1 - cpu0, (t1 - t0) / 1000));
+    tally = restTally();
+    cpu0 = cpu1;
+    t0 = t1;
+  }
+  running = false;
+  await Promise.all(lanes);
+  api.close();
+  return { windows: figures, failures };
+}
+
+/**
+ * `rate` requests a second for `seconds`, open loop (each unit started on time whatever the earlier ones
+ * do): the regime users live in, where a request arrives alone. The CPU is everything the server used
+ * from the first request until the last answer, idle work included.
+ */
+async function openLoop(target, unit, rate, seconds) {
+  const api = new Api(target.base, serverToken, 64);
+  const tally = restTally();
+  const done = (ok, ms, res) => countRequest(tally, ok, ms, res);
+  const spacingMs = 1000 / rate;
+  const units = Math.max(1, Math.round((rate * seconds) / unit.requests));
+  const inflight = [];
+  const cpu0 = cpuSeconds(target.pid);
+  const t0 = nowMs();
+  for (let i = 0; i < units; i++) {
+    const wait = t0 + i * unit.requests * spacingMs - nowMs();
+    if (wait > 1) await sleep(wait);
+    inflight.push(unit.run(api, done, spacingMs));
+  }
+  await Promise.all(inflight);
+  const figures = windowFigures(tally, cpuSeconds(target.pid) - cpu0, (nowMs() - t0) / 1000);
+  api.close();
+  return { ...figures, failures: tally };
+}
+
+/** The server's CPU with no load at all, in ms per second: part of every steady-rate figure (not subtracted). */
+async function idleCpuMsPerS(target, seconds) {
+  const cpu0 = cpuSeconds(target.pid);
+  const t0 = nowMs();
+  await sleep(seconds * 1000);
+  return ((cpuSeconds(target.pid) - cpu0) * 1000) / ((nowMs() - t0) / 1000);
+}
+
+function mergeFailures(into, from) {
+  into.failed += from.failed;
+  for (const [status, n] of Object.entries(from.statuses)) into.statuses[status] = (into.statuses[status] ?? 0) + n;
+  into.samples.push(...from.samples.slice(0, Math.max(0, 3 - into.samples.length)));
+}
+
+/** One request kind on a warm instance: saturation (after an unmeasured warm-up), then the steady rate. */
+async function restKind(target, unit, cfg, failures) {
+  await settle([target]);
+  const loops = await closedLoops(target, unit, cfg.concurrency, [cfg.warmupSeconds, cfg.seconds]);
+  mergeFailures(failures, loops.failures);
+  const saturation = { ...loops.windows[1], failedAnyPhase: loops.failures.failed };
+  // Quiet first (the JVM compiles on for a while after a burst), then what idling costs, right before.
+  await settle([target]);
+  const idle = await idleCpuMsPerS(target, cfg.idleSeconds);
+  const { failures: steadyFailures, ...steady } = await openLoop(target, unit, cfg.rate, cfg.steadySeconds);
+  mergeFailures(failures, steadyFailures);
+  return { saturation, steady: { ...steady, rate: cfg.rate, idleCpuMsPerS: idle } };
+}
+
+/**
+ * A fresh instance (the bridge: the same jar and JVM options; the peer: a new process) gets chat at
+ * saturation from its first request on, its CPU per chat read in consecutive windows: how long a new
+ * instance takes to reach the warm cost (`warmUs`, the warm instance's chat at saturation).
+ */
+async function freshWarmup(kind, chat, cfg, warmUs, failures) {
+  const target = await server(kind, FRESH);
+  try {
+    // Whatever the start-up left running (class loading, compiling it) is not the request path's.
+    await settle([target]);
+    const loops = await closedLoops(target, chat, cfg.concurrency, Array(cfg.windows).fill(cfg.windowSeconds));
+    mergeFailures(failures, loops.failures);
+    const windows = loops.windows.map((w, i) => ({ ...w, fromS: i * cfg.windowSeconds, xWarm: w.cpuUsPerRequest / warmUs }));
+    // The first window from which every later one is within 2x of the warm cost.
+    let within2x = windows.length;
+    while (within2x > 0 && windows[within2x - 1].xWarm <= 2) within2x--;
+    const after10 = windows.filter((w) => w.fromS >= 10).map((w) => w.xWarm);
+    return {
+      startMs: target.startMs, windowSeconds: cfg.windowSeconds, windows, warmUs,
+      within2xFromS: within2x < windows.length ? windows[within2x].fromS : null,
+      worstXWarmFrom10s: after10.length ? Math.max(...after10) : NaN,
+    };
+  } finally {
+    await stop(kind, FRESH);
+  }
+}
+
+/** Scenario 7: REST alone, each request kind at saturation and at a steady rate, then a fresh instance's warm-up. */
+async function restScenario(kind, cfg) {
+  const target = await server(kind, 'A');
+  const units = await restRequests(target, `s7${kind[0]}`);
+  const failures = restTally();
+  const result = {};
+  const us = (v) => (Number.isFinite(v) ? v.toFixed(0) : '-');
+  for (const k of REST_KINDS) {
+    const r = await restKind(target, units[k], cfg, failures);
+    result[k] = r;
+    log(`  ${kind} ${k}: ${cfg.concurrency} concurrent ${fmtInt(r.saturation.perSec)} requests/s, ${us(r.saturation.cpuUsPerRequest)} server-CPU-µs each, `
+      + `p50 ${fmtMs(r.saturation.latency.p50)} p99 ${fmtMs(r.saturation.latency.p99)} ms; at ${cfg.rate}/s ${us(r.steady.cpuUsPerRequest)} µs each `
+      + `(idle before: ${r.steady.idleCpuMsPerS.toFixed(2)} ms/s), p50 ${fmtMs(r.steady.latency.p50)} p99 ${fmtMs(r.steady.latency.p99)} ms`);
+  }
+  result.fresh = await freshWarmup(kind, units.chat, cfg, result.chat.saturation.cpuUsPerRequest, failures);
+  log(`  ${kind} fresh instance (ready in ${result.fresh.startMs} ms), server CPU µs per chat per ${cfg.windowSeconds} s: `
+    + `${result.fresh.windows.map((w) => us(w.cpuUsPerRequest)).join(', ')} (warm: ${us(result.fresh.warmUs)})`);
+  result.failed = failures.failed;
+  if (failures.failed) problems.push(`7 REST alone ${kind}: ${failures.failed} failed requests ${JSON.stringify(failures.statuses)} ${failures.samples.join('; ')}`);
+  const empty = REST_KINDS.filter((k) => !(result[k].saturation.requests > 0 && result[k].steady.requests > 0));
+  if (empty.length) problems.push(`7 REST alone ${kind}: no request completed in a measured window of ${empty.join(', ')}`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 function machine() {
@@ -940,6 +1193,45 @@ function tableRows() {
     both(name, 'stalled client: received / sent, end', (r) => `${fmtInt(r.with.stalled.received)} / ${fmtInt(r.with.stalled.of)}, ${r.with.stalled.closed ?? 'open'}${Number.isFinite(r.with.stalled.serverClosedCount) ? `, server closed ${r.with.stalled.serverClosedCount}` : ''}`, () => NaN);
     both(name, 'server RSS growth during the stall, MiB', (r) => fmtMiB(r.with.stalled.serverRssGrowth), () => NaN);
   }
+  if (results.rest) {
+    key = 'rest';
+    const s = SIZES.rest;
+    const us = (v) => (Number.isFinite(v) ? (v < 100 ? v.toFixed(1) : fmtInt(v)) : '-');
+    const sat = `${s.concurrency} concurrent, ${s.seconds} s after ${s.warmupSeconds} s`;
+    const steady = `${s.rate} requests/s open loop, ${s.steadySeconds} s`;
+    const kindsShown = {
+      tokens: 'token minting (POST /api/tokens with a server token: authenticated, no Redis)',
+      joinLeave: 'join + leave (per request: a pair is two)',
+      chat: 'chat over a connection to a meeting nobody follows',
+    };
+    // The issue's targets: the bridge's REST path as cheap as the peer's.
+    const satTarget = { joinLeave: 'bridge <= peer', chat: 'bridge <= 1.5x peer' };
+    const steadyTarget = { joinLeave: 'bridge <= peer', chat: 'bridge <= 400 µs' };
+    for (const [k, what] of Object.entries(kindsShown)) {
+      const name = `7 REST alone: ${what}`;
+      both(name, `${sat}: requests/s`, (r) => fmtInt(r[k]?.saturation.perSec), (r) => r[k]?.saturation.perSec);
+      both(name, `${sat}: server CPU µs per request`, (r) => us(r[k]?.saturation.cpuUsPerRequest), (r) => r[k]?.saturation.cpuUsPerRequest, satTarget[k]);
+      both(name, `${sat}: latency p50 / p99 ms`, (r) => pq(r[k]?.saturation.latency), (r) => r[k]?.saturation.latency.p99);
+      both(name, `${steady}: server CPU µs per request (idle CPU included)`, (r) => us(r[k]?.steady.cpuUsPerRequest), (r) => r[k]?.steady.cpuUsPerRequest, steadyTarget[k]);
+      both(name, `${steady}: the server's idle CPU just before, ms per s`, (r) => r[k]?.steady.idleCpuMsPerS.toFixed(2) ?? '-', (r) => r[k]?.steady.idleCpuMsPerS);
+      both(name, `${steady}: latency p50 / p99 ms`, (r) => pq(r[k]?.steady.latency), (r) => r[k]?.steady.latency.p99);
+      both(name, `failed requests (${s.concurrency} concurrent, warm-up included / steady)`,
+        (r) => (r[k] ? `${fmtInt(r[k].saturation.failedAnyPhase)} / ${fmtInt(r[k].steady.failed)}` : '-'), () => NaN, 'none');
+    }
+    const w = s.windowSeconds;
+    const name = `7 REST alone: warm-up, a fresh instance (bridge: same jar and JVM options; peer: a new process), chat at ${s.concurrency} concurrent for ${s.windows * w} s`;
+    both(name, 'start to ready, ms', (r) => fmtInt(r.fresh?.startMs), (r) => r.fresh?.startMs);
+    for (let i = 0; i < s.windows; i++) {
+      both(name, `${i * w}-${(i + 1) * w} s: server CPU µs per chat (x the warm cost: ${s.concurrency} concurrent chat above)`, (r) => {
+        const x = r.fresh?.windows[i];
+        return x ? `${us(x.cpuUsPerRequest)} (${Number.isFinite(x.xWarm) ? x.xWarm.toFixed(2) : '-'}x)` : '-';
+      }, (r) => r.fresh?.windows[i]?.cpuUsPerRequest);
+    }
+    both(name, 'worst window from 10 s on, x the warm cost', (r) => (Number.isFinite(r.fresh?.worstXWarmFrom10s) ? `${r.fresh.worstXWarmFrom10s.toFixed(2)}x` : '-'),
+      (r) => r.fresh?.worstXWarmFrom10s, 'bridge <= 2x');
+    both(name, 'within 2x of the warm cost from (every later window too)', (r) => (r.fresh ? (r.fresh.within2xFromS === null ? 'never' : `${r.fresh.within2xFromS} s`) : '-'),
+      (r) => r.fresh?.within2xFromS ?? NaN, 'bridge <= 10 s');
+  }
   return rows;
 }
 
@@ -1035,7 +1327,10 @@ async function main() {
       if (kind === 'bridge') bridgeB = b;
     }
   }
-  if (smoke && replicaAcksRun) bridgeB.then(() => server('bridge', ACKS_INSTANCE)).catch(() => {});
+  let bridgeAcks = bridgeB;
+  if (smoke && replicaAcksRun) bridgeAcks = bridgeB.then(() => server('bridge', ACKS_INSTANCE)).catch(() => {});
+  // Scenario 7's fresh bridge too, last: it takes no request before the scenario, so it is still fresh.
+  if (smoke && wanted.has('7') && kinds.includes('bridge')) bridgeAcks.then(() => server('bridge', FRESH)).catch(() => {});
 
   const scenario = async (id, key, fn) => {
     if (!wanted.has(id)) return;
@@ -1113,6 +1408,8 @@ async function main() {
       if (SIZES.idle.fresh) await stop(kind, name);
     }
   });
+  // Last, on instances warm from everything before (and a fresh one of its own).
+  await scenario('7', 'rest', (kind) => restScenario(kind, SIZES.rest));
 
   const load1 = os.loadavg();
   const rows = tableRows();

@@ -5,7 +5,8 @@
 // meeting's next sequence number (HINCRBY) and appends the event to the capped history (RPUSH +
 // LTRIM); the event is then emitted to the meeting's room, which the Redis adapter publishes (one
 // PUBLISH) to the other peer processes. Same REST paths and HS256 tokens as the bridge, so the load
-// clients drive both the same way.
+// clients drive both the same way; POST /api/tokens mints a participant token as the bridge does (the
+// REST request of scenario 7 that touches no Redis).
 //
 //   PORT=9001 REDIS_URL=redis://127.0.0.1:6380 BRIDGE_JWT_SECRET=... node --expose-gc bench/peer/server.mjs
 //
@@ -60,6 +61,32 @@ function verify(token) {
     join: server || perms.includes('allow_join'),
     mod: server || perms.includes('allow_mod'),
   };
+}
+
+// Minting as the bridge's TokenMinter does: header {"alg":"HS256"}, claims sub, exp, iat, permissions
+// (sorted) and roomId when given, in the order its encoder writes them (the same token, byte for byte,
+// within the same second); the answer {"token", "expiresAt"} as its TokenController gives it.
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+const PERMISSIONS = ['allow_join', 'allow_mod'];
+const DEFAULT_TTL_S = 3600;
+const MAX_TTL_S = 86_400;
+function sign(claims) {
+  const unsigned = `${JWT_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
+}
+function mintParticipantToken(body) {
+  const sub = requireId(body.participantId, 'participantId');
+  const roomId = body.roomId == null ? undefined : requireId(body.roomId, 'roomId');
+  const asked = body.permissions == null ? ['allow_join'] : body.permissions;
+  if (!Array.isArray(asked) || asked.some((p) => !PERMISSIONS.includes(p))) {
+    throw new HttpError(400, 'validation-failed', 'permissions must be allow_join or allow_mod');
+  }
+  const ttl = body.ttlSeconds == null ? DEFAULT_TTL_S : body.ttlSeconds;
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_S) throw new HttpError(400, 'validation-failed', `ttlSeconds must be between 1 and ${MAX_TTL_S}`);
+  const nowMs = Date.now();
+  const iat = Math.floor(nowMs / 1000);
+  const claims = { sub, exp: iat + ttl, iat, permissions: [...new Set(asked)].sort(), ...(roomId ? { roomId } : {}) };
+  return { token: sign(claims), expiresAt: new Date(nowMs + ttl * 1000).toISOString() };
 }
 
 // ---- Redis keys and scripts ----
@@ -145,6 +172,11 @@ async function handle(req, res) {
   }
   const principal = verify((req.headers.authorization ?? '').replace(/^Bearer /, ''));
   if (!principal) throw new HttpError(401, 'unauthenticated');
+  // POST /api/tokens: the bridge's token minting, the REST request that touches no Redis (scenario 7).
+  if (req.method === 'POST' && url === '/api/tokens') {
+    if (!principal.server) throw refuse('forbidden');
+    return send(res, 201, mintParticipantToken(await readBody(req)));
+  }
   const parts = url.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] !== 'api' || parts[1] !== 'meetings') throw new HttpError(404, 'not-found');
   const body = req.method === 'POST' ? await readBody(req) : {};

@@ -139,8 +139,8 @@ public class MeetingService {
 			@Nullable Idempotency idempotency) {
 		// A repeat is answered as the first was, even if the caller may no longer remove
 		// (a moderator who left since).
-		this.records.replayIfKept(
-				(idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "", idempotency);
+		this.records.replayIfKept((idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "",
+				idempotency);
 		try {
 			this.access.requireRemove(principal, meetingId.value(), participantId.value());
 		}

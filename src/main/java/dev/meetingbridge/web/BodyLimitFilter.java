@@ -26,9 +26,6 @@ class BodyLimitFilter implements WebFilter {
 
 	static final long LIMIT = 64 * 1024;
 
-	/** Declared bodies up to this size are read and dropped before the 413 goes out. */
-	static final long DRAIN_LIMIT = 1024 * 1024;
-
 	private final ProblemResponses problems;
 
 	BodyLimitFilter(ProblemResponses problems) {
@@ -43,12 +40,7 @@ class BodyLimitFilter implements WebFilter {
 		}
 		long declared = request.getHeaders().getContentLength();
 		if (declared > LIMIT) {
-			Mono<Void> refusal = this.problems.write(exchange, new BodyTooLargeException(LIMIT));
-			// The connection closes after a refusal (ConnectionCloseFilter),
-			// and closing a socket with unread data resets it, so the client
-			// may lose the answer: a moderate body is read and dropped first.
-			return (declared <= DRAIN_LIMIT) ? request.getBody().doOnNext(DataBufferUtils::release).then(refusal)
-					: refusal;
+			return this.problems.write(exchange, new BodyTooLargeException(LIMIT));
 		}
 		LimitedRequest limited = new LimitedRequest(request);
 		return chain.filter(exchange.mutate().request(limited).build());
