@@ -8,6 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -30,7 +31,14 @@ public class ProblemResponses {
 	 * Writes the refusal as the whole response, unless a response was already started.
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, BridgeException refusal) {
-		ServerHttpResponse response = exchange.getResponse();
+		return write(exchange.getRequest(), exchange.getResponse(), refusal);
+	}
+
+	/**
+	 * Writes the refusal as the whole response to the request, unless a response was
+	 * already started.
+	 */
+	public Mono<Void> write(ServerHttpRequest request, ServerHttpResponse response, BridgeException refusal) {
 		if (response.isCommitted()) {
 			return Mono.empty();
 		}
@@ -38,10 +46,16 @@ public class ProblemResponses {
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		addHeaders(refusal, headers);
-		ProblemDetail body = ProblemDetails.of(refusal);
-		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		byte[] bytes = this.json.writeValueAsBytes(body);
+		byte[] bytes = body(refusal, request.getPath().value());
+		headers.setContentLength(bytes.length);
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(bytes)));
+	}
+
+	/** The problem detail of a refusal of a request to the path, as JSON. */
+	public byte[] body(BridgeException refusal, String path) {
+		ProblemDetail body = ProblemDetails.of(refusal);
+		body.setInstance(URI.create(path));
+		return this.json.writeValueAsBytes(body);
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package dev.meetingbridge.security;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.web.server.header.ServerHttpHeadersWriter;
 import org.springframework.web.server.ServerWebExchange;
@@ -17,7 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
  * caching headers go together, only when the answer set none of them and is not a 304;
  * every other header only when the answer did not set it.
  */
-final class ResponseHeaders implements ServerHttpHeadersWriter {
+public final class ResponseHeaders implements ServerHttpHeadersWriter {
 
 	private static final String[][] CACHING = {
 			{ HttpHeaders.CACHE_CONTROL, "no-cache, no-store, max-age=0, must-revalidate" },
@@ -33,8 +36,16 @@ final class ResponseHeaders implements ServerHttpHeadersWriter {
 	@Override
 	public Mono<Void> writeHttpHeaders(ServerWebExchange exchange) {
 		ServerHttpResponse response = exchange.getResponse();
-		HttpHeaders headers = response.getHeaders();
-		if (response.getStatusCode() != HttpStatus.NOT_MODIFIED && noneSet(headers, CACHING)) {
+		write(response.getHeaders(), response.getStatusCode(), exchange.getRequest());
+		return Mono.empty();
+	}
+
+	/**
+	 * Adds the headers to an answer about to be sent with the status, to the request (the
+	 * REST API's own edge, which Spring Security's filters do not see).
+	 */
+	public static void write(HttpHeaders headers, @Nullable HttpStatusCode status, ServerHttpRequest request) {
+		if (status != HttpStatus.NOT_MODIFIED && noneSet(headers, CACHING)) {
 			for (String[] header : CACHING) {
 				headers.set(header[0], header[1]);
 			}
@@ -42,10 +53,9 @@ final class ResponseHeaders implements ServerHttpHeadersWriter {
 		for (String[] header : EACH) {
 			setUnlessSet(headers, header[0], header[1]);
 		}
-		if ("https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme())) {
+		if (request.getSslInfo() != null || "https".equalsIgnoreCase(request.getURI().getScheme())) {
 			setUnlessSet(headers, HSTS, HSTS_VALUE);
 		}
-		return Mono.empty();
 	}
 
 	private static boolean noneSet(HttpHeaders headers, String[][] group) {

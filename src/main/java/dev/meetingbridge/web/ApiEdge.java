@@ -1,0 +1,244 @@
+package dev.meetingbridge.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+import dev.meetingbridge.idempotency.Replayed;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.Problem;
+import dev.meetingbridge.problem.ProblemDetails;
+import dev.meetingbridge.problem.ProblemResponses;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.security.HeaderCharacters;
+import dev.meetingbridge.security.ResponseHeaders;
+import dev.meetingbridge.security.TokenAuthenticator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+
+/**
+ * The REST API's front door, in front of Spring WebFlux: a request that matches a route
+ * of {@link ApiRoutes} is authenticated (the bearer token, verified by Spring Security's
+ * JWT decoder through {@link TokenAuthenticator}), its body read and bound, its
+ * controller method run on a virtual thread (it waits for Redis), and its answer written,
+ * with the same headers, problem details and idempotent replays as before. Everything
+ * else (unknown paths, another method, a body that is not JSON, an answer the client does
+ * not accept, headers or paths the firewall refuses), and every path outside
+ * {@code /api}, goes on to WebFlux and Spring Security as it is, so the API refuses what
+ * it did and the same way.
+ * <p>
+ * Why: WebFlux's annotated dispatch and Spring Security's reactive filter chain cost a
+ * REST request several times the work it does (their operators, context look-ups and
+ * header copies, measured in bench/RESULTS.md); a request answered here costs a fraction.
+ */
+@Component
+class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApiEdge.class);
+
+	private final ApiRoutes routes;
+
+	private final TokenAuthenticator authenticator;
+
+	private final ProblemResponses problems;
+
+	private final JsonMapper json;
+
+	private final ApiMetrics metrics;
+
+	/** Controller methods wait for Redis: each request runs on a virtual thread. */
+	private final Scheduler blocking = Schedulers
+		.fromExecutorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory()));
+
+	ApiEdge(ApiRoutes routes, TokenAuthenticator authenticator, ProblemResponses problems, JsonMapper json,
+			ApiMetrics metrics) {
+		this.routes = routes;
+		this.authenticator = authenticator;
+		this.problems = problems;
+		this.json = json;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public HttpHandler apply(HttpHandler framework) {
+		return (request, response) -> {
+			String path = request.getPath().value();
+			if (!path.startsWith("/api/")) {
+				return framework.handle(request, response);
+			}
+			ApiRoutes.Match match = this.routes.match(request.getMethod(), path);
+			if (match == null || !answerable(request, match.route())) {
+				return framework.handle(request, response);
+			}
+			return handle(match, request, response);
+		};
+	}
+
+	/**
+	 * Whether this edge answers the request the way the framework would: JSON accepted, a
+	 * body (if any) in JSON, headers the firewall allows. Otherwise the framework refuses
+	 * it (406, 415, 400) as it always did.
+	 */
+	private static boolean answerable(ServerHttpRequest request, ApiRoutes.Route route) {
+		HttpHeaders headers = request.getHeaders();
+		try {
+			List<MediaType> accepted = headers.getAccept();
+			if (!accepted.isEmpty() && accepted.stream().noneMatch(MediaType.APPLICATION_JSON::isCompatibleWith)) {
+				return false;
+			}
+			if (route.body() != ApiRoutes.Body.NONE && hasBody(headers)) {
+				MediaType type = headers.getContentType();
+				if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
+						|| type.getSubtype().endsWith("+json"))) {
+					return false;
+				}
+			}
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+		return HeaderCharacters.acceptable(headers);
+	}
+
+	private static boolean hasBody(HttpHeaders headers) {
+		return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+	}
+
+	private Mono<Void> handle(ApiRoutes.Match match, ServerHttpRequest request, ServerHttpResponse response) {
+		long started = System.nanoTime();
+		ApiRoutes.Route route = match.route();
+		BridgePrincipal principal = authenticate(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+		if (principal == null) {
+			return refuse(request, response,
+					new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"), route, started);
+		}
+		if (request.getHeaders().getContentLength() > BodyLimitFilter.LIMIT) {
+			return refuse(request, response, new BodyTooLargeException(BodyLimitFilter.LIMIT), route, started);
+		}
+		Mono<byte[]> body = (route.body() == ApiRoutes.Body.NONE) ? Mono.just(new byte[0])
+				: DataBufferUtils.join(request.getBody(), (int) BodyLimitFilter.LIMIT).map((buffer) -> {
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					DataBufferUtils.release(buffer);
+					return bytes;
+				}).defaultIfEmpty(new byte[0]);
+		return body.publishOn(this.blocking)
+			.map((bytes) -> answer(
+					route.handler().handle(new ApiCall(request, principal, match.variables(), bytes, this.json))))
+			.flatMap((answer) -> write(request, response, answer, route, started))
+			.onErrorResume((ex) -> refuse(request, response, refusal(ex), route, started));
+	}
+
+	private @Nullable BridgePrincipal authenticate(@Nullable String authorization) {
+		if (authorization == null || authorization.length() <= 7
+				|| !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return null;
+		}
+		return this.authenticator.authenticate(authorization.substring(7).strip());
+	}
+
+	/** A controller method's result as status and body. */
+	private Answer answer(@Nullable Object result) {
+		if (result instanceof ResponseEntity<?> entity) {
+			Object body = entity.getBody();
+			return new Answer(entity.getStatusCode().value(),
+					(body != null) ? this.json.writeValueAsBytes(body) : null);
+		}
+		return (result != null) ? new Answer(200, this.json.writeValueAsBytes(result)) : new Answer(204, null);
+	}
+
+	private record Answer(int status, byte @Nullable [] body) {
+	}
+
+	private Mono<Void> write(ServerHttpRequest request, ServerHttpResponse response, Answer answer,
+			ApiRoutes.Route route, long started) {
+		response.setStatusCode(HttpStatus.valueOf(answer.status()));
+		HttpHeaders headers = response.getHeaders();
+		byte[] body = answer.body();
+		if (body != null) {
+			headers.setContentType(MediaType.APPLICATION_JSON);
+			headers.setContentLength(body.length);
+		}
+		return send(request, response, body, route, started, null);
+	}
+
+	private Mono<Void> refuse(ServerHttpRequest request, ServerHttpResponse response, Throwable failure,
+			ApiRoutes.Route route, long started) {
+		if (failure instanceof Replayed replayed) {
+			response.setStatusCode(HttpStatus.valueOf(replayed.status()));
+			response.getHeaders().set(ReplayedAnswers.HEADER, "true");
+			byte[] body = replayed.body().isEmpty() ? null : replayed.body().getBytes(StandardCharsets.UTF_8);
+			if (body != null) {
+				response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+				response.getHeaders().setContentLength(body.length);
+			}
+			return send(request, response, body, route, started, null);
+		}
+		BridgeException refusal = (BridgeException) failure;
+		response.setStatusCode(refusal.problem().status());
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		ProblemResponses.addHeaders(refusal, headers);
+		byte[] body = this.problems.body(refusal, request.getPath().value());
+		headers.setContentLength(body.length);
+		return send(request, response, body, route, started, refusal);
+	}
+
+	/**
+	 * What a failure means to the client: a replay, a refusal, or (a bug, logged) an
+	 * internal error without internals.
+	 */
+	private Throwable refusal(Throwable failure) {
+		if (failure instanceof Replayed) {
+			return failure;
+		}
+		if (failure instanceof DataBufferLimitException) {
+			return new BodyTooLargeException(BodyLimitFilter.LIMIT);
+		}
+		BridgeException refusal = ProblemDetails.refusal(failure);
+		if (refusal == null) {
+			logger.error("A REST request failed", failure);
+			return new BridgeException(Problem.INTERNAL_ERROR, "The request could not be completed");
+		}
+		if (refusal.problem() == Problem.STORE_UNAVAILABLE && failure instanceof DataAccessException) {
+			logger.warn("Redis failed: {}", failure.getMessage());
+		}
+		return refusal;
+	}
+
+	private Mono<Void> send(ServerHttpRequest request, ServerHttpResponse response, byte @Nullable [] body,
+			ApiRoutes.Route route, long started, @Nullable BridgeException refusal) {
+		ResponseHeaders.write(response.getHeaders(), response.getStatusCode(), request);
+		this.metrics.record(route, response.getStatusCode(), refusal, System.nanoTime() - started);
+		if (body == null) {
+			return response.setComplete();
+		}
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+	}
+
+	@Override
+	public void destroy() {
+		this.blocking.dispose();
+	}
+
+}
