@@ -1,7 +1,6 @@
 package dev.meetingbridge.ids;
 
 import java.security.SecureRandom;
-import java.util.regex.Pattern;
 
 import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +18,6 @@ public final class IdFormat {
 	 */
 	public static final String REGEX = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
 
-	private static final Pattern ID = Pattern.compile(REGEX);
-
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private static final char[] LETTERS = "abcdefghijklmnopqrstuvwxyz".toCharArray();
@@ -31,7 +28,21 @@ public final class IdFormat {
 	}
 
 	public static boolean isValid(@Nullable String value) {
-		return value != null && ID.matcher(value).matches();
+		if (value == null || value.isEmpty() || value.length() > 64 || !alphanumeric(value.charAt(0))) {
+			return false;
+		}
+		// The same rule as REGEX, without a matcher: ids are checked on every request.
+		for (int i = 1; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (!alphanumeric(c) && c != '_' && c != '-') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean alphanumeric(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 	}
 
 	/** The id, or a {@code validation-failed} problem naming the field. */
@@ -39,7 +50,7 @@ public final class IdFormat {
 		if (value == null || value.isEmpty()) {
 			throw missing(field);
 		}
-		if (!ID.matcher(value).matches()) {
+		if (!isValid(value)) {
 			throw BridgeException.invalid(field,
 					"must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
 		}
@@ -72,9 +83,12 @@ public final class IdFormat {
 	}
 
 	private static String random(char[] alphabet, int length) {
+		// One draw from the secure generator per id, not one per character.
+		byte[] bytes = new byte[length];
+		RANDOM.nextBytes(bytes);
 		char[] chars = new char[length];
 		for (int i = 0; i < length; i++) {
-			chars[i] = alphabet[RANDOM.nextInt(alphabet.length)];
+			chars[i] = alphabet[Math.floorMod(bytes[i], alphabet.length)];
 		}
 		return new String(chars);
 	}

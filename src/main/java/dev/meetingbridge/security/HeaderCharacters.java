@@ -1,5 +1,6 @@
 package dev.meetingbridge.security;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,16 +29,17 @@ public final class HeaderCharacters implements Predicate<String> {
 
 	@Override
 	public boolean test(@Nullable String text) {
-		if (text == null) {
-			// the firewall asks about headers the request does not have
-			return true;
-		}
+		// the firewall asks about headers the request does not have
+		return text == null || passes(text);
+	}
+
+	private boolean passes(CharSequence text) {
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
 			if (c >= 0x20 && c < 0x7f) {
 				continue;
 			}
-			int codePoint = text.codePointAt(i);
+			int codePoint = Character.codePointAt(text, i);
 			if (!allowed(codePoint)) {
 				return false;
 			}
@@ -61,6 +63,21 @@ public final class HeaderCharacters implements Predicate<String> {
 				if (!VALUES.test(value)) {
 					return false;
 				}
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The same for headers as the server's codec holds them, one name and value at a
+	 * time, without copying them into lists first.
+	 */
+	public static boolean acceptable(
+			Iterator<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers) {
+		while (headers.hasNext()) {
+			Map.Entry<? extends CharSequence, ? extends CharSequence> header = headers.next();
+			if (!NAMES.passes(header.getKey()) || !VALUES.passes(header.getValue())) {
+				return false;
 			}
 		}
 		return true;

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -33,6 +34,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 
@@ -117,7 +119,9 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 		catch (InvalidMediaTypeException ex) {
 			return false;
 		}
-		return HeaderCharacters.acceptable(headers);
+		return (ServerHttpRequestDecorator.getNativeRequest(request) instanceof HttpServerRequest netty)
+				? HeaderCharacters.acceptable(netty.requestHeaders().iteratorCharSequence())
+				: HeaderCharacters.acceptable(headers);
 	}
 
 	private static boolean hasBody(HttpHeaders headers) {
