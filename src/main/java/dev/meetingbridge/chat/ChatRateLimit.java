@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
@@ -18,12 +19,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The per-participant chat rate ({@code bridge.chat.rate-per-second}, {@code burst}): a
- * token bucket in Redis ({@code chat-rate.lua}), shared by every instance.
+ * token bucket in Redis beside the sender's meeting, shared by every instance. The script
+ * that reads the sending side of a message takes the token ({@code chat-sender.lua});
+ * this class holds the settings, refuses and gives a token back.
  */
 @Component
 class ChatRateLimit {
 
-	private final RedisScript<Long> chatRate = RedisScript.of(ScriptSource.read("chat-rate"), Long.class);
+	private final RedisScript<Long> giveBack = RedisScript.of(ScriptSource.read("chat-rate"), Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -45,18 +48,33 @@ class ChatRateLimit {
 			.register(meters);
 	}
 
+	String bucket(MeetingId meetingId, ParticipantId sender) {
+		return this.keys.chatRate(meetingId.value(), sender.value());
+	}
+
+	String ratePerSecond() {
+		return this.ratePerSecond;
+	}
+
+	String burst() {
+		return this.burst;
+	}
+
 	/**
-	 * Takes a chat token of the sender, or refuses with {@code rate-limited} and when to
-	 * retry.
+	 * Refuses with {@code rate-limited} and when to retry, when the sender had no token
+	 * left.
 	 */
-	void take(ParticipantId sender) {
-		Long wait = this.redis.execute(this.chatRate, List.of(this.keys.chatRate(sender.value())), this.ratePerSecond,
-				this.burst);
-		if (wait != null && wait > 0) {
+	void refuseIfWaiting(ParticipantId sender, long waitMillis) {
+		if (waitMillis > 0) {
 			this.rateLimited.increment();
 			throw new BridgeException(Problem.RATE_LIMITED, "Participant " + sender + " is sending chat too fast",
-					List.of(), Duration.ofMillis(wait));
+					List.of(), Duration.ofMillis(waitMillis));
 		}
+	}
+
+	/** Gives back the token of a message that was refused or answered as a repeat. */
+	void giveBack(MeetingId meetingId, ParticipantId sender) {
+		this.redis.execute(this.giveBack, List.of(bucket(meetingId, sender)), this.burst);
 	}
 
 }

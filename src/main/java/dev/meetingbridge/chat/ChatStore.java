@@ -1,5 +1,6 @@
 package dev.meetingbridge.chat;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.meetingbridge.idempotency.Idempotency;
@@ -27,9 +28,12 @@ class ChatStore {
 
 	private final JsonMapper json;
 
-	ChatStore(MeetingScripts scripts, JsonMapper json) {
+	private final ChatRateLimit rateLimit;
+
+	ChatStore(MeetingScripts scripts, JsonMapper json, ChatRateLimit rateLimit) {
 		this.scripts = scripts;
 		this.json = json;
+		this.rateLimit = rateLimit;
 	}
 
 	String now() {
@@ -38,28 +42,31 @@ class ChatStore {
 
 	/**
 	 * What the sending meeting holds for a chat message over the connection, read in one
-	 * step: one round trip to Redis instead of one per check. A read, so no timestamp, as
-	 * for the other read scripts.
+	 * step: one round trip to Redis instead of one per check. When the caller's token
+	 * allows the chat and the meeting's side does too, the same step takes a token of the
+	 * sender's chat rate.
 	 */
-	SenderSide senderSide(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId) {
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(), "", senderId.value(),
-				connectionId.value());
+	SenderSide senderSide(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId, boolean tokenAllows) {
+		ScriptResult result = this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(),
+				List.of(this.rateLimit.bucket(meetingId, senderId)), "", null, senderId.value(), connectionId.value(),
+				tokenAllows ? "1" : "0", this.rateLimit.ratePerSecond(), this.rateLimit.burst());
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId);
 		}
 		String participant = result.string(2);
 		return new SenderSide(MeetingStatus.read(result.string(1)),
 				(participant != null) ? this.json.readValue(participant, Participant.class) : null, result.string(3),
-				result.number(4) == 1);
+				result.number(4) == 1, result.number(5));
 	}
 
 	/**
 	 * The sending meeting's status (empty when it does not exist), the sender when it is
-	 * a member, and the connection's stored record (null when the meeting has none) and
-	 * whether it is open.
+	 * a member, the connection's stored record (null when the meeting has none) and
+	 * whether it is open, and the wait for a chat token in milliseconds (0: one was
+	 * taken; -1: none was asked for).
 	 */
 	record SenderSide(Optional<MeetingStatus> status, @Nullable Participant sender, @Nullable String connectionRecord,
-			boolean connectionOpen) {
+			boolean connectionOpen, long tokenWait) {
 	}
 
 	/**

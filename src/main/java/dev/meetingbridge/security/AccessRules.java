@@ -137,6 +137,16 @@ public class AccessRules {
 		}
 	}
 
+	/**
+	 * Whether the token alone lets its holder send chat as the sender in the meeting
+	 * (membership aside): what {@link #requireChat} checks before asking about
+	 * membership, without refusing.
+	 */
+	public boolean tokenAllowsChat(BridgePrincipal principal, String meetingId, String senderId) {
+		return principal.server() || (senderId.equals(principal.participantId()) && principal.roomAllows(meetingId)
+				&& principal.mayJoin());
+	}
+
 	/** Participant tokens act only as themselves. */
 	public void requireSelf(BridgePrincipal principal, String participantId) {
 		if (!principal.server() && !participantId.equals(principal.participantId())) {

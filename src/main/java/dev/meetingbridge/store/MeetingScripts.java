@@ -103,6 +103,15 @@ public class MeetingScripts {
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, @Nullable Idempotency idempotency,
 			String... args) {
+		return run(script, meetingId, List.of(), timestamp, idempotency, args);
+	}
+
+	/**
+	 * Runs a meeting script that also touches keys of its own in the meeting's slot
+	 * ({@code KEYS[8]} and on).
+	 */
+	public ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
+			@Nullable Idempotency idempotency, String... args) {
 		List<String> argv = new ArrayList<>(7 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
@@ -115,6 +124,10 @@ public class MeetingScripts {
 		argv.add(Long.toString(this.clock.deadline()));
 		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
 				(idempotency != null) ? idempotency.recordId() : null);
+		if (!extraKeys.isEmpty()) {
+			scriptKeys = new ArrayList<>(scriptKeys);
+			scriptKeys.addAll(extraKeys);
+		}
 		Timer.Sample sample = Timer.start();
 		List<?> result;
 		try {

@@ -134,9 +134,12 @@ public class RedisKeys {
 		return this.prefix + ":{i:" + instanceId + "}:bindings";
 	}
 
-	/** A participant's chat token bucket, shared by every instance. */
-	public String chatRate(String participantId) {
-		return this.prefix + ":{p:" + participantId + "}:chat-rate";
+	/**
+	 * A participant's chat token bucket, shared by every instance; in its meeting's slot,
+	 * so that the script that reads the sending side takes the token in the same step.
+	 */
+	public String chatRate(String meetingId, String participantId) {
+		return meetingTag(meetingId) + "chat-rate:" + participantId;
 	}
 
 	/** Index of all meetings, scored by creation time. */

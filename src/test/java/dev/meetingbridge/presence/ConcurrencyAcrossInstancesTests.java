@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -250,6 +251,46 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 			return;
 		}
 		fail("Could not send four chats within one second in three attempts");
+	}
+
+	@Test
+	void aRepeatedChatSpendsNoTokenOfTheBudget() {
+		String a = fixtures.activeMeetingWith();
+		String b = fixtures.activeMeetingWith();
+		String connection = fixtures.connect(a, b);
+		String chat = "/api/meetings/" + a + "/connections/" + connection + "/chat-messages";
+		// Burst 3, one token back per second: within a second, a keyed chat and three
+		// repeats of it on either instance spend one token, so two more chats go and the
+		// next is refused.
+		for (int attempt = 0; attempt < 3; attempt++) {
+			String ivan = fixtures.participant("ivan");
+			fixtures.join(a, ivan);
+			String key = UUID.randomUUID().toString();
+			List<Api> keyed = List.of(api.as(tokens.participant(ivan)).with("Idempotency-Key", key),
+					second.api(tokens.participant(ivan)).with("Idempotency-Key", key));
+			Api plain = api.as(tokens.participant(ivan));
+			long started = System.nanoTime();
+			List<Api.Response> repeats = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				repeats.add(keyed.get(i % 2).post(chat, Map.of("message", "once")));
+			}
+			List<Api.Response> fresh = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				fresh.add(plain.post(chat, Map.of("message", "fresh " + i)));
+			}
+			if (System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(1)) {
+				continue;
+			}
+			assertThat(repeats).extracting(Api.Response::status).containsOnly(201);
+			assertThat(repeats).extracting(Api.Response::text).containsOnly(repeats.get(0).text());
+			assertThat(fresh.subList(0, 2)).extracting(Api.Response::status).containsOnly(201);
+			assertThat(fresh.get(2).code()).as(fresh.get(2).toString()).isEqualTo("rate-limited");
+			assertThat(MeetingHistory.of(api, b).ofType("chat-message"))
+				.filteredOn((event) -> ivan.equals(event.path("message").path("sender").path("id").asString()))
+				.hasSize(3);
+			return;
+		}
+		fail("Could not send seven chats within one second in three attempts");
 	}
 
 	@Test
