@@ -14,6 +14,8 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
 import io.netty.resolver.dns.NoopDnsCache;
 import io.netty.resolver.dns.NoopDnsCnameCache;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
@@ -50,8 +52,8 @@ class RedisClientConfig {
 	 */
 	@Bean
 	@SuppressWarnings("unchecked")
-	ClientResourcesBuilderCustomizer followRedisToNewAddresses() {
-		return (resources) -> resources
+	ClientResourcesBuilderCustomizer followRedisToNewAddresses(HashedWheelTimer lettuceTimer) {
+		return (resources) -> resources.timer(lettuceTimer)
 			.addressResolverGroup(new DnsAddressResolverGroup(
 					new DnsNameResolverBuilder().datagramChannelType(Transports.datagramChannelClass())
 						.socketChannelType((Class<? extends SocketChannel>) Transports.socketChannelClass())
@@ -60,6 +62,17 @@ class RedisClientConfig {
 						.authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)))
 			.reconnectDelay(
 					() -> Delay.exponential(Duration.ofMillis(100), MOST_BETWEEN_RECONNECTS, 2, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * The client's timer (command timeouts, reconnect delays) ticks every 250 ms instead
+	 * of Netty's 100: timeouts of seconds need no finer grain, and an idle instance wakes
+	 * four times a second for it instead of ten. Stopped with the context: the client
+	 * does not stop a timer it was given.
+	 */
+	@Bean(destroyMethod = "stop")
+	HashedWheelTimer lettuceTimer() {
+		return new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), 250, TimeUnit.MILLISECONDS);
 	}
 
 }

@@ -48,6 +48,15 @@ class DepartureTimer {
 		this.store.scheduleDeparture(binding, this.clock.millis() + this.grace.toMillis());
 	}
 
+	/**
+	 * How often due departures are looked for: a tenth of the grace, from 250 ms to a
+	 * second (a participant leaves at most that late; an idle instance asks Redis that
+	 * often).
+	 */
+	long tickMillis() {
+		return Math.clamp(this.grace.toMillis() / 10, 250, 1000);
+	}
+
 	/** Makes every away participant whose grace ran out leave. */
 	void departDue() {
 		for (String entry : this.store.dueDepartures(this.clock.millis(), BATCH)) {

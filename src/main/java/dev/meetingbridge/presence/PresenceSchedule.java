@@ -21,8 +21,6 @@ class PresenceSchedule implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(PresenceSchedule.class);
 
-	private static final long TICK_MILLIS = 250;
-
 	private final PresenceService presence;
 
 	private final InstanceLease lease;
@@ -46,7 +44,7 @@ class PresenceSchedule implements SmartLifecycle {
 		executor.scheduleWithFixedDelay(guarded("process departures", () -> {
 			this.presence.retryPendingAway();
 			this.departures.departDue();
-		}), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+		}), this.departures.tickMillis(), this.departures.tickMillis(), TimeUnit.MILLISECONDS);
 		this.scheduler = executor;
 	}
 
