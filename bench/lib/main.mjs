@@ -4,7 +4,7 @@
 // See bench/README.md.
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,7 @@ const { values: opts } = parseArgs({
     out: { type: 'string' },
     note: { type: 'string' },
     'replica-acks': { type: 'string' },
+    'aot-cache': { type: 'string', default: 'on' },
   },
 });
 
@@ -57,11 +58,16 @@ if (!Number.isInteger(replicaAcks) || replicaAcks < 0 || replicaAcks > 4) {
   console.error(`--replica-acks must be a whole number from 0 to 4, not ${opts['replica-acks']}`);
   process.exit(2);
 }
+// Scenario 7 measures a fresh bridge's warm-up twice: from the jar as built, and as the Docker image runs
+// it, extracted with the JVM's ahead-of-time cache that scripts/aot-cache.sh trains (--aot-cache=off: once).
+const aotCache = opts['aot-cache'] !== 'off';
 const replicaAcksRun = replicaAcks > 0 && wanted.has('3') && opts.servers.split(',').map((k) => k.trim()).includes('bridge');
 const ACKS = 'bridge-acks';
 const ACKS_INSTANCE = `acks${replicaAcks}`;
 // Spring arguments of particular bridge instances (on top of BENCH_BRIDGE_ARGS).
 const instanceArgs = { [ACKS_INSTANCE]: [`--bridge.redis.replica-acks=${replicaAcks}`] };
+// The jar and JVM options of particular bridge instances (others: the run's jar and bridgeJavaOpts).
+const instanceLaunch = {};
 const javaHome = process.env.JAVA_HOME || '/usr/lib/jvm/temurin-25-jdk-amd64';
 // Smoke runs only check that nothing is lost or broken: a JVM that starts faster (C1 only, serial GC)
 // keeps them short on a busy 2-core machine. Full runs use the JVM's defaults apart from the heap cap.
@@ -78,6 +84,8 @@ const SIZES = smoke ? {
   drain: { idleMs: 5_000, capMs: 30_000 },
   rest: { concurrency: 16, warmupSeconds: 0.2, seconds: 0.5, rate: 20, steadySeconds: 0.5, idleSeconds: 0.2, windowSeconds: 0.5, windows: 2 },
   restWarmup: 0,
+  // Seconds of scripts/aot-train.mjs when scenario 7 trains the AOT cache (smoke: proves it works).
+  aotTrainSeconds: 3,
   settleMs: 1_000,
   textLength: 120,
 } : {
@@ -97,6 +105,7 @@ const SIZES = smoke ? {
   // Chat messages sent over REST to each server before any scenario, to a meeting nobody follows; the
   // second half is measured (row 0). With 20,000 the JVM was still compiling through the second half.
   restWarmup: Number(process.env.BENCH_REST_WARMUP ?? 80_000),
+  aotTrainSeconds: 40,
   settleMs: 20_000,
   textLength: 120,
 };
@@ -137,10 +146,11 @@ async function startServer(kind, name) {
   const key = `${kind}-${name}`;
   if (!state.servers[key]) {
     if (kind === 'bridge') {
-      const jar = jarPath(rootDir);
+      const launch = instanceLaunch[name];
+      const jar = launch?.jar ?? jarPath(rootDir);
       if (!jar) throw new Error('target/meeting-bridge-0.1.0-SNAPSHOT.jar is missing: run ./mvnw -DskipTests package');
       const jfr = opts.jfr && name === 'A' ? path.join(outDir, 'bridge-A.jfr') : undefined;
-      const javaOpts = name === 'idle' ? idleJavaOpts : bridgeJavaOpts;
+      const javaOpts = launch?.javaOpts ?? (name === 'idle' ? idleJavaOpts : bridgeJavaOpts);
       state.servers[key] = await startBridge({
         jar, javaHome, redis: state.redis, secret, outDir, name, jfr, javaOpts, extraArgs: [...(instanceArgs[name] ?? []), ...bridgeArgs],
       });
@@ -769,6 +779,7 @@ async function idleScenario(kind, target, label, cfg) {
 
 // The fresh instance (bridge: same jar and JVM options; peer: a new process) whose warm-up scenario 7 measures.
 const FRESH = 'fresh7';
+const FRESH_AOT = 'fresh7aot';
 const REST_KINDS = ['tokens', 'joinLeave', 'chat'];
 
 /** Requests that completed in one window: how many, how many failed (and how), each one's latency. */
@@ -957,8 +968,8 @@ async function restKind(target, unit, cfg, failures) {
  * saturation from its first request on, its CPU per chat read in consecutive windows: how long a new
  * instance takes to reach the warm cost (`warmUs`, the warm instance's chat at saturation).
  */
-async function freshWarmup(kind, chat, cfg, warmUs, failures) {
-  const target = await server(kind, FRESH);
+async function freshWarmup(kind, chat, cfg, warmUs, failures, name = FRESH) {
+  const target = await server(kind, name);
   try {
     // Whatever the start-up left running (class loading, compiling it) is not the request path's.
     await settle([target]);
@@ -975,8 +986,33 @@ async function freshWarmup(kind, chat, cfg, warmUs, failures) {
       worstXWarmFrom10s: after10.length ? Math.max(...after10) : NaN,
     };
   } finally {
-    await stop(kind, FRESH);
+    await stop(kind, name);
   }
+}
+
+/**
+ * The bridge as the Docker image runs it: the jar extracted (java -Djarmode=tools ... extract) and the
+ * JVM's ahead-of-time cache trained on it by scripts/aot-cache.sh (its own Redis, the REST workload of
+ * scripts/aot-train.mjs), with the run's JVM options. Registers the FRESH_AOT instance to run with both.
+ */
+async function trainAotCache() {
+  const dir = path.join(outDir, 'aot-app');
+  const java = path.join(javaHome, 'bin', 'java');
+  execFileSync(java, ['-Djarmode=tools', '-jar', jarPath(rootDir), 'extract', '--force',
+    '--application-filename', 'meeting-bridge.jar', '--destination', dir], { stdio: 'ignore' });
+  const cache = path.join(dir, 'meeting-bridge.aot');
+  const logFile = path.join(outDir, 'aot-cache.log');
+  const started = nowMs();
+  const code = await new Promise((resolve) => {
+    const out = openSync(logFile, 'a');
+    spawn('bash', [path.join(rootDir, 'scripts', 'aot-cache.sh'), dir, cache, String(SIZES.aotTrainSeconds)], {
+      stdio: ['ignore', out, out],
+      env: { ...process.env, JAVA_HOME: javaHome, AOT_TRAIN_JAVA_OPTS: bridgeJavaOpts.join(' ') },
+    }).on('exit', resolve);
+  });
+  if (code !== 0 || !existsSync(cache)) throw new Error(`scripts/aot-cache.sh failed (exit ${code}): see ${logFile}`);
+  instanceLaunch[FRESH_AOT] = { jar: path.join(dir, 'meeting-bridge.jar'), javaOpts: [...bridgeJavaOpts, `-XX:AOTCache=${cache}`] };
+  return { trainSeconds: SIZES.aotTrainSeconds, ms: Math.round(nowMs() - started), bytes: statSync(cache).size };
 }
 
 /** Scenario 7: REST alone, each request kind at saturation and at a steady rate, then a fresh instance's warm-up. */
@@ -996,6 +1032,14 @@ async function restScenario(kind, cfg) {
   result.fresh = await freshWarmup(kind, units.chat, cfg, result.chat.saturation.cpuUsPerRequest, failures);
   log(`  ${kind} fresh instance (ready in ${result.fresh.startMs} ms), server CPU µs per chat per ${cfg.windowSeconds} s: `
     + `${result.fresh.windows.map((w) => us(w.cpuUsPerRequest)).join(', ')} (warm: ${us(result.fresh.warmUs)})`);
+  if (kind === 'bridge' && aotCache) {
+    result.aotTraining = await trainAotCache();
+    log(`  bridge AOT cache trained for ${result.aotTraining.trainSeconds} s in ${fmtInt(result.aotTraining.ms)} ms `
+      + `(${(result.aotTraining.bytes / 2 ** 20).toFixed(0)} MiB)`);
+    result.freshAot = await freshWarmup(kind, units.chat, cfg, result.chat.saturation.cpuUsPerRequest, failures, FRESH_AOT);
+    log(`  bridge fresh instance with the AOT cache (ready in ${result.freshAot.startMs} ms), server CPU µs per chat per `
+      + `${cfg.windowSeconds} s: ${result.freshAot.windows.map((w) => us(w.cpuUsPerRequest)).join(', ')}`);
+  }
   result.failed = failures.failed;
   if (failures.failed) problems.push(`7 REST alone ${kind}: ${failures.failed} failed requests ${JSON.stringify(failures.statuses)} ${failures.samples.join('; ')}`);
   const empty = REST_KINDS.filter((k) => !(result[k].saturation.requests > 0 && result[k].steady.requests > 0));
@@ -1219,18 +1263,28 @@ function tableRows() {
         (r) => (r[k] ? `${fmtInt(r[k].saturation.failedAnyPhase)} / ${fmtInt(r[k].steady.failed)}` : '-'), () => NaN, 'none');
     }
     const w = s.windowSeconds;
-    const name = `7 REST alone: warm-up, a fresh instance (bridge: same jar and JVM options; peer: a new process), chat at ${s.concurrency} concurrent for ${s.windows * w} s`;
-    both(name, 'start to ready, ms', (r) => fmtInt(r.fresh?.startMs), (r) => r.fresh?.startMs);
-    for (let i = 0; i < s.windows; i++) {
-      both(name, `${i * w}-${(i + 1) * w} s: server CPU µs per chat (x the warm cost: ${s.concurrency} concurrent chat above)`, (r) => {
-        const x = r.fresh?.windows[i];
-        return x ? `${us(x.cpuUsPerRequest)} (${Number.isFinite(x.xWarm) ? x.xWarm.toFixed(2) : '-'}x)` : '-';
-      }, (r) => r.fresh?.windows[i]?.cpuUsPerRequest);
+    // The warm-up rows, once for the jar as built and once (the bridge only) for the extracted jar with its
+    // AOT cache; the peer's column shows its one fresh process in both.
+    const warmupRows = (name, fresh) => {
+      both(name, 'start to ready, ms', (r) => fmtInt(fresh(r)?.startMs), (r) => fresh(r)?.startMs);
+      for (let i = 0; i < s.windows; i++) {
+        both(name, `${i * w}-${(i + 1) * w} s: server CPU µs per chat (x the warm cost: ${s.concurrency} concurrent chat above)`, (r) => {
+          const x = fresh(r)?.windows[i];
+          return x ? `${us(x.cpuUsPerRequest)} (${Number.isFinite(x.xWarm) ? x.xWarm.toFixed(2) : '-'}x)` : '-';
+        }, (r) => fresh(r)?.windows[i]?.cpuUsPerRequest);
+      }
+      both(name, 'worst window from 10 s on, x the warm cost', (r) => (Number.isFinite(fresh(r)?.worstXWarmFrom10s) ? `${fresh(r).worstXWarmFrom10s.toFixed(2)}x` : '-'),
+        (r) => fresh(r)?.worstXWarmFrom10s, 'bridge <= 2x');
+      both(name, 'within 2x of the warm cost from (every later window too)', (r) => (fresh(r) ? (fresh(r).within2xFromS === null ? 'never' : `${fresh(r).within2xFromS} s`) : '-'),
+        (r) => fresh(r)?.within2xFromS ?? NaN, 'bridge <= 10 s');
+    };
+    warmupRows(`7 REST alone: warm-up, a fresh instance (bridge: same jar and JVM options; peer: a new process), chat at ${s.concurrency} concurrent for ${s.windows * w} s`,
+      (r) => r.fresh);
+    if (results.rest.bridge?.freshAot) {
+      const t = results.rest.bridge.aotTraining;
+      warmupRows(`7 REST alone: warm-up as the Docker image runs (bridge: the jar extracted, with the JVM's AOT cache trained for ${t.trainSeconds} s by scripts/aot-cache.sh; peer: as above)`,
+        (r) => r.freshAot ?? r.fresh);
     }
-    both(name, 'worst window from 10 s on, x the warm cost', (r) => (Number.isFinite(r.fresh?.worstXWarmFrom10s) ? `${r.fresh.worstXWarmFrom10s.toFixed(2)}x` : '-'),
-      (r) => r.fresh?.worstXWarmFrom10s, 'bridge <= 2x');
-    both(name, 'within 2x of the warm cost from (every later window too)', (r) => (r.fresh ? (r.fresh.within2xFromS === null ? 'never' : `${r.fresh.within2xFromS} s`) : '-'),
-      (r) => r.fresh?.within2xFromS ?? NaN, 'bridge <= 10 s');
   }
   return rows;
 }
