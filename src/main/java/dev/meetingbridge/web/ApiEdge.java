@@ -42,12 +42,12 @@ import org.springframework.stereotype.Component;
  * The REST API's front door, in front of Spring WebFlux: a request that matches a route
  * of {@link ApiRoutes} is authenticated (the bearer token, verified by Spring Security's
  * JWT decoder through {@link TokenAuthenticator}), its body read and bound, its
- * controller method run on a virtual thread (it waits for Redis), and its answer written,
- * with the same headers, problem details and idempotent replays as before. Everything
- * else (unknown paths, another method, a body that is not JSON, an answer the client does
- * not accept, headers or paths the firewall refuses), and every path outside
- * {@code /api}, goes on to WebFlux and Spring Security as it is, so the API refuses what
- * it did and the same way.
+ * controller method run on a virtual thread when it may wait for Redis (on the event loop
+ * that read the request when it cannot), and its answer written, with the same headers,
+ * problem details and idempotent replays as before. Everything else (unknown paths,
+ * another method, a body that is not JSON, an answer the client does not accept, headers
+ * or paths the firewall refuses), and every path outside {@code /api}, goes on to WebFlux
+ * and Spring Security as it is, so the API refuses what it did and the same way.
  * <p>
  * Why: WebFlux's annotated dispatch and Spring Security's reactive filter chain cost a
  * REST request several times the work it does (their operators, context look-ups and
@@ -146,7 +146,7 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 					DataBufferUtils.release(buffer);
 					return bytes;
 				}).defaultIfEmpty(new byte[0]);
-		return body.publishOn(this.blocking)
+		return (route.waits().test(request) ? body.publishOn(this.blocking) : body)
 			.map((bytes) -> answer(
 					route.handler().handle(new ApiCall(request, principal, match.variables(), bytes, this.json))))
 			.flatMap((answer) -> write(request, response, answer, route, started))

@@ -10,6 +10,7 @@ import dev.meetingbridge.ids.IdFormat;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +41,20 @@ class ApiRoutes {
 
 	}
 
-	record Route(HttpMethod method, String template, Body body, Handler handler, String[] segments) {
+	/**
+	 * Whether a call may wait for Redis (and so runs on a virtual thread) or never does
+	 * (and so is answered on the event loop that read it, with no thread hop).
+	 */
+	@FunctionalInterface
+	interface Waits {
+
+		Waits ALWAYS = (request) -> true;
+
+		boolean test(ServerHttpRequest request);
+
+	}
+
+	record Route(HttpMethod method, String template, Body body, Handler handler, Waits waits, String[] segments) {
 	}
 
 	record Match(Route route, Map<String, String> variables) {
@@ -79,8 +93,10 @@ class ApiRoutes {
 						call.body(Requests.SendChat.class), key(call), call.request()));
 		add(HttpMethod.POST, connection + "/end", Body.NONE, (call) -> connections.endOther(call.principal(),
 				call.meetingId(), call.connectionId(), key(call), call.request()));
+		// Minting reads Redis only to record or replay an Idempotency-Key.
 		add(HttpMethod.POST, "/api/tokens", Body.REQUIRED, (call) -> tokens.mint(call.principal(),
-				call.body(TokenController.MintRequest.class), key(call), call.request()));
+				call.body(TokenController.MintRequest.class), key(call), call.request()),
+				(request) -> request.getHeaders().containsHeader(Idempotency.HEADER));
 	}
 
 	private static @Nullable String key(ApiCall call) {
@@ -88,7 +104,11 @@ class ApiRoutes {
 	}
 
 	private void add(HttpMethod method, String template, Body body, Handler handler) {
-		this.routes.add(new Route(method, template, body, handler, template.substring(1).split("/")));
+		add(method, template, body, handler, Waits.ALWAYS);
+	}
+
+	private void add(HttpMethod method, String template, Body body, Handler handler, Waits waits) {
+		this.routes.add(new Route(method, template, body, handler, waits, template.substring(1).split("/")));
 	}
 
 	/** Every route, as method and template. */
