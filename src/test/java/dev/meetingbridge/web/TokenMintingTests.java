@@ -2,7 +2,9 @@ package dev.meetingbridge.web;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import static dev.meetingbridge.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A server token mints participant tokens for trying things out; nobody else may. */
+/**
+ * A server token mints participant tokens for trying things out; nobody else may. A mint
+ * without an {@code Idempotency-Key} touches no Redis.
+ */
 class TokenMintingTests extends IntegrationTest {
 
 	@Test
@@ -29,6 +34,29 @@ class TokenMintingTests extends IntegrationTest {
 		assertThat(joined.json().path("id").asString()).isEqualTo(carol);
 		// allow_join only: no moderation.
 		assertProblem(asCarol.post("/api/meetings/" + meeting + "/end"), 403, "forbidden");
+	}
+
+	@Test
+	void aKeyedMintIsAnsweredOnceAndRepeatedWhileUnkeyedMintsAreEachNew() {
+		String erin = fixtures.participant("erin");
+		Map<String, Object> body = Map.of("participantId", erin, "ttlSeconds", 600);
+		// Without a key nothing reaches Redis: every request mints a token of its own.
+		Api.Response first = api.post("/api/tokens", body);
+		Api.Response second = api.post("/api/tokens", body);
+		assertThat(first.status()).as(first.toString()).isEqualTo(201);
+		assertThat(second.status()).as(second.toString()).isEqualTo(201);
+		assertThat(first.header(ReplayedAnswers.HEADER)).isNull();
+		assertThat(second.header(ReplayedAnswers.HEADER)).isNull();
+
+		// With a key, the repeat is the first answer, replayed from Redis.
+		Api keyed = api.with(Idempotency.HEADER, UUID.randomUUID().toString());
+		Api.Response original = keyed.post("/api/tokens", body);
+		Api.Response repeat = keyed.post("/api/tokens", body);
+		assertThat(original.status()).as(original.toString()).isEqualTo(201);
+		assertThat(repeat.status()).as(repeat.toString()).isEqualTo(201);
+		assertThat(repeat.text()).isEqualTo(original.text());
+		assertThat(repeat.header(ReplayedAnswers.HEADER)).isEqualTo("true");
+		assertProblem(keyed.post("/api/tokens", Map.of("participantId", erin)), 422, "idempotency-key-reused");
 	}
 
 	@Test
