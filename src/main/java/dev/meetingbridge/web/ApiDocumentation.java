@@ -65,6 +65,7 @@ class ApiDocumentation {
 		org.springframework.http.MediaType yaml = org.springframework.http.MediaType.parseMediaType("application/yaml");
 		return RouterFunctions.route()
 			.GET("/asyncapi.yaml", (request) -> ServerResponse.ok().contentType(yaml).bodyValue(document))
+			.HEAD("/asyncapi.yaml", (request) -> ServerResponse.ok().contentType(yaml).bodyValue(document))
 			.build();
 	}
 
