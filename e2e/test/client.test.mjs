@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
   BRIDGE_URL, BridgeError, CLIENT_PATH, MeetingBridge, api, connect, createMeeting, eventually, joinAs,
-  moderatorToken, participantToken, serverToken, trackingWebSocket, twoMeetings, unique,
+  mint, moderatorToken, participantToken, serverToken, trackingWebSocket, twoMeetings, unique,
 } from './support.mjs';
 
 const open = [];
@@ -204,6 +204,46 @@ describe('errors', () => {
     assert.ok(error instanceof BridgeError);
     assert.equal(error.code, 'unauthenticated');
     assert.equal(error.status, 401);
+  });
+});
+
+describe('refusals and tokens', () => {
+  test('a refused SUBSCRIBE reads its problem from the ERROR frame\'s body', async () => {
+    const bridge = await client(participantToken(unique('eve')));
+    const reported = [];
+    bridge.on('error', (problem) => reported.push(problem));
+    const refused = await bridge.subscribe(`/topic/meetings/${unique('elsewhere')}/chat-message`, () => {}).catch((e) => e);
+    assert.ok(refused instanceof BridgeError);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.code, 'forbidden');
+    assert.notEqual(refused.title, 'Refused by the bridge', 'the title is the problem detail\'s');
+    assert.equal(reported[0]?.status, 403);
+  });
+
+  test('a token is accepted up to 60 s after its exp (clock skew), refused after with invalid_token, and the client says so', async () => {
+    const meetingId = unique('mars');
+    await createMeeting(meetingId);
+    const read = (token) => fetch(`${BRIDGE_URL}/api/meetings/${meetingId}`, { headers: { Authorization: `Bearer ${token}` } });
+    const issued = Math.floor(Date.now() / 1000) - 3600; // an hour-long token near its end (iat before exp)
+    assert.equal((await read(mint({ sub: 'server', roles: ['server'], iat: issued }, -30))).status, 200, '30 s past exp');
+    const late = await read(mint({ sub: 'server', roles: ['server'], iat: issued }, -90));
+    assert.equal(late.status, 401, '90 s past exp');
+    assert.match(late.headers.get('www-authenticate'), /^Bearer error="invalid_token"/);
+    const none = await fetch(`${BRIDGE_URL}/api/meetings/${meetingId}`);
+    assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+
+    // A client whose token the bridge refuses on a call hears token-expired, refused; setToken() goes on.
+    const bridge = await client(serverToken());
+    const expired = [];
+    bridge.on('token-expired', (detail) => expired.push(detail));
+    const valid = serverToken();
+    bridge.setToken(`${valid.slice(0, valid.lastIndexOf('.'))}.${'A'.repeat(43)}`); // forged: not its signature
+    const error = await bridge.readMeeting(meetingId).catch((e) => e);
+    assert.equal(error.status, 401);
+    await eventually(() => expired.length === 1, { message: 'token-expired' });
+    assert.equal(expired[0].refused, true);
+    bridge.setToken(serverToken());
+    assert.equal((await bridge.readMeeting(meetingId)).id, meetingId);
   });
 });
 

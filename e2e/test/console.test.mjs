@@ -6,7 +6,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BRIDGE_URL, api, createMeeting, eventually, joinAs, moderatorToken, serverToken, twoMeetings, unique,
+  BRIDGE_URL, GRACE_MS, api, createMeeting, eventually, holdsFor, joinAs, mint, moderatorToken, participantToken, serverToken,
+  twoMeetings, unique,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -114,7 +115,7 @@ test('two pages, two connected meetings: participants, chat and an ending seen o
   assert.equal(await pageB.locator('#participants li').count(), 0);
   await pageB.locator('#feed li[data-type="meeting-ended"]').waitFor();
   const card = pageA.locator(`article[data-meeting="${earth}"]`);
-  await card.locator('.badge', { hasText: 'closed: meeting-ended' }).waitFor();
+  await card.locator('.badge', { hasText: 'closed: a meeting ended' }).waitFor();
   assert.equal(await card.getByRole('button', { name: /^(Send|End|Close)/ }).count(), 0, 'a closed connection offers nothing to do');
   await card.getByRole('button', { name: 'Dismiss' }).waitFor();
   assert.equal(await participantsOf(pageA, earth).count(), 0);
@@ -196,6 +197,9 @@ test('a server token mints a participant token in the page and signs in as that 
   const claims = JSON.parse(Buffer.from(minted.split('.')[1], 'base64url').toString());
   assert.equal(claims.sub, zoe);
   assert.deepEqual(claims.permissions, ['allow_join', 'allow_mod']);
+  // Said in words: the server token in the field was replaced.
+  await page.locator('#sign-in-note', { hasText: `Minted a token for ${zoe}` }).waitFor();
+  assert.match(await page.locator('#sign-in-note').textContent(), /replaced the server token/);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#connection-state', { hasText: 'connected' }).waitFor();
   await page.locator('#whoami', { hasText: zoe }).waitFor();
@@ -358,8 +362,195 @@ test('a refused token reads as such, not as a STOMP error', { skip, timeout: 300
   await page.goto(`${BRIDGE_URL}/`);
   await page.getByLabel('Token (JWT)').fill('not-a-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  const problem = page.locator('#sign-in-problem .problem');
-  await problem.locator('.problem-title', { hasText: 'Token refused' }).waitFor();
+  // The ERROR frame's problem detail, as REST would say it.
+  const problem = page.locator('#sign-in-problem .problem[data-code="unauthenticated"]');
+  await problem.locator('.problem-title', { hasText: 'Authentication required' }).waitFor();
+  assert.match(await problem.textContent(), /401 unauthenticated/);
   assert.doesNotMatch(await problem.textContent(), /STOMP ERROR/);
   await context.close();
+});
+
+/** The text of every button the page shows. */
+const visibleButtons = (page) => page.evaluate(() => [...document.querySelectorAll('button')]
+  .filter((button) => button.offsetParent !== null).map((button) => button.textContent.trim()));
+
+test('a reload within the grace keeps the participant, now bound to the new page, and the feed live', { skip, timeout: GRACE_MS * 3 + 60000 }, async () => {
+  const mars = unique('mars');
+  await createMeeting(mars);
+  const alice = unique('alice');
+  const page = await signedIn(participantToken(alice));
+  await openAndJoin(page, mars, 'Alice'); // "Leave when this page closes" is checked
+  assert.equal(await page.getByLabel('Leave when this page closes').isChecked(), true);
+
+  await page.reload();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+  await page.locator('#participants li', { hasText: 'Alice' }).waitFor();
+  const member = async () => Boolean((await api('GET', `/api/meetings/${mars}/participants`)).participants[alice]);
+  // Longer than the grace after the old page's session ended: still a member, and no leave was published.
+  await holdsFor(member, GRACE_MS + 3000, { message: `${alice} is a member of ${mars}` });
+  const { events } = await api('GET', `/api/meetings/${mars}/events`);
+  assert.deepEqual(events.filter((e) => e.type === 'participant-left'), []);
+
+  // The new page follows live.
+  await joinAs(mars, unique('carol'), 'Carol');
+  await page.locator('#feed li[data-type="participant-joined"]', { hasText: 'Carol' }).waitFor();
+  assert.equal(await page.locator('#meeting-status').textContent(), 'active');
+  assert.deepEqual(page.problems, []);
+
+  // The binding is the new page's: closing it makes Alice leave after the grace.
+  await page.context().close();
+  await eventually(async () => !(await member()), { timeoutMs: GRACE_MS + 15000, message: `${alice} left after the page closed` });
+});
+
+test('a page that lost its grounds says so: removed from the meeting, it stops calling it live and offers to join again', { skip, timeout: 60000 }, async () => {
+  const mars = unique('mars');
+  await createMeeting(mars);
+  const alice = unique('alice');
+  const page = await signedIn(participantToken(alice));
+  await openAndJoin(page, mars, 'Alice');
+  await api('DELETE', `/api/meetings/${mars}/participants/${alice}`);
+  await page.locator('#meeting-note', { hasText: `You are no longer a member of ${mars}` }).waitFor();
+  assert.match(await page.locator('#meeting-note').textContent(), /removed you/);
+  await page.locator('#meeting-status', { hasText: 'not a member' }).waitFor();
+  await page.getByRole('button', { name: 'Join', exact: true }).waitFor();
+  assert.equal(await page.locator('.problem').count(), 0, 'no stray 403 from the history or elsewhere');
+
+  // Joining again follows it live again.
+  await page.getByLabel('Display name').fill('Alice');
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+  await joinAs(mars, unique('dave'), 'Dave');
+  await page.locator('#participants li', { hasText: 'Dave' }).waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
+test('an allow_join token is offered no action it cannot do', { skip, timeout: 60000 }, async () => {
+  const { mars, earth } = await twoMeetings();
+  await joinAs(earth, unique('eve'), 'Eve');
+  await api('POST', `/api/meetings/${mars}/connections`, { meetingId: earth });
+  const bob = unique('bob');
+  const page = await signedIn(participantToken(bob));
+  assert.equal(await page.locator('#create-form').isVisible(), false, 'no Create');
+
+  // A meeting that does not exist: nothing to create it with.
+  const nowhere = unique('nowhere');
+  await page.getByLabel('Meeting id', { exact: true }).fill(nowhere);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.locator('#meeting-missing', { hasText: 'cannot create meetings' }).waitFor();
+  assert.deepEqual((await visibleButtons(page)).filter((name) => /Create/.test(name)), []);
+
+  await openAndJoin(page, mars, 'Bob');
+  const card = page.locator(`article[data-meeting="${earth}"]`);
+  await card.locator('ul.people li', { hasText: 'Eve' }).waitFor();
+  await card.getByRole('button', { name: 'Send' }).waitFor();
+  const offered = await visibleButtons(page);
+  assert.deepEqual(offered.filter((name) => /^(End|Close connection|Connect|Create|Remove|×)/.test(name)), [], `offered: ${offered}`);
+  assert.equal(await page.locator('#connect-form').isVisible(), false);
+  // What it can do, it is offered: chat into earth, leave.
+  await page.getByLabel(`Message to ${earth}`).fill('hello from bob');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await card.locator('.chat-log', { hasText: 'hello from bob' }).waitFor();
+  assert.equal(await page.locator('.problem').count(), 0);
+  assert.deepEqual(page.problems, []);
+});
+
+test('an ended meeting shows ended, also after a reload that may no longer read it', { skip, timeout: 60000 }, async () => {
+  const mars = unique('mars');
+  await createMeeting(mars);
+  const page = await signedIn(participantToken(unique('alice')));
+  await openAndJoin(page, mars, 'Alice');
+  await api('POST', `/api/meetings/${mars}/end`);
+  await page.locator('#meeting-status', { hasText: 'ended' }).waitFor();
+  await page.reload();
+  await page.locator('#meeting-id', { hasText: mars }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'ended' }).waitFor();
+  await page.locator('#meeting-note', { hasText: 'cannot be joined again' }).waitFor();
+  assert.equal(await page.locator('#join-form').isVisible(), false, 'no "join it"');
+  assert.deepEqual(page.problems, []);
+});
+
+test('an expired token shows signed out and asks to sign in again; the header keeps link, store and token apart', { skip, timeout: 60000 }, async () => {
+  const alice = unique('alice');
+  const page = await signedIn(mint({ sub: alice, permissions: ['allow_join'] }, 5));
+  await page.locator('#store-state', { hasText: 'store: ok' }).waitFor();
+  await page.locator('#token-state', { hasText: /token expires \d\d:\d\d:\d\d \(in \d+ s\)/ }).waitFor();
+  assert.match(await page.locator('#connection-state').textContent(), /live link: connected/);
+
+  await page.locator('#connection-state', { hasText: 'signed out' }).waitFor({ timeout: 15000 });
+  await page.locator('#sign-in-problem', { hasText: 'Sign in again with a new token' }).waitFor();
+  await page.locator('#token-state', { hasText: 'token expired' }).waitFor();
+  assert.equal(await page.getByLabel('Token (JWT)').isVisible(), true);
+  assert.equal(await page.locator('#workspace').isVisible(), false);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a refusal on a connection card goes when the connection closes; small things read right', { skip, timeout: 60000 }, async () => {
+  const { mars, earth } = await twoMeetings();
+  const alice = unique('alice');
+  const page = await signedIn(moderatorToken(alice));
+  await openAndJoin(page, mars, 'Alice');
+  const { id: connectionId } = await api('POST', `/api/meetings/${mars}/connections`, { meetingId: earth });
+  const card = page.locator(`article[data-meeting="${earth}"]`);
+  await card.waitFor();
+
+  // A message of blanks is refused beside the card ...
+  const input = page.getByLabel(`Message to ${earth}`);
+  await input.fill('   ');
+  await card.getByRole('button', { name: 'Send' }).click();
+  await card.locator('.problem', { hasText: 'validation-failed' }).waitFor();
+  // ... a long one is sent, and the field is not marked invalid once emptied.
+  const long = `${'x'.repeat(4000)} end`;
+  await input.fill(long);
+  await card.getByRole('button', { name: 'Send' }).click();
+  await card.locator('.chat-log details.folded').waitFor();
+  assert.equal(await input.inputValue(), '');
+  assert.equal(await input.evaluate((element) => element.matches(':invalid, :user-invalid')), false);
+  assert.equal(await card.locator('.problem').count(), 0, 'the next send cleared the refusal');
+  await input.fill('   ');
+  await card.getByRole('button', { name: 'Send' }).click();
+  await card.locator('.problem', { hasText: 'validation-failed' }).waitFor();
+
+  // The connection closes: its refusal no longer applies.
+  await api('DELETE', `/api/meetings/${mars}/connections/${connectionId}`);
+  await card.locator('.badge', { hasText: /^closed$/ }).waitFor();
+  await card.locator('.problem').waitFor({ state: 'detached' });
+
+  // After a reload, the past connection-close still names the other meeting.
+  await page.reload();
+  await page.locator('#feed li[data-type="connection-close"]', { hasText: `connection to ${earth} closed` }).waitFor();
+
+  // "Act as" with a participant token is refused, not ignored.
+  const other = await browser.newContext();
+  const signIn = await other.newPage();
+  await signIn.goto(`${BRIDGE_URL}/`);
+  await signIn.getByLabel('Token (JWT)').fill(moderatorToken(unique('carol')));
+  await signIn.getByLabel(/Act as participant/).fill('someone-else');
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await signIn.locator('#sign-in-problem', { hasText: 'Act as is for server tokens' }).waitFor();
+  await other.close();
+  assert.deepEqual(page.problems, []);
+});
+
+test('a moderator creates a meeting and joins it in one go, so its creator is not left outside', { skip, timeout: 30000 }, async () => {
+  const page = await signedIn(moderatorToken(unique('alice')));
+  const created = unique('saturn');
+  await page.getByLabel(/New meeting id/).fill(created);
+  await page.getByLabel(/Your name/).fill('Alice');
+  await page.getByRole('button', { name: 'Create and join', exact: true }).click();
+  await page.locator('#meeting-id', { hasText: created }).waitFor();
+  await page.locator('#participants li', { hasText: 'Alice' }).waitFor();
+  await page.locator('#meeting-status', { hasText: 'active' }).waitFor();
+  assert.equal(await page.locator('.problem').count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the meetings list shows when each meeting was created, date and time on the 24-hour clock', { skip, timeout: 30000 }, async () => {
+  const venus = unique('venus');
+  await createMeeting(venus);
+  const page = await signedIn(serverToken(), 1280, unique('ops'));
+  const created = page.locator(`#meetings-rows tr[data-meeting="${venus}"] td`).nth(2);
+  await created.waitFor();
+  assert.match(await created.textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  await page.context().close();
 });

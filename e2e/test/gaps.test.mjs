@@ -4,36 +4,9 @@
 // applied once, in sequence order.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as tcp } from 'node:net';
-import { api, connect, createMeeting, eventually, joinAs, serverToken, unique } from './support.mjs';
+import { REDIS_URL, api, connect, createMeeting, eventually, joinAs, redis, serverToken, unique } from './support.mjs';
 
-const REDIS_URL = process.env.BRIDGE_REDIS_URL;
 const skip = REDIS_URL ? false : 'set BRIDGE_REDIS_URL to the bridge\'s Redis to run it';
-
-/** Sends one command over a raw RESP connection and resolves with the reply line. */
-function redis(...command) {
-  const url = new URL(REDIS_URL);
-  const commands = [];
-  if (url.password) commands.push(url.username ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)] : ['AUTH', decodeURIComponent(url.password)]);
-  commands.push(command);
-  const encode = (parts) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
-  return new Promise((resolve, reject) => {
-    const socket = tcp({ host: url.hostname, port: Number(url.port || 6379) }, () => socket.write(commands.map(encode).join('')));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => {
-      received += chunk;
-      const lines = received.split('\r\n').filter(Boolean);
-      if (lines.length >= commands.length) {
-        socket.end();
-        const reply = lines[commands.length - 1];
-        if (reply.startsWith('-')) reject(new Error(`Redis: ${reply}`));
-        else resolve(reply);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
 
 const open = [];
 after(() => open.forEach((bridge) => bridge.close()));

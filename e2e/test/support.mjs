@@ -4,8 +4,10 @@
 //   BRIDGE_JWT_SECRET  its HS256 secret (tokens are minted here, as scripts/mint-token.mjs does)
 //   BRIDGE_REDIS_URL   its Redis, redis://host:port (only the tests that cut the bridge's Redis links need it)
 //   BRIDGE_CLIENT      the bundled client module (default: the one the build puts in target/classes)
+//   BRIDGE_PRESENCE_GRACE_MS  the bridge's bridge.presence.grace (default 10000)
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { connect as tcp } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -101,4 +103,44 @@ export function trackingWebSocket() {
 /** Connects the client in Node with the `ws` package. */
 export function connect(token, options = {}) {
   return MeetingBridge.connect({ url: BRIDGE_URL, token, webSocketImpl: WebSocket, ...options });
+}
+
+/** The bridge's presence grace: how long a session-bound participant may be away. */
+export const GRACE_MS = Number(process.env.BRIDGE_PRESENCE_GRACE_MS ?? 10000);
+
+/** Checks `check()` again and again for `ms`; throws at the first time it does not hold. */
+export async function holdsFor(check, ms, { intervalMs = 200, message = 'condition' } = {}) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!(await check())) throw new Error(`no longer true: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The bridge's Redis (only the tests that cut its links or freeze it need it). */
+export const REDIS_URL = process.env.BRIDGE_REDIS_URL;
+
+/** Sends one command to the bridge's Redis over a raw RESP connection and resolves with the reply line. */
+export function redis(...command) {
+  const url = new URL(REDIS_URL);
+  const commands = [];
+  if (url.password) commands.push(url.username ? ['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)] : ['AUTH', decodeURIComponent(url.password)]);
+  commands.push(command);
+  const encode = (parts) => `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join('')}`;
+  return new Promise((resolve, reject) => {
+    const socket = tcp({ host: url.hostname, port: Number(url.port || 6379) }, () => socket.write(commands.map(encode).join('')));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      received += chunk;
+      const lines = received.split('\r\n').filter(Boolean);
+      if (lines.length >= commands.length) {
+        socket.end();
+        const reply = lines[commands.length - 1];
+        if (reply.startsWith('-')) reject(new Error(`Redis: ${reply}`));
+        else resolve(reply);
+      }
+    });
+    socket.on('error', reject);
+  });
 }

@@ -30,7 +30,22 @@ import { decodeToken } from './token.js';
  * @property {number} [retryForMs] how long a change (POST, DELETE) is sent again with its
  *   `Idempotency-Key` after a network error, 502, 503, 504 or `idempotency-key-in-progress`,
  *   counted from its first attempt; default 30000 (0: sent once)
+ * @property {number} [tokenWarningMs] how long before the token's `exp` the bridge emits
+ *   `token-expiring`; default 60000
  */
+
+/** The bridge's own event types, for `on()` and `off()`. */
+const BRIDGE_EVENTS = Object.freeze(['state', 'error', 'reconnected', 'token-expiring', 'token-expired']);
+
+/**
+ * @param {string} type
+ * @returns {string} the type, if the bridge emits it
+ * @throws {TypeError} naming the types there are, so that a misspelt name fails loudly
+ */
+function bridgeEventType(type) {
+  if (BRIDGE_EVENTS.includes(type)) return type;
+  throw new TypeError(`MeetingBridge emits no '${type}' event; its events are ${BRIDGE_EVENTS.join(', ')}`);
+}
 
 /**
  * @typedef {object} JoinOptions
@@ -58,6 +73,10 @@ import { decodeToken } from './token.js';
  * - `error` `(problem)`: a refused SEND answered on `/user/queue/errors`, a STOMP ERROR frame, or
  *   a background failure (re-subscribing, catching up); never thrown at you
  * - `reconnected` `()`: after a reconnect, once every followed meeting has caught up
+ * - `token-expiring` `({expiresAt, inMs})`: the token's `exp` is `tokenWarningMs` away (once per
+ *   token): mint a new one and pass it to {@link MeetingBridge#setToken}
+ * - `token-expired` `({expiresAt, refused, problem})`: the token's `exp` has passed, or the bridge
+ *   refused it (401; `refused: true`): calls fail until `setToken()` gives a new one
  */
 export class MeetingBridge {
   /**
@@ -74,7 +93,7 @@ export class MeetingBridge {
   /** @param {ConnectOptions} options */
   constructor(options) {
     const { url, token, actAs, webSocketImpl, fetchImpl, heartbeatMs = 10000,
-      reconnectDelayMs = 500, maxReconnectDelayMs = 10000, retryForMs = 30000 } = options ?? {};
+      reconnectDelayMs = 500, maxReconnectDelayMs = 10000, retryForMs = 30000, tokenWarningMs = 60000 } = options ?? {};
     if (!token) throw new TypeError('MeetingBridge needs a token');
     const base = url ?? globalThis.location?.origin;
     if (!base) throw new TypeError('MeetingBridge needs a url');
@@ -118,10 +137,18 @@ export class MeetingBridge {
     this.meetings = new Map();
     /** @internal Meetings the acting participant joined bound to the session: meeting id to display name. */
     this.bound = new Map();
+    /** @internal Whether the bridge, not `close()`, closed the client (it refused the token). */
+    this.closedByRefusal = false;
     /** @internal @type {ReturnType<typeof setTimeout> | undefined} */
     this.reconnectTimer = undefined;
     /** @internal The bridge closed the last session with `resync`: reload, do not fill. */
     this.resyncPending = false;
+    /** @internal */
+    this.tokenWarningMs = tokenWarningMs;
+    /** @internal @type {ReturnType<typeof setTimeout>[]} */
+    this.tokenTimers = [];
+    /** @internal Whether `token-expired` was emitted for the current token. */
+    this.tokenExpired = false;
   }
 
   /** @returns {Identity} */
@@ -145,7 +172,7 @@ export class MeetingBridge {
    * @param {(...args: BridgeEvents[K]) => void} listener
    */
   on(type, listener) {
-    this.emitter.on(type, listener);
+    this.emitter.on(/** @type {K} */ (bridgeEventType(type)), listener);
   }
 
   /**
@@ -154,13 +181,16 @@ export class MeetingBridge {
    * @param {(...args: BridgeEvents[K]) => void} [listener] none: every listener of that type
    */
   off(type, listener) {
-    this.emitter.off(type, listener);
+    this.emitter.off(/** @type {K} */ (bridgeEventType(type)), listener);
   }
 
   /** Opens the first STOMP session. {@link MeetingBridge.connect} calls it. */
   async open() {
     await this.startSession();
     this.setState('connected');
+    // From here, so that listeners added right after `connect()` resolves hear a token that
+    // is already within tokenWarningMs of its end.
+    this.watchToken();
   }
 
   /**
@@ -219,7 +249,7 @@ export class MeetingBridge {
         return;
       }
       case 'ERROR': {
-        const problem = stompProblem(frame.headers.message);
+        const problem = stompProblem(frame.headers.message, frame.body);
         const pending = this.receipts.get(frame.headers['receipt-id']);
         if (pending) {
           this.receipts.delete(frame.headers['receipt-id']);
@@ -249,6 +279,7 @@ export class MeetingBridge {
     if (end.error?.code === 'unauthenticated') {
       this.emitter.emit('error', end.error);
       this.setState('closed');
+      this.tokenRefused(end.error);
       return;
     }
     // 4000 resync: the bridge could not fill a gap from the history, or the meeting's history was
@@ -274,6 +305,7 @@ export class MeetingBridge {
         if (problem?.code === 'unauthenticated') {
           this.emitter.emit('error', problem.problem);
           this.setState('closed');
+          this.tokenRefused(problem.problem);
         } else if (!this.isClosed()) {
           this.scheduleReconnect(Math.min(delay * 2, this.maxReconnectDelayMs));
         }
@@ -308,12 +340,73 @@ export class MeetingBridge {
   }
 
   /**
-   * Replaces the token (for example before it expires); used by the next CONNECT and every REST call.
+   * Replaces the token, for example on `token-expiring`. REST calls use it at once; the STOMP
+   * session keeps running and the next CONNECT (after a reconnect) sends it. A client that the
+   * bridge closed because it refused the old token (state `closed` after `token-expired`)
+   * reconnects with the new one and catches up.
    * @param {string} token
    */
   setToken(token) {
+    if (!token) throw new TypeError('setToken needs a token');
     this.token = token;
     this.claims = decodeToken(token);
+    this.watchToken();
+    if (this.state === 'closed' && this.closedByRefusal) {
+      this.closedByRefusal = false;
+      this.setState('reconnecting');
+      this.scheduleReconnect(0);
+    }
+  }
+
+  /**
+   * Times `token-expiring` and `token-expired` for the current token's `exp`.
+   * @internal
+   */
+  watchToken() {
+    for (const timer of this.tokenTimers) clearTimeout(timer);
+    this.tokenTimers = [];
+    this.tokenExpired = false;
+    const exp = this.claims.exp;
+    if (typeof exp !== 'number') return;
+    const expiresAt = new Date(exp * 1000).toISOString();
+    const left = exp * 1000 - Date.now();
+    /** @param {() => void} action @param {number} delay */
+    const at = (action, delay) => {
+      const timer = setTimeout(action, Math.max(0, delay));
+      /** @type {{unref?: () => void}} */ (timer).unref?.();
+      this.tokenTimers.push(timer);
+    };
+    if (left > 0) {
+      at(() => this.emitter.emit('token-expiring', { expiresAt, inMs: Math.max(0, exp * 1000 - Date.now()) }),
+        left - this.tokenWarningMs);
+    }
+    at(() => this.expired({ expiresAt, refused: false }), left);
+  }
+
+  /**
+   * The bridge refused the token (401, or an ERROR frame `unauthenticated`).
+   * @internal
+   * @param {import('./types.js').Problem} problem
+   */
+  tokenRefused(problem) {
+    if (this.state === 'closed') this.closedByRefusal = true;
+    const exp = this.claims.exp;
+    this.expired({ expiresAt: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : undefined, refused: true, problem });
+  }
+
+  /**
+   * @internal
+   * @param {import('./types.js').TokenExpired} detail
+   */
+  expired(detail) {
+    if (this.tokenExpired || this.isClosedByUser()) return;
+    this.tokenExpired = true;
+    this.emitter.emit('token-expired', detail);
+  }
+
+  /** @internal */
+  isClosedByUser() {
+    return this.state === 'closed' && !this.closedByRefusal;
   }
 
   /** @internal Whether `close()` was called (or the token refused), read after an await. */
@@ -323,6 +416,9 @@ export class MeetingBridge {
 
   /** Ends the session and stops reconnecting. Followed meetings stop updating. */
   close() {
+    this.closedByRefusal = false;
+    for (const timer of this.tokenTimers) clearTimeout(timer);
+    this.tokenTimers = [];
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
     for (const feed of this.feeds.values()) feed.onDisconnected();
@@ -340,7 +436,10 @@ export class MeetingBridge {
    * @returns {Promise<any>}
    */
   request(method, path, body) {
-    return this.rest.request(method, path, body);
+    return this.rest.request(method, path, body).catch((/** @type {BridgeError} */ error) => {
+      if (error?.status === 401) this.tokenRefused(error.problem);
+      throw error;
+    });
   }
 
   /**
@@ -411,6 +510,46 @@ export class MeetingBridge {
   }
 
   // ----- plumbing shared by the meeting objects -----
+
+  /**
+   * Binds the acting participant's membership of a meeting to this client's STOMP session (a
+   * STOMP join: the bridge moves an existing binding here without an event), and again after
+   * every reconnect.
+   * @internal
+   * @param {string} meetingId
+   * @param {string} displayName
+   */
+  bindToSession(meetingId, displayName) {
+    this.sendFrame(`/app/meetings/${seg(meetingId)}/join`, { displayName });
+    this.bound.set(meetingId, displayName);
+  }
+
+  /**
+   * Stops re-binding a meeting's participant after reconnects.
+   * @internal
+   * @param {string} meetingId
+   */
+  unbind(meetingId) {
+    this.bound.delete(meetingId);
+  }
+
+  /**
+   * Reports a background failure as an `error` event.
+   * @internal
+   * @param {import('./types.js').Problem} problem
+   */
+  report(problem) {
+    this.emitter.emit('error', problem);
+  }
+
+  /**
+   * Forgets a meeting object that is no longer followed.
+   * @internal
+   * @param {Meeting} meeting
+   */
+  forget(meeting) {
+    if (this.meetings.get(meeting.id) === meeting) this.meetings.delete(meeting.id);
+  }
 
   /**
    * @internal

@@ -20,30 +20,44 @@ export class BridgeError extends Error {
     this.detail = problem.detail;
     /** Field errors of a `validation-failed` refusal. */
     this.errors = problem.errors;
+    /**
+     * Seconds the bridge asked to wait before trying again (`Retry-After` of a 503
+     * `store-unavailable` or a 429 `rate-limited`), if it asked.
+     * @type {number | undefined}
+     */
+    this.retryAfter = problem.retryAfter;
   }
 }
 
-/** What a STOMP ERROR frame's code means, in the words the REST side uses. */
-const STOMP_REFUSALS = /** @type {Record<string, {status: number, title: string}>} */ ({
-  unauthenticated: { status: 401, title: 'Token refused' },
-  forbidden: { status: 403, title: 'Not allowed' },
-  'unknown-destination': { status: 404, title: 'Unknown destination' },
-  'subscription-limit': { status: 429, title: 'Too many subscriptions' },
-  'store-unavailable': { status: 503, title: 'Store unavailable' },
-});
-
 /**
- * A problem for a STOMP ERROR frame, whose `message` header starts with a code (`forbidden: ...`).
- * @param {string | undefined} message
+ * The problem of a STOMP ERROR frame: its body is the problem detail, as on the error queue.
+ * A frame without one (another server, or a bridge from before) is read from its `message`
+ * header, `code: detail`, with status 0: the code is what the bridge said, the status unknown.
+ * @param {string | undefined} message the `message` header
+ * @param {string} [body] the frame's body
  * @returns {Problem}
  */
-export function stompProblem(message) {
+export function stompProblem(message, body) {
+  const json = body ? parseProblem(body) : undefined;
+  if (json) return json;
   const text = message || 'The bridge refused a STOMP frame';
   const colon = text.indexOf(':');
   const code = colon > 0 ? text.slice(0, colon).trim() : text.trim();
   const detail = colon > 0 ? text.slice(colon + 1).trim() : text;
-  const known = STOMP_REFUSALS[code];
-  return { title: known?.title ?? 'Refused by the bridge', status: known?.status ?? 0, code, detail };
+  return { title: 'Refused by the bridge', status: 0, code, detail };
+}
+
+/**
+ * @param {string} body
+ * @returns {Problem | undefined}
+ */
+function parseProblem(body) {
+  try {
+    const json = JSON.parse(body);
+    return json && typeof json === 'object' && typeof json.title === 'string' ? { ...json, status: json.status ?? 0 } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -23,6 +23,10 @@ export const EVENT_TYPES = Object.freeze(/** @type {EventType[]} */ ([
   'meeting-ended',
 ]));
 
+/**
+ * Events asked for per history read: the bridge's largest page. A bridge that answers fewer
+ * (a smaller limit) is read on until `latestSequence`, so nothing depends on the two agreeing.
+ */
 const HISTORY_PAGE = 1000;
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 10000;
@@ -483,7 +487,8 @@ export class MeetingFeed {
         return true;
       }
       for (const event of events) if (event.sequence === this.sequence + 1) this.accept(event);
-      if (read.length < HISTORY_PAGE || generation !== this.bridge.generation) return false;
+      const end = typeof page.latestSequence === 'number' ? page.latestSequence : -1;
+      if (read.length === 0 || read[read.length - 1].sequence >= end || generation !== this.bridge.generation) return false;
       cursor = read[read.length - 1].sequence;
     }
   }
@@ -504,7 +509,7 @@ export class MeetingFeed {
    */
   failed(error, title) {
     if (error.status === 403 || error.status === 404) this.lost(error);
-    else if (this.attached) this.bridge.emitter.emit('error', error.problem ?? { title, status: 0, detail: String(error) });
+    else if (this.attached) this.bridge.report(error.problem ?? { title, status: 0, detail: String(error) });
   }
 
   /** @param {BridgeError} error */

@@ -54,6 +54,8 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./types.js').ConnectionCloseEvent} ConnectionCloseEvent
  * @typedef {import('./types.js').MeetingEndedEvent} MeetingEndedEvent
  * @typedef {import('./types.js').SyncEvent} SyncEvent
+ * @typedef {import('./types.js').LostEvent} LostEvent
+ * @typedef {import('./types.js').TokenExpired} TokenExpired
  * @typedef {import('./types.js').MeetingEvents} MeetingEvents
  * @typedef {import('./types.js').ConnectionMeetingEvents} ConnectionMeetingEvents
  * @typedef {import('./types.js').BridgeEvents} BridgeEvents

@@ -1,5 +1,6 @@
 import { Emitter } from './emitter.js';
 import { BridgeError } from './errors.js';
+import { EVENT_TYPES } from './feed.js';
 import { seg } from './rest.js';
 
 /** @typedef {import('./types.js').BridgeEvent} BridgeEvent */
@@ -11,9 +12,23 @@ import { seg } from './rest.js';
 /** @typedef {import('./types.js').MeetingStatus} MeetingStatus */
 /** @typedef {import('./types.js').Participant} Participant */
 /** @typedef {import('./types.js').SyncEvent} SyncEvent */
+/** @typedef {import('./types.js').LostEvent} LostEvent */
 /** @typedef {import('./bridge.js').MeetingBridge} MeetingBridge */
 /** @typedef {import('./bridge.js').JoinOptions} JoinOptions */
 /** @typedef {import('./feed.js').MeetingFeed} MeetingFeed */
+
+/**
+ * Other names accepted for an event type: VideoSDK's own reference spells the chat event
+ * `chat-meesage`, so code copied from it listens to `chat-message`.
+ * @type {Record<string, string>}
+ */
+const ALIASES = { 'chat-meesage': 'chat-message' };
+
+/** What a view of any meeting emits besides the bridge's event types. */
+const VIEW_EVENTS = Object.freeze([...EVENT_TYPES, 'sync', '*']);
+
+/** What the caller's own meeting emits besides: `lost`. */
+const MEETING_EVENTS = Object.freeze([...VIEW_EVENTS, 'lost']);
 
 /** How long a closed connection's meeting stays followed, so the tail of an ending cascade still arrives. */
 const CLOSED_CONNECTION_LINGER_MS = 3000;
@@ -93,7 +108,7 @@ class MeetingView {
    * @param {(...args: Events[K]) => void} listener
    */
   on(eventType, listener) {
-    this.emitter.on(eventType, listener);
+    this.emitter.on(this.eventType(eventType), listener);
   }
 
   /**
@@ -104,7 +119,31 @@ class MeetingView {
    * @param {(...args: Events[K]) => void} [listener]
    */
   off(eventType, listener) {
-    this.emitter.off(eventType, listener);
+    this.emitter.off(this.eventType(eventType), listener);
+  }
+
+  /**
+   * The event type a name stands for: itself, or what an alias names.
+   * @internal
+   * @template {keyof Events} K
+   * @param {K} name
+   * @returns {K}
+   * @throws {TypeError} for a name this object never emits, naming those it does (a misspelt
+   *   listener would otherwise wait in silence)
+   */
+  eventType(name) {
+    const type = ALIASES[/** @type {string} */ (name)] ?? name;
+    if (this.eventTypes().includes(type)) return /** @type {K} */ (type);
+    throw new TypeError(`${this.constructor.name} emits no '${String(name)}' event; `
+      + `its events are ${this.eventTypes().join(', ')} (and 'chat-meesage', VideoSDK's spelling of 'chat-message')`);
+  }
+
+  /**
+   * @internal
+   * @returns {readonly string[]}
+   */
+  eventTypes() {
+    return VIEW_EVENTS;
   }
 
   /**
@@ -168,6 +207,11 @@ export class Meeting extends MeetingView {
     this.loaded = false;
     /** @type {BridgeError | undefined} why the client stopped following, if it lost access */
     this.lostBecause = undefined;
+  }
+
+  /** @internal */
+  eventTypes() {
+    return MEETING_EVENTS;
   }
 
   /** Whether the client currently follows the meeting live. */
@@ -250,8 +294,9 @@ export class Meeting extends MeetingView {
   stopFollowing(reason) {
     if (this.feed.status === 'ended') return;
     this.feed.suspend();
-    this.bridge.bound.delete(this.id);
+    this.bridge.unbind(this.id);
     for (const id of [...this.connections.keys()]) this.dropConnection(id, reason);
+    this.emitLost({ type: 'lost', meetingId: this.id, reason });
   }
 
   /**
@@ -261,6 +306,16 @@ export class Meeting extends MeetingView {
   onLost(error) {
     for (const id of [...this.connections.keys()]) this.dropConnection(id, 'lost');
     this.lostBecause = error;
+    this.bridge.unbind(this.id);
+    this.emitLost({ type: 'lost', meetingId: this.id, reason: error.code ?? 'forbidden', problem: error.problem });
+  }
+
+  /**
+   * @internal
+   * @param {LostEvent} lost
+   */
+  emitLost(lost) {
+    /** @type {Emitter<any>} */ (this.emitter).emit('lost', lost);
   }
 
   /**
@@ -273,7 +328,7 @@ export class Meeting extends MeetingView {
     const connection = new Connection(this, json);
     this.connections.set(connection.id, connection);
     connection.ready.catch((error) => {
-      if (!connection.closed) this.bridge.emitter.emit('error', error.problem ?? { title: 'Connection', status: 0, detail: String(error) });
+      if (!connection.closed) this.bridge.report(error.problem ?? { title: 'Connection', status: 0, detail: String(error) });
     });
     return connection;
   }
@@ -310,10 +365,7 @@ export class Meeting extends MeetingView {
     const identity = this.bridge.identity;
     if (identity.isServer) body.participantId = this.actingParticipant(participantId);
     const participant = await this.bridge.request('POST', `/api/meetings/${seg(this.id)}/participants`, body);
-    if (bindToSession && !identity.isServer) {
-      this.bridge.sendFrame(`/app/meetings/${seg(this.id)}/join`, { displayName });
-      this.bridge.bound.set(this.id, displayName);
-    }
+    if (bindToSession && !identity.isServer) this.bridge.bindToSession(this.id, displayName);
     await this.attach();
     return participant;
   }
@@ -330,7 +382,7 @@ export class Meeting extends MeetingView {
     if (!who) throw new BridgeError({ title: 'Who leaves?', status: 400, code: 'validation-failed', detail: 'name the participant (actAs with a server token)' });
     await this.bridge.request('DELETE', `/api/meetings/${seg(this.id)}/participants/${seg(who)}`);
     if (who === this.bridge.identity.participantId) {
-      this.bridge.bound.delete(this.id);
+      this.bridge.unbind(this.id);
       if (!this.bridge.identity.isServer) {
         // Our own participant-left is the last event we get; wait for it briefly, then let go.
         const left = await this.waitFor((event) => event.type === 'participant-left' && event.participant.id === who, 2000);
@@ -399,7 +451,7 @@ export class Meeting extends MeetingView {
   /** Stops following this meeting (and its connections' meetings) and forgets the listeners. */
   dispose() {
     for (const connection of this.connections.values()) connection.meeting.dispose();
-    if (this.bridge.meetings.get(this.id) === this) this.bridge.meetings.delete(this.id);
+    this.bridge.forget(this);
     super.dispose();
   }
 }

@@ -78,7 +78,7 @@
  */
 
 /** @typedef {EventBase & {type: 'participant-joined', participant: Participant}} ParticipantJoinedEvent */
-/** @typedef {'left' | 'removed' | 'meeting-ended' | 'disconnected'} LeaveReason */
+/** @typedef {'left' | 'removed' | 'meeting-ended' | 'disconnected' | 'switched'} LeaveReason */
 /** @typedef {EventBase & {type: 'participant-left', participant: Participant, reason: LeaveReason}} ParticipantLeftEvent */
 /** @typedef {EventBase & {type: 'chat-message', message: ChatMessage}} ChatMessageEvent */
 /** @typedef {EventBase & {type: 'connection-open', connection: ConnectionInfo}} ConnectionOpenEvent */
@@ -109,6 +109,27 @@
  */
 
 /**
+ * The client stopped following a meeting because it lost the right to read it: its own
+ * participant left (`reason` is the leave's: `left`, `removed`, `disconnected`, `switched`),
+ * or a read during a catch-up was refused (`reason` is the problem's code, e.g. `forbidden`,
+ * with the `problem`). Nothing more arrives; `join()` follows it again.
+ * @typedef {object} LostEvent
+ * @property {'lost'} type
+ * @property {string} meetingId
+ * @property {string} reason
+ * @property {Problem} [problem]
+ */
+
+/**
+ * When a token expires: `expiresAt` from its `exp` (ISO-8601; absent for a token without one),
+ * `refused` when the bridge refused it (401) rather than the clock saying so, with its `problem`.
+ * @typedef {object} TokenExpired
+ * @property {string} [expiresAt]
+ * @property {boolean} refused
+ * @property {Problem} [problem]
+ */
+
+/**
  * Listener arguments of a meeting the caller follows ({@link import('./meeting.js').Meeting}):
  * the event's subject first, then the whole event. `'*'` gets every event in sequence order and
  * every {@link SyncEvent}.
@@ -116,10 +137,12 @@
  *   'participant-joined': [participant: Participant, event: ParticipantJoinedEvent],
  *   'participant-left': [participant: Participant, event: ParticipantLeftEvent],
  *   'chat-message': [message: ChatMessage, event: ChatMessageEvent],
+ *   'chat-meesage': [message: ChatMessage, event: ChatMessageEvent],
  *   'connection-open': [connection: import('./meeting.js').Connection, event: ConnectionOpenEvent],
  *   'connection-close': [event: ConnectionCloseEvent, event: ConnectionCloseEvent],
  *   'meeting-ended': [event: MeetingEndedEvent, event: MeetingEndedEvent],
  *   'sync': [sync: SyncEvent],
+ *   'lost': [lost: LostEvent],
  *   '*': [event: BridgeEvent | SyncEvent],
  * }} MeetingEvents
  */
@@ -132,6 +155,7 @@
  *   'participant-joined': [participant: Participant, event: ParticipantJoinedEvent],
  *   'participant-left': [participant: Participant, event: ParticipantLeftEvent],
  *   'chat-message': [message: ChatMessage, event: ChatMessageEvent],
+ *   'chat-meesage': [message: ChatMessage, event: ChatMessageEvent],
  *   'connection-open': [connection: ConnectionInfo, event: ConnectionOpenEvent],
  *   'connection-close': [event: ConnectionCloseEvent, event: ConnectionCloseEvent],
  *   'meeting-ended': [event: MeetingEndedEvent, event: MeetingEndedEvent],
@@ -150,6 +174,8 @@
  *   'state': [state: BridgeState],
  *   'error': [problem: Problem],
  *   'reconnected': [],
+ *   'token-expiring': [detail: {expiresAt: string, inMs: number}],
+ *   'token-expired': [detail: TokenExpired],
  * }} BridgeEvents
  */
 

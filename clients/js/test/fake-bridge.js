@@ -31,6 +31,12 @@ export class FakeBridge {
     /** whether history reads with `epoch` refuse a position the history no longer continues */
     this.checksPositions = true;
     this.epochCount = 0;
+    /** the most events a history read answers (the bridge's limit), whatever `limit` asks */
+    this.historyLimit = Infinity;
+    /** meetings whose reads answer 403, as when the caller is no longer a member */
+    this.forbidden = new Set();
+    /** whether every REST call answers 401, as for an expired token */
+    this.refusesToken = false;
     const server = this;
     this.fetch = async (url, init = {}) => {
       const method = init.method ?? 'GET';
@@ -160,6 +166,10 @@ export class FakeBridge {
 
   async route(url, method, body) {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent); // api, meetings, m, ...
+    if (this.refusesToken) {
+      return respond(401, { title: 'Authentication required', status: 401, code: 'unauthenticated', detail: 'the token is malformed, badly signed or expired' });
+    }
+    if (this.forbidden.has(parts[2])) return respond(403, { title: 'Forbidden', status: 403, code: 'forbidden', detail: 'not a member' });
     const meeting = this.meetings.get(parts[2]);
     if (!meeting) return respond(404, { title: 'Not Found', status: 404, code: 'meeting-not-found', detail: `Meeting ${parts[2]} does not exist` });
     if (method === 'GET' && parts.length === 3) return respond(200, info(meeting));
@@ -175,7 +185,7 @@ export class FakeBridge {
       if (epoch !== null && this.checksPositions && (epoch !== meeting.epoch || after > meeting.sequence)) {
         return respond(409, { title: 'History reset', status: 409, code: 'history-reset', detail: `now ${meeting.epoch} at ${meeting.sequence}` });
       }
-      const events = meeting.history.filter((event) => event.sequence > after).slice(0, limit);
+      const events = meeting.history.filter((event) => event.sequence > after).slice(0, Math.min(limit, this.historyLimit));
       return respond(200, { events, latestSequence: meeting.sequence, epoch: meeting.epoch });
     }
     if (method === 'GET' && parts[3] === 'connections') return respond(200, { connections: meeting.connections });
@@ -255,7 +265,9 @@ class FakeSocket {
       if (command === 'CONNECT') this.reply(encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
       if (command === 'SUBSCRIBE') {
         if (!TYPES.some((type) => headers.destination.endsWith(`/${type}`)) && headers.destination !== '/user/queue/errors') {
-          this.reply(encodeFrame('ERROR', { message: 'unknown-destination: no such topic', 'receipt-id': headers.receipt }));
+          // As the bridge: the code in the message header, the problem detail as the body.
+          const problem = { title: 'Unknown destination', status: 404, code: 'unknown-destination', detail: 'no such topic' };
+          this.reply(encodeFrame('ERROR', { message: 'unknown-destination: no such topic', 'receipt-id': headers.receipt, 'content-type': 'application/json' }, JSON.stringify(problem)));
           this.close(1002);
           return;
         }

@@ -84,10 +84,13 @@ test('REST refusals reject with a BridgeError carrying the problem details', asy
   assert.equal(bridge.meetings.size, 0, 'nothing left behind');
 });
 
-test('STOMP refusals read as words, not as "STOMP ERROR"', () => {
-  assert.deepEqual(stompProblem('unauthenticated: the token has expired'),
-    { title: 'Token refused', status: 401, code: 'unauthenticated', detail: 'the token has expired' });
-  assert.equal(stompProblem('subscription-limit: at most 256').title, 'Too many subscriptions');
+test('a STOMP ERROR frame\'s problem comes from its body, the problem detail, not from a table of codes', () => {
+  const body = JSON.stringify({ title: 'Authentication required', status: 401, code: 'unauthenticated', detail: 'the token has expired' });
+  assert.deepEqual(stompProblem('unauthenticated: the token has expired', body),
+    { title: 'Authentication required', status: 401, code: 'unauthenticated', detail: 'the token has expired' });
+  // A frame without a body: the code and detail of its message header, the status unknown.
+  assert.deepEqual(stompProblem('subscription-limit: at most 256'),
+    { title: 'Refused by the bridge', status: 0, code: 'subscription-limit', detail: 'at most 256' });
   assert.equal(stompProblem(undefined).title, 'Refused by the bridge');
 });
 

@@ -100,13 +100,13 @@ export class StompSession {
               this.startHeartbeats(frame.headers['heart-beat']);
               resolve(frame);
             } else if (frame.command === 'ERROR') {
-              this.error = stompProblem(frame.headers.message);
+              this.error = stompProblem(frame.headers.message, frame.body);
               reject(new BridgeError(this.error));
               this.close();
             }
             continue;
           }
-          if (frame.command === 'ERROR') this.error = stompProblem(frame.headers.message);
+          if (frame.command === 'ERROR') this.error = stompProblem(frame.headers.message, frame.body);
           this.onFrame(frame);
         }
       };

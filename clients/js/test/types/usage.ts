@@ -38,8 +38,13 @@ export async function usage(token: string): Promise<void> {
     }
   }
 
+  // VideoSDK's spelling of chat-message is accepted; a typo of it is not
+  connection.meeting.on('chat-meesage', (message: ChatMessage) => console.log(message.message));
   // @ts-expect-error: not an event of a meeting
-  connection.meeting.on('chat-meesage', () => {});
+  connection.meeting.on('chat-mesage', () => {});
+  bridge.on('token-expiring', ({ expiresAt, inMs }) => console.log(expiresAt, inMs));
+  bridge.on('token-expired', ({ refused }) => console.log(refused));
+  meeting.on('lost', ({ reason }) => console.log(reason));
   // @ts-expect-error: participant-joined gives a Participant, not a ChatMessage
   connection.meeting.on('participant-joined', (message: ChatMessage) => console.log(message.message));
   // @ts-expect-error: a chat message is a string

@@ -4,15 +4,46 @@
  * sequence, a picture), and act as the signed-in participant. Every meeting has an address,
  * `#/meetings/{id}`. Built only on the bridge's own client module, /client/meeting-bridge.js.
  */
-import { EVENT_TYPES, MeetingBridge } from '/client/meeting-bridge.js';
+import { EVENT_TYPES, MeetingBridge, decodeToken } from '/client/meeting-bridge.js';
 import { drawGraph } from './graph.js';
 import { meetingsList } from './list.js';
-import { $, act, clearProblem, confirmAction, h, plural, problemOf, showProblem, time } from './ui.js';
+import {
+  $, act, clearProblem, clearProblemsWhere, confirmAction, dateTime, folded, h, plural, problemOf, showProblem, time,
+} from './ui.js';
 
 const STORAGE = 'meeting-bridge.console';
+/** Meetings this tab joined bound to its session: re-bound after a reload, within the bridge's grace. */
+const BOUND_STORAGE = 'meeting-bridge.console.bound';
+/** Meetings this tab saw end: a participant token may not read them any more, but they stay ended. */
+const ENDED_STORAGE = 'meeting-bridge.console.ended';
 const FEED_LIMIT = 500;
 const HISTORY_ON_OPEN = 50;
 const MISSING_RECHECK_MS = 5000;
+/** How often the store's health (the bridge's readiness) is asked, and how long an answer may take. */
+const STORE_POLL_MS = 2000;
+const STORE_TIMEOUT_MS = 3000;
+/** The token badge warns this long before the token expires. */
+const TOKEN_WARNING_MS = 120000;
+
+/** Small maps kept in this tab's session storage (they survive a reload, not the tab). */
+const remembered = {
+  read(key) {
+    try {
+      return JSON.parse(sessionStorage.getItem(key) ?? '{}') ?? {};
+    } catch {
+      return {};
+    }
+  },
+  get(key, id) {
+    return this.read(key)[id];
+  },
+  set(key, id, value) {
+    const all = this.read(key);
+    if (value === undefined) delete all[id];
+    else all[id] = value;
+    sessionStorage.setItem(key, JSON.stringify(all));
+  },
+};
 
 const state = {
   /** @type {MeetingBridge|null} */
@@ -34,6 +65,18 @@ const state = {
   dismissed: new Set(),
   /** re-checks whether a missing meeting exists by now */
   missingTimer: undefined,
+  /** connection id to the meeting at its other end, for naming past events */
+  otherMeetings: new Map(),
+  /** connection ids being looked up */
+  lookingUp: new Set(),
+  /** bumped when a name in the feed became known, so the feed is drawn again */
+  feedVersion: 0,
+  /** the store's health from the bridge's readiness: 'ok', 'down' or 'unknown' */
+  store: 'unknown',
+  storeTimer: undefined,
+  tokenTimer: undefined,
+  /** when the token that signed the console out expired (it asks to sign in again) */
+  expiredAt: undefined,
 };
 
 const list = meetingsList({
@@ -86,28 +129,47 @@ function route() {
 // Signing in and out
 
 async function signIn(token, actAs, { restoring = false } = {}) {
+  const claims = decodeToken(token);
+  const isServer = Array.isArray(claims.roles) && claims.roles.includes('server');
+  if (actAs && !isServer && claims.sub) {
+    // Only a server token acts for somebody else; a participant token always acts as its sub.
+    showProblem($('sign-in-problem'), {
+      title: 'Act as is for server tokens', status: 400, code: 'validation-failed',
+      detail: `This token acts as ${claims.sub} only. Clear "Act as participant" to sign in as ${claims.sub}.`,
+    }, 'signing in');
+    if (restoring) sessionStorage.removeItem(STORAGE);
+    return;
+  }
   let bridge;
   try {
-    bridge = await MeetingBridge.connect({ url: location.origin, token, actAs: actAs || undefined });
+    bridge = await MeetingBridge.connect({ url: location.origin, token, actAs: actAs || undefined, tokenWarningMs: TOKEN_WARNING_MS });
   } catch (error) {
     showProblem($('sign-in-problem'), error, 'signing in');
     if (restoring) sessionStorage.removeItem(STORAGE);
     return;
   }
   clearProblem($('sign-in-problem'));
+  $('sign-in-note').hidden = true;
   state.bridge = bridge;
+  state.expiredAt = undefined;
   bridge.on('state', (connection) => {
     if (connection === 'connected') $('problems').replaceChildren();
     scheduleRender();
   });
   bridge.on('error', showBridgeProblem);
   bridge.on('reconnected', scheduleRender);
+  bridge.on('token-expiring', scheduleRender);
+  bridge.on('token-expired', onTokenExpired);
+  watchStore();
+  clearInterval(state.tokenTimer);
+  state.tokenTimer = setInterval(renderState, 1000);
   sessionStorage.setItem(STORAGE, JSON.stringify({ token, actAs }));
   $('sign-in').hidden = true;
   $('workspace').hidden = false;
   $('sign-out').hidden = false;
-  const { isServer, roomId, participantId } = bridge.identity;
+  const { roomId, participantId } = bridge.identity;
   $('meetings-list').hidden = !isServer;
+  $('create-form').hidden = !permits('create');
   $('join-as-wrap').hidden = !isServer;
   $('join-bind-wrap').hidden = isServer;
   $('join-as').value = participantId ?? '';
@@ -133,9 +195,29 @@ function showBridgeProblem(problem) {
   showProblem(slot, problem, 'talking to the bridge');
 }
 
+/**
+ * The token ran out (its `exp` passed, or the bridge refused it): the console signs out, says
+ * so where the token is entered, and keeps the address so that signing in again returns there.
+ */
+function onTokenExpired({ expiresAt, refused }) {
+  const at = expiresAt ? ` at ${dateTime(expiresAt)}` : '';
+  signOut();
+  state.expiredAt = expiresAt ?? new Date().toISOString();
+  showProblem($('sign-in-problem'), {
+    title: 'Signed out: the token expired', status: 401, code: 'unauthenticated',
+    detail: refused ? `The bridge refused the token${at}. Sign in again with a new token.`
+      : `The token expired${at}. Sign in again with a new token.`,
+  });
+  render();
+}
+
 function signOut() {
   closeMeetingView();
   list.stop();
+  clearInterval(state.tokenTimer);
+  clearTimeout(state.storeTimer);
+  state.store = 'unknown';
+  state.expiredAt = undefined;
   state.bridge?.close();
   state.bridge = null;
   sessionStorage.removeItem(STORAGE);
@@ -148,6 +230,33 @@ function signOut() {
   $('token').focus();
 }
 
+/**
+ * Asks the bridge's readiness (which includes its Redis) every few seconds while signed in. When
+ * the store answers again, the refusals it caused (503 store-unavailable) are gone, and a meeting
+ * that could not be opened is opened again.
+ */
+async function watchStore() {
+  clearTimeout(state.storeTimer);
+  if (!state.bridge) return;
+  let health = 'down';
+  try {
+    const response = await fetch('/actuator/health/readiness', { signal: AbortSignal.timeout(STORE_TIMEOUT_MS), cache: 'no-store' });
+    const body = await response.json().catch(() => ({}));
+    health = response.ok && body.status === 'UP' ? 'ok' : 'down';
+  } catch {
+    health = 'down';
+  }
+  if (!state.bridge) return;
+  const recovered = health === 'ok' && state.store === 'down';
+  state.store = health;
+  if (recovered) {
+    clearProblemsWhere((problem) => problem.status === 503 || problem.code === 'store-unavailable');
+    if (state.view === 'unavailable') openCurrent();
+  }
+  renderState();
+  state.storeTimer = setTimeout(watchStore, STORE_POLL_MS);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Following one meeting
 
@@ -155,6 +264,7 @@ function closeMeetingView() {
   clearTimeout(state.missingTimer);
   state.meeting?.dispose();
   Object.assign(state, { meeting: null, meetingId: null, view: 'loading', note: '', feed: [] });
+  state.otherMeetings.clear();
   state.cards.clear();
   state.chats.clear();
   state.dismissed.clear();
@@ -175,14 +285,24 @@ async function openCurrent() {
   clearTimeout(state.missingTimer);
   state.view = 'loading';
   scheduleRender();
+  const binding = remembered.get(BOUND_STORAGE, bindingKey(meetingId));
   try {
     const meeting = await state.bridge.meeting(meetingId);
     if (state.meetingId !== meetingId) return;
     state.view = 'following';
+    if (binding) await rebind(meeting, binding);
     await follow(meeting);
   } catch (error) {
     if (state.meetingId !== meetingId) return;
-    if (error.status === 403) {
+    const ended = remembered.get(ENDED_STORAGE, meetingId);
+    if (error.status === 403 && ended) {
+      state.view = 'ended';
+      state.note = `${meetingId} ended at ${dateTime(ended)}; an ended meeting cannot be joined again.`;
+    } else if (error.status === 403 && binding) {
+      remembered.set(BOUND_STORAGE, bindingKey(meetingId), undefined);
+      state.view = 'forbidden';
+      state.note = `You are no longer a member of ${meetingId}: this page was away longer than the bridge allows, so you left it. Join again to follow it live.`;
+    } else if (error.status === 403) {
       state.view = 'forbidden';
       state.note = `You are not a member of ${meetingId}: join it to see its participants and events live.`;
     } else if (error.code === 'meeting-not-found') {
@@ -210,13 +330,39 @@ async function recheckMissing() {
   }
 }
 
+/** Who the signed-in token acts as, in the key of what this tab remembers about a meeting. */
+function bindingKey(meetingId) {
+  return `${state.bridge?.identity.participantId ?? ''}@${meetingId}`;
+}
+
+/**
+ * After a reload: the participant this tab joined bound to its (old) session is still a member,
+ * so bind it to this page's session before the bridge's grace runs out (a STOMP join of a
+ * member moves the binding without an event).
+ */
+async function rebind(meeting, displayName) {
+  const me = state.bridge.identity.participantId;
+  if (!meeting.participants.has(me)) {
+    remembered.set(BOUND_STORAGE, bindingKey(meeting.id), undefined);
+    return;
+  }
+  await meeting.join({ displayName, bindToSession: true });
+}
+
 async function follow(meeting) {
-  if (state.meeting === meeting) return;
+  if (state.meeting === meeting) {
+    // Followed again (joined after it was lost): the listeners are still there.
+    state.view = 'following';
+    state.note = '';
+    return;
+  }
   state.meeting = meeting;
   state.view = 'following';
   state.note = '';
   for (const type of EVENT_TYPES) meeting.on(type, onMeetingEvent);
   meeting.on('sync', scheduleRender);
+  meeting.on('lost', onLost);
+  if (meeting.status === 'ended') remembered.set(ENDED_STORAGE, meeting.id, meeting.endedAt ?? new Date().toISOString());
   for (const connection of meeting.connections.values()) watchConnection(connection);
   // The recent past, so the feed does not start empty.
   const after = Math.max(0, meeting.sequence - HISTORY_ON_OPEN);
@@ -224,8 +370,27 @@ async function follow(meeting) {
     const { events } = await meeting.history({ after, limit: HISTORY_ON_OPEN });
     for (const event of events) addToFeed(event);
   } catch (error) {
-    showProblem($('meeting-problem'), error, 'reading the event history');
+    if (error.status !== 403) showProblem($('meeting-problem'), error, 'reading the event history');
   }
+  scheduleRender();
+}
+
+const LOST_REASONS = {
+  left: 'you left',
+  removed: 'a moderator removed you',
+  disconnected: 'this page was away longer than the bridge allows',
+  switched: 'you were moved to another meeting',
+  forbidden: 'the bridge no longer lets you read it',
+};
+
+/** The client stopped following the meeting: the page says why, and offers to join again. */
+function onLost({ meetingId, reason }) {
+  if (state.meetingId !== meetingId) return;
+  remembered.set(BOUND_STORAGE, bindingKey(meetingId), undefined);
+  state.view = 'forbidden';
+  state.note = reason === 'left'
+    ? 'You left: join again to see this meeting live.'
+    : `You are no longer a member of ${meetingId} (${LOST_REASONS[reason] ?? reason}): its events stopped arriving here. Join again to follow it live.`;
   scheduleRender();
 }
 
@@ -236,10 +401,7 @@ function onMeetingEvent(detail, event) {
     const message = event.message;
     chatLog(message.connectionId).push({ direction: 'in', who: `${message.sender.displayName} (${message.fromMeetingId})`, text: message.message });
   }
-  if (event.type === 'participant-left' && state.meeting && !state.meeting.attached && state.meeting.status !== 'ended') {
-    state.view = 'forbidden';
-    state.note = 'You are no longer a member: join again to see this meeting live.';
-  }
+  if (event.type === 'meeting-ended') remembered.set(ENDED_STORAGE, event.meetingId, event.timestamp);
   scheduleRender();
 }
 
@@ -257,6 +419,7 @@ function chatLog(connectionId) {
 /** Inserts an event into the feed by sequence, once. */
 function addToFeed(event) {
   if (typeof event.sequence !== 'number' || event.meetingId !== state.meetingId) return;
+  if (event.type === 'connection-open') state.otherMeetings.set(event.connection.id, event.connection.meeting.id);
   const feed = state.feed;
   if (feed.some((e) => e.sequence === event.sequence)) return;
   let index = feed.length;
@@ -265,19 +428,37 @@ function addToFeed(event) {
   if (feed.length > FEED_LIMIT) feed.splice(0, feed.length - FEED_LIMIT);
 }
 
+/** The meeting at the other end of a connection of the shown meeting, looked up once if no event named it. */
+function otherMeetingOf(connectionId) {
+  const known = state.otherMeetings.get(connectionId)
+    ?? state.meeting?.closedConnections.get(connectionId)?.meeting.id
+    ?? state.meeting?.connections.get(connectionId)?.meeting.id;
+  if (known || !state.bridge || state.lookingUp.has(connectionId)) return known;
+  state.lookingUp.add(connectionId);
+  const meetingId = state.meetingId;
+  // A closed connection stays readable while its meeting's records are retained.
+  state.bridge.request('GET', `/api/meetings/${encodeURIComponent(meetingId)}/connections/${encodeURIComponent(connectionId)}`)
+    .then((connection) => {
+      if (state.meetingId !== meetingId) return;
+      state.otherMeetings.set(connectionId, connection.meeting.id);
+      state.feedVersion += 1;
+      scheduleRender();
+    }, () => {});
+  return undefined;
+}
+
 function describe(event) {
   switch (event.type) {
     case 'participant-joined':
-      return `${event.participant.displayName} (${event.participant.id}) joined`;
+      return `${event.participant.displayName} (${event.participant.id}) joined${event.from ? ` from ${event.from}` : ''}`;
     case 'participant-left':
-      return `${event.participant.displayName} (${event.participant.id}) left: ${event.reason}`;
+      return `${event.participant.displayName} (${event.participant.id}) left: ${event.reason}${event.to ? ` to ${event.to}` : ''}`;
     case 'chat-message':
-      return `${event.message.sender.displayName} of ${event.message.fromMeetingId}: “${event.message.message}”`;
+      return [`${event.message.sender.displayName} of ${event.message.fromMeetingId}: `, folded(`“${event.message.message}”`)];
     case 'connection-open':
-      return `connected to ${event.connection.meeting.id}${event.connection.payload ? `: “${event.connection.payload}”` : ''}`;
+      return [`connected to ${event.connection.meeting.id}`, event.connection.payload ? [': ', folded(`“${event.connection.payload}”`)] : ''];
     case 'connection-close': {
-      const other = state.meeting?.closedConnections.get(event.connectionId)?.meeting.id
-        ?? state.meeting?.connections.get(event.connectionId)?.meeting.id;
+      const other = otherMeetingOf(event.connectionId);
       return `connection ${other ? `to ${other} ` : ''}closed: ${event.reason}`;
     }
     case 'meeting-ended':
@@ -297,10 +478,20 @@ async function joinShown({ displayName, participantId, slot, button }) {
   const id = state.meetingId;
   const bindToSession = !state.bridge.identity.isServer && $('join-bind').checked;
   await act({ slot, context: `joining ${id}`, button }, async () => {
-    const meeting = await state.bridge.meeting(id, { join: { displayName, participantId, bindToSession } });
-    if (participantId && state.bridge.identity.isServer) state.bridge.actAs = participantId;
-    clearTimeout(state.missingTimer);
-    await follow(meeting);
+    try {
+      const meeting = await state.bridge.meeting(id, { join: { displayName, participantId, bindToSession } });
+      if (participantId && state.bridge.identity.isServer) state.bridge.actAs = participantId;
+      clearTimeout(state.missingTimer);
+      if (bindToSession) remembered.set(BOUND_STORAGE, bindingKey(id), displayName);
+      await follow(meeting);
+    } catch (error) {
+      if (error.code === 'meeting-ended') {
+        remembered.set(ENDED_STORAGE, id, new Date().toISOString());
+        state.view = 'ended';
+        state.note = `${id} has ended; an ended meeting cannot be joined again.`;
+      }
+      throw error;
+    }
   });
   scheduleRender();
 }
@@ -387,6 +578,24 @@ function canModerate(member) {
   return isServer || (member && permissions.includes('allow_mod'));
 }
 
+/**
+ * What the signed-in token allows, by the bridge's rules: the console offers nothing else.
+ * @param {'create' | 'join' | 'chat'} action
+ */
+function permits(action, { member = false, meetingId = state.meetingId } = {}) {
+  const { isServer, permissions, roomId, participantId } = state.bridge.identity;
+  switch (action) {
+    case 'create':
+      return isServer || permissions.includes('allow_mod');
+    case 'join':
+      return isServer || (permissions.includes('allow_join') && (!roomId || roomId === meetingId));
+    case 'chat':
+      return Boolean(member && participantId) && (isServer || permissions.includes('allow_join'));
+    default:
+      return false;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
@@ -398,26 +607,53 @@ function render() {
   renderGraph();
 }
 
+const LINK_LABELS = { connecting: 'live link: connecting…', connected: 'live link: connected', reconnecting: 'live link: reconnecting…', closed: 'live link: closed' };
+const STORE_LABELS = { ok: 'store: ok', down: 'store: unavailable', unknown: 'store: checking…' };
+
+/**
+ * The header: the live link (the STOMP session), the store (the bridge's readiness) and the
+ * token's expiry, each on its own, so that one being fine never hides another that is not.
+ */
 function renderState() {
   const bridge = state.bridge;
   const badge = $('connection-state');
-  const label = bridge ? bridge.state : 'signed out';
-  badge.textContent = label;
-  badge.className = `badge ${label}`;
+  badge.textContent = bridge ? LINK_LABELS[bridge.state] ?? bridge.state : 'signed out';
+  badge.className = `badge ${bridge ? bridge.state : 'signed-out'}`;
+  const store = $('store-state');
+  store.hidden = !bridge;
+  store.textContent = STORE_LABELS[state.store];
+  store.className = `badge ${state.store === 'ok' ? 'ok' : state.store === 'down' ? 'bad' : 'warn'}`;
+  const token = $('token-state');
   const who = $('whoami');
   if (!bridge) {
     who.textContent = '';
+    token.hidden = !state.expiredAt;
+    token.textContent = state.expiredAt ? `token expired ${dateTime(state.expiredAt)}` : '';
+    token.className = 'badge bad';
     return;
   }
   const { isServer, sub, participantId, permissions, roomId, exp } = bridge.identity;
   const parts = isServer
     ? ['server token', participantId ? `acting as ${participantId}` : 'acting as nobody yet']
     : [sub, permissions.join(', ') || 'no permissions', roomId ? `room ${roomId}` : null];
-  if (exp) parts.push(`expires ${new Date(exp * 1000).toLocaleTimeString()}`);
   who.textContent = parts.filter(Boolean).join(' · ');
+  token.hidden = !exp;
+  if (exp) {
+    const left = exp * 1000 - Date.now();
+    token.textContent = left > 0 ? `token expires ${time(new Date(exp * 1000).toISOString())} (in ${duration(left)})`
+      : `token expired ${time(new Date(exp * 1000).toISOString())}`;
+    token.className = `badge ${left <= 0 ? 'bad' : left <= TOKEN_WARNING_MS ? 'warn' : 'ok'}`;
+  }
 }
 
-const VIEW_LABELS = { loading: 'opening…', forbidden: 'not a member', missing: 'does not exist', unavailable: 'unavailable' };
+function duration(ms) {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+const VIEW_LABELS = { loading: 'opening…', forbidden: 'not a member', missing: 'does not exist', unavailable: 'unavailable', ended: 'ended' };
 
 function renderMeeting() {
   const panel = $('meeting-panel');
@@ -440,11 +676,22 @@ function renderMeeting() {
   note.hidden = !state.note || state.view === 'missing';
 
   const missing = state.view === 'missing';
+  const creates = permits('create');
   $('meeting-missing').hidden = !missing;
   $('missing-id').textContent = id;
+  $('missing-hint').textContent = creates ? 'Create it here, or check the id.'
+    : 'Check the id: your token cannot create meetings (that needs allow_mod).';
+  $('missing-actions').hidden = !creates;
   $('missing-create').textContent = `Create ${id}`;
   $('missing-create-join').textContent = `Create ${id} and join`;
-  $('join-form').hidden = missing || member || ended || state.view === 'loading' || state.view === 'unavailable';
+  $('missing-create-join').hidden = !permits('join', { meetingId: id });
+  const joins = permits('join', { meetingId: id });
+  $('join-form').hidden = !joins || missing || member || ended || ['loading', 'unavailable', 'ended'].includes(state.view);
+  if (!joins && !missing && !member && !ended && state.view === 'forbidden') {
+    state.note = `You are not a member of ${id}, and your token cannot join it${state.bridge.identity.roomId ? ` (it is for ${state.bridge.identity.roomId} only)` : ' (that needs allow_join)'}.`;
+    note.textContent = state.note;
+    note.hidden = false;
+  }
   $('meeting-actions').hidden = missing;
   // Participants, connections and connecting need a meeting that can be followed.
   $('meeting-body').hidden = !following;
@@ -501,7 +748,8 @@ function buildCard(connection) {
   const status = h('span', { class: 'badge' });
   const people = h('ul', { class: 'people', 'aria-labelledby': peopleId });
   const log = h('ol', { class: 'chat-log', 'aria-label': `Chat over the connection to ${other}` });
-  const input = h('input', { id: inputId, name: 'message', required: true, maxlength: 4096, autocomplete: 'off' });
+  // Not `required`: a field the user typed in and the console emptied after sending would show invalid.
+  const input = h('input', { id: inputId, name: 'message', maxlength: 4096, autocomplete: 'off' });
   const send = h('button', { type: 'submit' }, 'Send');
   const endOther = h('button', { type: 'button', class: 'danger' }, `End ${other}`);
   const close = h('button', { type: 'button', class: 'secondary' }, 'Close connection');
@@ -512,6 +760,10 @@ function buildCard(connection) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value;
+    if (text === '') {
+      input.focus();
+      return;
+    }
     await act({ slot: problem, context: `sending chat to ${other}`, button: send }, async () => {
       const message = await connection.meeting.sendChatMessage(text);
       chatLog(connection.id).push({ direction: 'out', who: message.sender.displayName, text: message.message });
@@ -543,17 +795,18 @@ function buildCard(connection) {
     h('h4', { id: titleId }, 'Connection to ', h('code', {}, other), ' ', status, ' ', dismiss),
     h('p', { class: 'meta' },
       connection.payload ? `Payload “${connection.payload}” · ` : 'No payload · ',
-      `since ${time(connection.createdAt)} · `, h('code', {}, connection.id)),
+      `since ${dateTime(connection.createdAt)} · `, h('code', {}, connection.id)),
     h('p', { class: 'hint', id: peopleId }, `Participants of ${other}`),
     people, log, form, actions, problem);
-  return { connection, element, status, people, log, form, actions, dismiss, problem };
+  return { connection, element, status, people, log, form, actions, dismiss, problem, endOther, close };
 }
 
 function updateCard(card) {
   const { connection } = card;
   const other = connection.meeting;
   const closed = connection.closed;
-  card.status.textContent = closed ? `closed: ${connection.closeReason}` : other.status === 'ended' ? 'ended' : 'open';
+  card.status.textContent = closed ? CLOSE_LABELS[connection.closeReason] ?? `closed: ${connection.closeReason}`
+    : other.status === 'ended' ? 'ended' : 'open';
   card.status.className = `badge ${closed ? 'closed' : 'active'}`;
   card.element.classList.toggle('closed', closed);
   card.people.replaceChildren(...[...other.participants.values()].map((p) => h('li', { 'data-participant': p.id }, p.displayName, ' ', h('code', {}, p.id))));
@@ -561,14 +814,23 @@ function updateCard(card) {
   const messages = state.chats.get(connection.id) ?? [];
   if (card.log.children.length !== messages.length) {
     card.log.replaceChildren(...messages.map((m) => h('li', {},
-      h('span', { class: 'dir' }, m.direction === 'out' ? '→ ' : '← '), h('strong', {}, m.who), `: ${m.text}`)));
+      h('span', { class: 'dir' }, m.direction === 'out' ? '→ ' : '← '), h('strong', {}, m.who), ': ', folded(m.text))));
     card.log.scrollTop = card.log.scrollHeight;
   }
-  // A closed connection can no longer be used: only its history and Dismiss remain.
-  card.form.hidden = closed;
-  card.actions.hidden = closed;
+  // A closed connection can no longer be used: only its history and Dismiss remain, and a
+  // refusal of something done with it no longer applies.
+  const me = state.bridge.identity.participantId;
+  const member = Boolean(me && state.meeting?.participants.has(me));
+  const moderates = canModerate(member);
+  card.form.hidden = closed || !permits('chat', { member });
+  card.endOther.hidden = !moderates || other.status === 'ended';
+  card.close.hidden = !moderates;
+  card.actions.hidden = closed || (card.endOther.hidden && card.close.hidden);
   card.dismiss.hidden = !closed;
+  if (closed) clearProblem(card.problem);
 }
+
+const CLOSE_LABELS = { closed: 'closed', 'meeting-ended': 'closed: a meeting ended', lost: 'closed: no longer visible' };
 
 function renderFeed() {
   const id = state.meetingId;
@@ -584,7 +846,9 @@ function renderFeed() {
   const list = $('feed');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const have = new Set([...list.children].map((li) => Number(li.dataset.sequence)));
-  if (have.size === state.feed.length && state.feed.every((e) => have.has(e.sequence))) return;
+  const version = String(state.feedVersion);
+  if (list.dataset.version === version && have.size === state.feed.length && state.feed.every((e) => have.has(e.sequence))) return;
+  list.dataset.version = version;
   list.replaceChildren(...state.feed.map((event) => h('li', { 'data-sequence': event.sequence, 'data-type': event.type },
     h('span', { class: 'seq' }, `#${event.sequence}`),
     h('span', { class: 'time' }, time(event.timestamp)),
@@ -651,21 +915,47 @@ function wire() {
     if (!response.ok) throw problemOf({ status: response.status, title: 'Refused', ...body });
     $('token').value = body.token;
     $('act-as').value = '';
+    const note = $('sign-in-note');
+    note.textContent = `Minted a token for ${participantId} (allow_join, allow_mod) valid until ${dateTime(body.expiresAt)}. `
+      + 'It replaced the server token in the field: Sign in to act as that participant.';
+    note.hidden = false;
   }));
+  $('token').addEventListener('input', () => {
+    $('sign-in-note').hidden = true;
+  });
   $('sign-out').addEventListener('click', signOut);
   $('open-form').addEventListener('submit', (event) => {
     event.preventDefault();
     go($('open-id').value.trim());
   });
-  $('create-form').addEventListener('submit', (event) => {
+  $('create-form').addEventListener('submit', async (event) => {
     event.preventDefault();
+    const button = submitter(event);
+    const andJoin = button?.value === 'join';
     const meetingId = $('create-id').value.trim() || undefined;
-    act({ slot: $('create-problem'), context: 'creating a meeting', button: submitter(event) }, async () => {
-      const created = await state.bridge.createMeeting({ meetingId });
+    const displayName = $('create-name').value.trim();
+    if (andJoin && !displayName) {
+      showProblem($('create-problem'), { title: 'Name needed', detail: 'Fill in the name to join with.' }, 'creating and joining a meeting');
+      $('create-name').focus();
+      return;
+    }
+    const created = await act({ slot: $('create-problem'), context: 'creating a meeting', button }, async () => {
+      const meeting = await state.bridge.createMeeting({ meetingId });
       $('create-id').value = '';
       list.refresh();
-      go(created.id);
+      return meeting;
     });
+    if (!created) return;
+    if (!andJoin) {
+      go(created.id);
+      return;
+    }
+    // Shown as being opened while it is joined, so that routing does not open it meanwhile.
+    closeMeetingView();
+    state.meetingId = created.id;
+    location.hash = `#/meetings/${encodeURIComponent(created.id)}`;
+    await joinShown({ displayName, participantId: $('join-as').value.trim() || undefined, slot: $('meeting-problem'), button });
+    if (state.view === 'loading') await openCurrent();
   });
   $('missing-create').addEventListener('click', (event) => createShown(false, event.currentTarget));
   $('missing-create-join').addEventListener('click', (event) => createShown(true, event.currentTarget));

@@ -2,7 +2,7 @@
  * The meetings list of a server token: every meeting with its counts, sorted and filtered here,
  * refreshed by hand or on an interval the operator picks, under a totals line.
  */
-import { $, act, confirmAction, h, plural, time } from './ui.js';
+import { $, act, confirmAction, dateTime, h, plural, time } from './ui.js';
 
 const PAGE = 500;
 const TOTALS_PAGES = 4;
@@ -98,7 +98,7 @@ export function meetingsList({ bridge, open, onRefresh }) {
     $('meetings-rows').replaceChildren(...rows.map((m) => h('tr', { 'data-meeting': m.id },
       h('td', {}, h('a', { href: `#/meetings/${encodeURIComponent(m.id)}` }, h('code', {}, m.id))),
       h('td', {}, h('span', { class: `badge ${m.status}` }, m.status)),
-      h('td', { title: m.createdAt }, time(m.createdAt)),
+      h('td', { title: m.createdAt }, dateTime(m.createdAt)),
       h('td', {}, String(m.participantCount ?? 0)),
       h('td', {}, String(m.connectionCount ?? 0)),
       h('td', {},

@@ -21,7 +21,26 @@ export function h(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** A time of day on the 24-hour clock, everywhere in the console: `14:05:09`. */
 export const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : '');
+
+/** A date and time: `2026-12-07 14:05:09` (local). */
+export function dateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time(iso)}`;
+}
+
+const FOLD_AT = 280;
+
+/** Text that shows its start only when it is long (a 4,096-character chat message), the rest on demand. */
+export function folded(text) {
+  if (text.length <= FOLD_AT) return text;
+  return h('details', { class: 'folded' },
+    h('summary', {}, text.slice(0, FOLD_AT), h('span', { class: 'more' }, `… (${text.length} characters: show all)`)),
+    text.slice(FOLD_AT));
+}
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Problem details from a {@link BridgeError}, a problem object, or any error. */
@@ -38,7 +57,7 @@ export function problemOf(error) {
  */
 function problemElement(problem, context) {
   const status = [problem.status || null, problem.code].filter(Boolean).join(' ');
-  const item = h('div', { class: 'problem', role: 'alert' },
+  const item = h('div', { class: 'problem', role: 'alert', 'data-status': problem.status || undefined, 'data-code': problem.code },
     h('div', { class: 'text' },
       h('strong', { class: 'problem-title' }, problem.title ?? 'Refused'),
       status ? ` (${status})` : '',
@@ -56,6 +75,17 @@ function problemElement(problem, context) {
  */
 export function showProblem(slot, error, context) {
   slot.replaceChildren(problemElement(problemOf(error), context));
+}
+
+/**
+ * Removes every refusal shown for a cause that has gone: `store-unavailable` once the store
+ * answers again, say.
+ * @param {(problem: {status: number, code?: string}) => boolean} gone
+ */
+export function clearProblemsWhere(gone) {
+  for (const element of document.querySelectorAll('.problem')) {
+    if (gone({ status: Number(element.dataset.status ?? 0), code: element.dataset.code })) element.remove();
+  }
 }
 
 /** Empties a slot: the refusal it showed no longer applies. */

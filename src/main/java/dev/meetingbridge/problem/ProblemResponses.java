@@ -60,14 +60,18 @@ public class ProblemResponses {
 
 	/**
 	 * The headers a refusal asks for: {@code Retry-After} when the client may retry
-	 * later, {@code WWW-Authenticate} when it must authenticate.
+	 * later, {@code WWW-Authenticate} when it must authenticate: {@code Bearer} when it
+	 * sent no token, with {@code error="invalid_token"} when the token it sent was
+	 * refused.
 	 */
 	public static void addHeaders(BridgeException refusal, HttpHeaders headers) {
 		if (refusal.retryAfter() != null) {
 			headers.set(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
 		}
 		if (refusal.problem() == Problem.UNAUTHENTICATED) {
-			headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, (refusal instanceof InvalidTokenException)
+					? "Bearer error=\"invalid_token\", error_description=\"" + InvalidTokenException.DETAIL + "\""
+					: "Bearer");
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.meetingbridge.security;
 import java.util.Set;
 
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.InvalidTokenException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.problem.ProblemResponses;
 
@@ -12,6 +13,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -48,7 +50,8 @@ class SecurityConfig {
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, TokenAuthenticator authenticator,
 			ProblemResponses problems) {
 		ServerAuthenticationEntryPoint unauthenticated = (exchange, ex) -> problems.write(exchange,
-				new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"));
+				(ex instanceof OAuth2AuthenticationException) ? new InvalidTokenException()
+						: new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"));
 		ServerAccessDeniedHandler denied = (exchange, ex) -> problems.write(exchange,
 				BridgeException.forbidden("Not allowed"));
 		http.authorizeExchange(

@@ -75,8 +75,23 @@ final class StompFrames {
 	}
 
 	static byte[] error(String message, @Nullable String receiptId) {
+		return error(message, receiptId, new byte[0]);
+	}
+
+	/**
+	 * ERROR: the {@code message} header ({@code code: detail}) for clients that read only
+	 * headers, and the problem detail as a JSON body, as on the error queue.
+	 */
+	static byte[] error(String message, @Nullable String receiptId, byte[] problemJson) {
 		String receipt = receiptId == null ? "" : "\nreceipt-id:" + escapeHeader(receiptId);
-		return ("ERROR\nmessage:" + escapeHeader(message) + receipt + "\n\n\0").getBytes(StandardCharsets.UTF_8);
+		String body = (problemJson.length == 0) ? ""
+				: "\ncontent-type:application/json\ncontent-length:" + problemJson.length;
+		byte[] head = ("ERROR\nmessage:" + escapeHeader(message) + receipt + body + "\n\n")
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] whole = new byte[head.length + problemJson.length + 1];
+		System.arraycopy(head, 0, whole, 0, head.length);
+		System.arraycopy(problemJson, 0, whole, head.length, problemJson.length);
+		return whole;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.meetingbridge.stomp;
 
 import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.InvalidTokenException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.problem.ProblemDetails;
 import dev.meetingbridge.problem.ProblemResponses;
@@ -30,7 +31,8 @@ import org.springframework.stereotype.Component;
  * <li>DISCONNECT confirms its receipt and closes.</li>
  * </ul>
  * A refused CONNECT or SUBSCRIBE gets an ERROR frame whose {@code message} starts with
- * the refusal's code, and the connection is closed, as STOMP prescribes.
+ * the refusal's code and whose body is its problem detail (as on the error queue), and
+ * the connection is closed, as STOMP prescribes.
  */
 @Component
 class StompProtocol {
@@ -117,7 +119,7 @@ class StompProtocol {
 		}
 		BridgePrincipal principal = this.authenticator.authenticate(token.strip());
 		if (principal == null) {
-			throw new BridgeException(Problem.UNAUTHENTICATED, "the token is malformed, badly signed or expired");
+			throw new InvalidTokenException();
 		}
 		// STOMP 1.2: each side sends at the larger of what it offers and what the other
 		// wants, if both want any.
@@ -216,7 +218,8 @@ class StompProtocol {
 	/** An ERROR frame, then the connection closes. */
 	private void refuse(StompSession session, StompHeaderAccessor accessor, RuntimeException ex) {
 		BridgeException refusal = refusalFor(ex, String.valueOf(accessor.getCommand()));
-		session.send(StompFrames.error(refusal.problem().code() + ": " + refusal.getMessage(), accessor.getReceipt()));
+		session.send(StompFrames.error(refusal.problem().code() + ": " + refusal.getMessage(), accessor.getReceipt(),
+				this.problems.messageBody(refusal)));
 		session.end(SessionEnd.REFUSED);
 	}
 

@@ -25,6 +25,10 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The OpenAPI document at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}):
@@ -50,6 +54,20 @@ class ApiDocumentation {
 	private static final Map<Integer, List<Problem>> BY_STATUS = Arrays.stream(Problem.values())
 		.filter((problem) -> problem != Problem.INTERNAL_ERROR && problem != Problem.SUBSCRIPTION_LIMIT)
 		.collect(Collectors.groupingBy((problem) -> problem.status().value(), LinkedHashMap::new, Collectors.toList()));
+
+	/**
+	 * The AsyncAPI document as YAML: the static resource handler knows no type for
+	 * {@code .yaml} and would serve it as {@code application/octet-stream}.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> asyncApiDocument() {
+		ClassPathResource document = new ClassPathResource("static/asyncapi.yaml");
+		org.springframework.http.MediaType yaml = org.springframework.http.MediaType.parseMediaType("application/yaml");
+		return RouterFunctions.route()
+			.GET("/asyncapi.yaml", (request) -> ServerResponse.ok().contentType(yaml).bodyValue(document))
+			.HEAD("/asyncapi.yaml", (request) -> ServerResponse.ok().contentType(yaml).bodyValue(document))
+			.build();
+	}
 
 	@Bean
 	OpenApiCustomizer problemDocumentation() {

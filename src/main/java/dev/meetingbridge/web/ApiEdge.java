@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 
 import dev.meetingbridge.idempotency.Replayed;
 import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.problem.InvalidTokenException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.problem.ProblemDetails;
 import dev.meetingbridge.problem.ProblemResponses;
@@ -131,10 +132,14 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 	private Mono<Void> handle(ApiRoutes.Match match, ServerHttpRequest request, ServerHttpResponse response) {
 		long started = System.nanoTime();
 		ApiRoutes.Route route = match.route();
-		BridgePrincipal principal = authenticate(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
-		if (principal == null) {
+		String token = bearerToken(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+		if (token == null) {
 			return refuse(request, response,
 					new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"), route, started);
+		}
+		BridgePrincipal principal = this.authenticator.authenticate(token);
+		if (principal == null) {
+			return refuse(request, response, new InvalidTokenException(), route, started);
 		}
 		if (request.getHeaders().getContentLength() > BodyLimitFilter.LIMIT) {
 			return refuse(request, response, new BodyTooLargeException(BodyLimitFilter.LIMIT), route, started);
@@ -153,12 +158,12 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 			.onErrorResume((ex) -> refuse(request, response, refusal(ex), route, started));
 	}
 
-	private @Nullable BridgePrincipal authenticate(@Nullable String authorization) {
+	private static @Nullable String bearerToken(@Nullable String authorization) {
 		if (authorization == null || authorization.length() <= 7
 				|| !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}
-		return this.authenticator.authenticate(authorization.substring(7).strip());
+		return authorization.substring(7).strip();
 	}
 
 	/** A controller method's result as status and body. */

@@ -48,6 +48,11 @@ class StompFramesTests {
 			.isEqualTo("CONNECTED\nversion:1.2\nheart-beat:10000,10000\nuser-name:alice\n\n\0");
 		assertThat(new String(StompFrames.error("forbidden: no", "r:1"), StandardCharsets.UTF_8))
 			.isEqualTo("ERROR\nmessage:forbidden\\c no\nreceipt-id:r\\c1\n\n\0");
+		assertThat(new String(
+				StompFrames.error("forbidden: no", null, "{\"code\":\"forbidden\"}".getBytes(StandardCharsets.UTF_8)),
+				StandardCharsets.UTF_8))
+			.isEqualTo("ERROR\nmessage:forbidden\\c no\ncontent-type:application/json\ncontent-length:20\n\n"
+					+ "{\"code\":\"forbidden\"}\0");
 	}
 
 	private static void assertFrame(int length, int headerLength, int lengthCode) {

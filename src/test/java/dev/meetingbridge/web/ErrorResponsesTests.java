@@ -313,7 +313,13 @@ class ErrorResponsesTests extends IntegrationTest {
 	private static void assertUnauthenticated(Api.Response response, String token) {
 		assertThat(response.status()).as(token + ": " + response).isEqualTo(401);
 		assertProblem(response, 401, "unauthenticated");
-		assertThat(response.header("WWW-Authenticate")).as(token).startsWith("Bearer");
+		if (token.startsWith("missing") || token.equals("basic")) {
+			assertThat(response.header("WWW-Authenticate")).as(token).isEqualTo("Bearer");
+		}
+		else {
+			// RFC 6750: a token was sent and refused; the client needs a new one.
+			assertThat(response.header("WWW-Authenticate")).as(token).startsWith("Bearer error=\"invalid_token\"");
+		}
 	}
 
 	private static JWTClaimsSet.Builder serverClaims() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -32,7 +33,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * in the Surefire report.
  */
 @AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
+// A short grace, so that the console's reload test outlasts it in seconds.
+@TestPropertySource(properties = "bridge.presence.grace=" + JavaScriptClientTests.GRACE_MS + "ms")
 class JavaScriptClientTests extends IntegrationTest {
+
+	static final long GRACE_MS = 4000;
 
 	private static final Path E2E = Path.of("e2e").toAbsolutePath();
 
@@ -48,7 +53,8 @@ class JavaScriptClientTests extends IntegrationTest {
 			.as("Node 20+ must be on the PATH (apt-get install nodejs npm)")
 			.isZero();
 		if (!Files.isDirectory(E2E.resolve("node_modules/ws"))
-				|| !Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
+				|| !Files.isDirectory(E2E.resolve("node_modules/playwright-core"))
+				|| !Files.isDirectory(E2E.resolve("node_modules/@stomp/stompjs"))) {
 			Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_MINUTES);
 			assertThat(install.exitCode()).as("npm ci in e2e/:%n%s", install.output()).isZero();
 		}
@@ -93,10 +99,27 @@ class JavaScriptClientTests extends IntegrationTest {
 		assertThat(Path.of("target/e2e/console.png")).exists();
 	}
 
+	@Test
+	void theConsoleShowsARedisFreezeAndClearsWhatItCausedInHeadlessChromium() throws Exception {
+		assumeTrue(Files.isExecutable(CHROMIUM), "No Chromium at " + CHROMIUM);
+		assumeTrue(!TestRedis.cluster(), "the standalone pass freezes the one test Redis");
+		Result result = nodeTest("test/console-outage.test.mjs");
+		assertThat(result.exitCode()).as("node --test test/console-outage.test.mjs:%n%s", result.output()).isZero();
+		assertThat(result.output()).contains("# fail 0").contains("# skipped 0");
+	}
+
+	@Test
+	void theReadmeWalkThroughsRunAsWrittenInTheirOrder() throws Exception {
+		Result result = nodeTest("test/readme.test.mjs");
+		assertThat(result.exitCode()).as("node --test test/readme.test.mjs:%n%s", result.output()).isZero();
+		assertThat(result.output()).contains("# fail 0").doesNotContain("# pass 0");
+	}
+
 	private Result nodeTest(String file) throws Exception {
 		Map<String, String> environment = new HashMap<>(
 				Map.of("BRIDGE_URL", baseUrl(), "BRIDGE_JWT_SECRET", SECRET, "CHROMIUM_PATH", CHROMIUM.toString(),
-						"E2E_SCREENSHOT_DIR", Path.of("target/e2e").toAbsolutePath().toString()));
+						"E2E_SCREENSHOT_DIR", Path.of("target/e2e").toAbsolutePath().toString(),
+						"BRIDGE_PRESENCE_GRACE_MS", Long.toString(GRACE_MS)));
 		if (!TestRedis.cluster()) {
 			environment.put("BRIDGE_REDIS_URL", TestRedis.url());
 		}

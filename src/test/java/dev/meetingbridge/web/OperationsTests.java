@@ -110,6 +110,7 @@ class OperationsTests extends IntegrationTest {
 	void theAsyncApiDocumentDescribesTheStompSide() {
 		Api.Response asyncApi = anonymous().get("/asyncapi.yaml");
 		assertThat(asyncApi.status()).isEqualTo(200);
+		assertThat(asyncApi.header("Content-Type")).startsWith("application/yaml");
 		assertThat(asyncApi.text()).contains("asyncapi: 3.0.0", "/topic/meetings/{meetingId}/participant-joined",
 				"/topic/meetings/{meetingId}/meeting-ended", "/app/meetings/{meetingId}/join",
 				"/app/meetings/{meetingId}/connections/{connectionId}/chat-messages", "/user/queue/errors");
