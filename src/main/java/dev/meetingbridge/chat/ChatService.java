@@ -15,6 +15,8 @@ import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.IdempotencyRecords;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.stereotype.Service;
 
@@ -51,6 +53,67 @@ public class ChatService {
 	}
 
 	/**
+	 * {@link #send} for a message without an {@code Idempotency-Key}, without waiting for
+	 * Redis (the same two scripts and checks); null when it must take the blocking path
+	 * (every change waits for replicas).
+	 */
+	public @Nullable Mono<ChatMessage> sendReactive(BridgePrincipal principal, MeetingId meetingId,
+			ConnectionId connectionId, @Nullable String message, @Nullable ParticipantId senderId) {
+		if (!this.store.reactive()) {
+			return null;
+		}
+		ChatText text = ChatText.of(message, this.maxLength);
+		ParticipantId sender = MeetingService.actingParticipant(principal, "senderId", senderId);
+		return this.store
+			.senderSideReactive(meetingId, sender, connectionId,
+					this.access.tokenAllowsChat(principal, meetingId.value(), sender.value()))
+			.flatMap((side) -> {
+				if (!side.connectionOpen()) {
+					// The refusal reads Redis (has the other side ended?): not on the
+					// Redis
+					// client's own thread, which is where this runs.
+					return Mono.<ChatMessage>fromCallable(() -> {
+						requireSender(principal, meetingId, sender, side);
+						this.connections.requireOpenOther(meetingId, connectionId, side.connectionRecord(), false);
+						throw new IllegalStateException("A closed connection passed the checks");
+					}).subscribeOn(Schedulers.boundedElastic());
+				}
+				Participant from = requireSender(principal, meetingId, sender, side);
+				MeetingId to = this.connections.requireOpenOther(meetingId, connectionId, side.connectionRecord(),
+						true);
+				requireToken(sender, side);
+				ChatMessage chat = new ChatMessage(IdFormat.opaque("m_"), connectionId.value(), meetingId.value(),
+						to.value(), new ChatMessage.Sender(from.id(), from.displayName()), text.value(),
+						this.store.now());
+				// A message the receiving meeting refuses spends no token.
+				return this.store.deliverReactive(to, chat)
+					.onErrorResume(BridgeException.class,
+							(refused) -> Mono.fromRunnable(() -> this.rateLimit.giveBack(meetingId, sender))
+								.subscribeOn(Schedulers.boundedElastic())
+								.then(Mono.error(refused)))
+					.thenReturn(chat);
+			});
+	}
+
+	private Participant requireSender(BridgePrincipal principal, MeetingId meetingId, ParticipantId sender,
+			ChatStore.SenderSide side) {
+		MeetingService.requireActive(meetingId, side.status());
+		this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
+		Participant from = side.sender();
+		if (from == null) {
+			throw BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId);
+		}
+		return from;
+	}
+
+	private void requireToken(ParticipantId sender, ChatStore.SenderSide side) {
+		this.rateLimit.refuseIfWaiting(sender, side.tokenWait());
+		if (side.tokenWait() < 0) {
+			throw new IllegalStateException("The sending side's script took no chat token for a message it allows");
+		}
+	}
+
+	/**
 	 * Sends the message to the meeting at the other end of the connection, in two steps
 	 * on Redis: the sending side's checks with the sender's chat token, then the message
 	 * on the receiving meeting. With an {@code Idempotency-Key}, a repeat gets the first
@@ -69,18 +132,10 @@ public class ChatService {
 		Participant from;
 		MeetingId to;
 		try {
-			MeetingService.requireActive(meetingId, side.status());
-			this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
-			from = side.sender();
-			if (from == null) {
-				throw BridgeException.forbidden("Sender " + sender + " is not a member of meeting " + meetingId);
-			}
+			from = requireSender(principal, meetingId, sender, side);
 			to = this.connections.requireOpenOther(meetingId, connectionId, side.connectionRecord(),
 					side.connectionOpen());
-			this.rateLimit.refuseIfWaiting(sender, side.tokenWait());
-			if (side.tokenWait() < 0) {
-				throw new IllegalStateException("The sending side's script took no chat token for a message it allows");
-			}
+			requireToken(sender, side);
 		}
 		catch (BridgeException refused) {
 			if (idempotency != null) {

@@ -13,6 +13,7 @@ import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -47,9 +48,21 @@ class ChatStore {
 	 * sender's chat rate.
 	 */
 	SenderSide senderSide(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId, boolean tokenAllows) {
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(),
+		return senderSide(meetingId, this.scripts.run(MeetingScript.CHAT_SENDER, meetingId.value(),
 				List.of(this.rateLimit.bucket(meetingId, senderId)), "", null, senderId.value(), connectionId.value(),
-				tokenAllows ? "1" : "0", this.rateLimit.ratePerSecond(), this.rateLimit.burst());
+				tokenAllows ? "1" : "0", this.rateLimit.ratePerSecond(), this.rateLimit.burst()));
+	}
+
+	/** {@link #senderSide}, without waiting for Redis. */
+	Mono<SenderSide> senderSideReactive(MeetingId meetingId, ParticipantId senderId, ConnectionId connectionId,
+			boolean tokenAllows) {
+		return this.scripts.runReactive(MeetingScript.CHAT_SENDER, meetingId.value(),
+				List.of(this.rateLimit.bucket(meetingId, senderId)), "", null, senderId.value(), connectionId.value(),
+				tokenAllows ? "1" : "0", this.rateLimit.ratePerSecond(), this.rateLimit.burst())
+			.map((result) -> senderSide(meetingId, result));
+	}
+
+	private SenderSide senderSide(MeetingId meetingId, ScriptResult result) {
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId);
 		}
@@ -73,6 +86,31 @@ class ChatStore {
 	 * Delivers the message to the meeting at the other end, or refuses (it ended, the
 	 * connection closed).
 	 */
+	/**
+	 * {@link #deliver} for a message without an {@code Idempotency-Key}, without waiting
+	 * for Redis.
+	 */
+	Mono<Void> deliverReactive(MeetingId to, ChatMessage message) {
+		return this.scripts
+			.runReactive(MeetingScript.CHAT, to.value(), message.timestamp(), null, message.connectionId(),
+					this.json.writeValueAsString(message))
+			.map((result) -> {
+				if (!result.ok()) {
+					throw result.refusal().toException(to);
+				}
+				return result;
+			})
+			.then();
+	}
+
+	/**
+	 * Whether messages may go without waiting for Redis
+	 * ({@link MeetingScripts#reactive}).
+	 */
+	boolean reactive() {
+		return this.scripts.reactive();
+	}
+
 	void deliver(MeetingId to, ChatMessage message, @Nullable Idempotency idempotency) {
 		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(), idempotency,
 				message.connectionId(), this.json.writeValueAsString(message));

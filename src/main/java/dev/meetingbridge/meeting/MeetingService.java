@@ -20,6 +20,7 @@ import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Service;
@@ -130,6 +131,44 @@ public class MeetingService {
 		Participant participant = new Participant(participantId.value(), name.value(),
 				Timestamps.format(this.clock.instant()));
 		return this.store.join(meetingId, participant, bindTo, idempotency);
+	}
+
+	/**
+	 * {@link #join} for a request without an {@code Idempotency-Key}, without waiting for
+	 * Redis; null when it must take the blocking path (every change waits for replicas).
+	 */
+	public @Nullable Mono<JoinResult> joinReactive(BridgePrincipal principal, MeetingId meetingId,
+			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
+		if (!this.store.reactive()) {
+			return null;
+		}
+		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
+		DisplayName name = DisplayName.of(displayName);
+		this.access.requireJoin(principal, meetingId.value(), participantId.value());
+		Participant participant = new Participant(participantId.value(), name.value(),
+				Timestamps.format(this.clock.instant()));
+		return this.store.joinReactive(meetingId, participant);
+	}
+
+	/**
+	 * {@link #leave} for a request without an {@code Idempotency-Key}, without waiting
+	 * for Redis; null when it must take the blocking path: removing another participant
+	 * (the caller's membership is read first), a refusal (an unknown meeting is reported
+	 * before it), or every change waiting for replicas.
+	 */
+	public @Nullable Mono<Void> leaveReactive(BridgePrincipal principal, MeetingId meetingId,
+			ParticipantId participantId) {
+		boolean self = participantId.value().equals(principal.participantId());
+		if (!this.store.reactive() || !(principal.server() || self)) {
+			return null;
+		}
+		try {
+			this.access.requireRemove(principal, meetingId.value(), participantId.value());
+		}
+		catch (BridgeException refused) {
+			return null;
+		}
+		return this.store.leaveReactive(meetingId, participantId, self ? LeaveReason.LEFT : LeaveReason.REMOVED).then();
 	}
 
 	/**

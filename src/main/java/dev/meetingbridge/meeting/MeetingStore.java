@@ -19,6 +19,7 @@ import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.core.RedisCallback;
@@ -134,6 +135,48 @@ class MeetingStore {
 			return new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
 		}
 		throw result.refusal().toException(meetingId, participant.id());
+	}
+
+	/**
+	 * Whether changes may run without waiting for Redis
+	 * ({@link MeetingScripts#reactive}).
+	 */
+	boolean reactive() {
+		return this.scripts.reactive();
+	}
+
+	/**
+	 * {@link #join}, without waiting for Redis (see {@link MeetingScripts#runReactive}).
+	 */
+	Mono<JoinResult> joinReactive(MeetingId meetingId, Participant participant) {
+		String participantJson = this.json.writeValueAsString(participant);
+		return this.scripts
+			.runReactive(MeetingScript.JOIN, meetingId.value(), this.scripts.now(), null, participant.id(),
+					participantJson, "")
+			.map((result) -> {
+				if (result.ok()) {
+					return new JoinResult(participant, true);
+				}
+				if (result.refusal() == Refusal.ALREADY_MEMBER) {
+					return new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
+				}
+				throw result.refusal().toException(meetingId, participant.id());
+			});
+	}
+
+	/**
+	 * {@link #leave}, without waiting for Redis (see {@link MeetingScripts#runReactive}).
+	 */
+	Mono<Participant> leaveReactive(MeetingId meetingId, ParticipantId participantId, LeaveReason reason) {
+		return this.scripts
+			.runReactive(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(), null, participantId.value(),
+					reason.wire())
+			.map((result) -> {
+				if (!result.ok()) {
+					throw result.refusal().toException(meetingId, participantId.value());
+				}
+				return this.json.readValue(result.string(1), Participant.class);
+			});
 	}
 
 	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason,

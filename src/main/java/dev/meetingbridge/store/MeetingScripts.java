@@ -13,6 +13,7 @@ import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -53,9 +54,13 @@ public class MeetingScripts {
 
 	private final boolean cluster;
 
+	private final ReactiveScripts reactive;
+
 	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
-			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory) {
+			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory,
+			ReactiveScripts reactive) {
 		this.redis = redis;
+		this.reactive = reactive;
 		this.keys = keys;
 		this.clock = clock;
 		this.metrics = metrics;
@@ -112,22 +117,8 @@ public class MeetingScripts {
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
 			@Nullable Idempotency idempotency, String... args) {
-		List<String> argv = new ArrayList<>(7 + args.length);
-		argv.add(meetingId);
-		argv.add(this.keys.eventChannel(meetingId));
-		argv.add(this.maxEvents);
-		argv.add(timestamp);
-		argv.addAll(List.of(args));
-		// Last, so that every script keeps its own arguments at ARGV 5 and on.
-		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
-		argv.add(this.keepMillis);
-		argv.add(Long.toString(this.clock.deadline()));
-		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
-				(idempotency != null) ? idempotency.recordId() : null);
-		if (!extraKeys.isEmpty()) {
-			scriptKeys = new ArrayList<>(scriptKeys);
-			scriptKeys.addAll(extraKeys);
-		}
+		List<String> argv = arguments(meetingId, timestamp, idempotency, args);
+		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
 		Timer.Sample sample = Timer.start();
 		List<?> result;
 		try {
@@ -142,6 +133,69 @@ public class MeetingScripts {
 		finally {
 			sample.stop(this.metrics.timer(script));
 		}
+		return outcome(script, meetingId, result);
+	}
+
+	/**
+	 * Whether {@link #runReactive} may be used: not when every change must wait for
+	 * replicas (that wait holds a connection of its own).
+	 */
+	public boolean reactive() {
+		return !this.replicaAcks.enabled();
+	}
+
+	/**
+	 * Runs a meeting script without waiting for it: the answer completes on the Redis
+	 * client's I/O thread, so a caller on an event loop never blocks and no thread wakes
+	 * up to wait for it. Refusals and replays as {@link #run}, as errors of the Mono.
+	 */
+	public Mono<ScriptResult> runReactive(MeetingScript script, String meetingId, String timestamp,
+			@Nullable Idempotency idempotency, String... args) {
+		return runReactive(script, meetingId, List.of(), timestamp, idempotency, args);
+	}
+
+	/**
+	 * {@link #runReactive}, for a script with keys of its own ({@code KEYS[8]} and on).
+	 */
+	public Mono<ScriptResult> runReactive(MeetingScript script, String meetingId, List<String> extraKeys,
+			String timestamp, @Nullable Idempotency idempotency, String... args) {
+		List<String> argv = arguments(meetingId, timestamp, idempotency, args);
+		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
+		return Mono.defer(() -> {
+			Timer.Sample sample = Timer.start();
+			return this.reactive.run(this.scripts.get(script), scriptKeys, argv)
+				.doOnError((ex) -> this.metrics.failed())
+				.doFinally((signal) -> sample.stop(this.metrics.timer(script)))
+				.map((result) -> outcome(script, meetingId, result));
+		});
+	}
+
+	private List<String> arguments(String meetingId, String timestamp, @Nullable Idempotency idempotency,
+			String... args) {
+		List<String> argv = new ArrayList<>(7 + args.length);
+		argv.add(meetingId);
+		argv.add(this.keys.eventChannel(meetingId));
+		argv.add(this.maxEvents);
+		argv.add(timestamp);
+		argv.addAll(List.of(args));
+		// Last, so that every script keeps its own arguments at ARGV 5 and on.
+		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
+		argv.add(this.keepMillis);
+		argv.add(Long.toString(this.clock.deadline()));
+		return argv;
+	}
+
+	private List<String> keys(String meetingId, List<String> extraKeys, @Nullable Idempotency idempotency) {
+		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
+				(idempotency != null) ? idempotency.recordId() : null);
+		if (!extraKeys.isEmpty()) {
+			scriptKeys = new ArrayList<>(scriptKeys);
+			scriptKeys.addAll(extraKeys);
+		}
+		return scriptKeys;
+	}
+
+	private ScriptResult outcome(MeetingScript script, String meetingId, @Nullable List<?> result) {
 		if (result == null || result.size() != 2) {
 			return new ScriptResult(null);
 		}

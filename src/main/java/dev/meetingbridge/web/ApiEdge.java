@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.idempotency.Replayed;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.InvalidTokenException;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -151,11 +153,36 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 					DataBufferUtils.release(buffer);
 					return bytes;
 				}).defaultIfEmpty(new byte[0]);
-		return (route.waits().test(request) ? body.publishOn(this.blocking) : body)
-			.map((bytes) -> answer(
-					route.handler().handle(new ApiCall(request, principal, match.variables(), bytes, this.json))))
+		return body
+			.flatMap((bytes) -> answered(route, new ApiCall(request, principal, match.variables(), bytes, this.json)))
 			.flatMap((answer) -> write(request, response, answer, route, started))
 			.onErrorResume((ex) -> refuse(request, response, refusal(ex), route, started));
+	}
+
+	/**
+	 * The call's answer: without waiting for Redis when the route's reactive handler
+	 * takes the call (its answer goes on on the event loop that read the request),
+	 * otherwise on a virtual thread when the call may wait for Redis, or here when it
+	 * cannot.
+	 */
+	private Mono<Answer> answered(ApiRoutes.Route route, ApiCall call) {
+		ApiRoutes.ReactiveHandler reactive = route.reactive();
+		if (reactive != null && call.header(Idempotency.HEADER) == null) {
+			Mono<?> result = reactive.handle(call);
+			if (result != null) {
+				return result.publishOn(eventLoopOf(call.request())).map(this::answer);
+			}
+		}
+		if (!route.waits().test(call.request())) {
+			return Mono.just(answer(route.handler().handle(call)));
+		}
+		return Mono.fromCallable(() -> answer(route.handler().handle(call))).subscribeOn(this.blocking);
+	}
+
+	/** The event loop of the request's connection (or the calling thread). */
+	private static Scheduler eventLoopOf(ServerHttpRequest request) {
+		return (ServerHttpRequestDecorator.getNativeRequest(request) instanceof ChannelOperations<?, ?> operations)
+				? Schedulers.fromExecutor(operations.channel().eventLoop()) : Schedulers.immediate();
 	}
 
 	private static @Nullable String bearerToken(@Nullable String authorization) {

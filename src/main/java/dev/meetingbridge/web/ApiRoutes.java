@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.IdFormat;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -54,7 +55,19 @@ class ApiRoutes {
 
 	}
 
-	record Route(HttpMethod method, String template, Body body, Handler handler, Waits waits, String[] segments) {
+	/**
+	 * What answers a route without waiting for Redis, when the call allows it: a Mono of
+	 * what {@link Handler} returns, or null when this call takes the blocking path.
+	 */
+	@FunctionalInterface
+	interface ReactiveHandler {
+
+		@Nullable Mono<?> handle(ApiCall call);
+
+	}
+
+	record Route(HttpMethod method, String template, Body body, Handler handler, Waits waits,
+			@Nullable ReactiveHandler reactive, String[] segments) {
 	}
 
 	record Match(Route route, Map<String, String> variables) {
@@ -72,12 +85,16 @@ class ApiRoutes {
 		add(HttpMethod.GET, meeting, Body.NONE, (call) -> meetings.get(call.principal(), call.meetingId()));
 		add(HttpMethod.POST, meeting + "/end", Body.NONE,
 				(call) -> meetings.end(call.principal(), call.meetingId(), key(call), call.request()));
-		add(HttpMethod.POST, meeting + "/participants", Body.REQUIRED, (call) -> meetings.join(call.principal(),
-				call.meetingId(), call.body(Requests.Join.class), key(call), call.request()));
+		addReactive(HttpMethod.POST, meeting + "/participants", Body.REQUIRED,
+				(call) -> meetings.join(call.principal(), call.meetingId(), call.body(Requests.Join.class), key(call),
+						call.request()),
+				(call) -> meetings.joinReactive(call.principal(), call.meetingId(), call.body(Requests.Join.class)));
 		add(HttpMethod.GET, meeting + "/participants", Body.NONE,
 				(call) -> meetings.participants(call.principal(), call.meetingId()));
-		add(HttpMethod.DELETE, meeting + "/participants/{participantId}", Body.NONE, (call) -> meetings
-			.leave(call.principal(), call.meetingId(), call.participantId(), key(call), call.request()));
+		addReactive(HttpMethod.DELETE, meeting + "/participants/{participantId}", Body.NONE,
+				(call) -> meetings.leave(call.principal(), call.meetingId(), call.participantId(), key(call),
+						call.request()),
+				(call) -> meetings.leaveReactive(call.principal(), call.meetingId(), call.participantId()));
 		add(HttpMethod.GET, meeting + "/events", Body.NONE, (call) -> meetings.events(call.principal(),
 				call.meetingId(), call.query("after"), call.query("limit"), call.query("epoch")));
 		add(HttpMethod.POST, meeting + "/connections", Body.REQUIRED, (call) -> connections.connect(call.principal(),
@@ -88,9 +105,11 @@ class ApiRoutes {
 				(call) -> connections.get(call.principal(), call.meetingId(), call.connectionId()));
 		add(HttpMethod.DELETE, connection, Body.NONE, (call) -> connections.close(call.principal(), call.meetingId(),
 				call.connectionId(), key(call), call.request()));
-		add(HttpMethod.POST, connection + "/chat-messages", Body.REQUIRED,
+		addReactive(HttpMethod.POST, connection + "/chat-messages", Body.REQUIRED,
 				(call) -> connections.sendChat(call.principal(), call.meetingId(), call.connectionId(),
-						call.body(Requests.SendChat.class), key(call), call.request()));
+						call.body(Requests.SendChat.class), key(call), call.request()),
+				(call) -> connections.sendChatReactive(call.principal(), call.meetingId(), call.connectionId(),
+						call.body(Requests.SendChat.class)));
 		add(HttpMethod.POST, connection + "/end", Body.NONE, (call) -> connections.endOther(call.principal(),
 				call.meetingId(), call.connectionId(), key(call), call.request()));
 		// Minting reads Redis only to record or replay an Idempotency-Key.
@@ -108,7 +127,16 @@ class ApiRoutes {
 	}
 
 	private void add(HttpMethod method, String template, Body body, Handler handler, Waits waits) {
-		this.routes.add(new Route(method, template, body, handler, waits, template.substring(1).split("/")));
+		this.routes.add(new Route(method, template, body, handler, waits, null, template.substring(1).split("/")));
+	}
+
+	/**
+	 * A route that also answers without waiting for Redis: a call without an
+	 * {@code Idempotency-Key} whose reactive handler takes it.
+	 */
+	private void addReactive(HttpMethod method, String template, Body body, Handler handler, ReactiveHandler reactive) {
+		this.routes
+			.add(new Route(method, template, body, handler, Waits.ALWAYS, reactive, template.substring(1).split("/")));
 	}
 
 	/** Every route, as method and template. */

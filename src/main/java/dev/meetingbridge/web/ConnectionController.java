@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -98,6 +99,17 @@ class ConnectionController {
 		ChatMessage message = this.chat.send(principal, meetingId, connectionId, body.message(), body.senderId(),
 				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(HttpStatus.CREATED).body(message);
+	}
+
+	/**
+	 * {@link #sendChat} for a request without an {@code Idempotency-Key}, answered
+	 * without waiting for Redis; null when it takes the blocking path.
+	 */
+	@Nullable Mono<?> sendChatReactive(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			Requests.SendChat body) {
+		Mono<ChatMessage> sent = this.chat.sendReactive(principal, meetingId, connectionId, body.message(),
+				body.senderId());
+		return (sent != null) ? sent.map((message) -> ResponseEntity.status(HttpStatus.CREATED).body(message)) : null;
 	}
 
 	@PostMapping("/{connectionId}/end")

@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -92,6 +93,28 @@ class MeetingController {
 		JoinResult result = this.meetings.join(principal, meetingId, body.participantId(), body.displayName(), null,
 				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK).body(result.participant());
+	}
+
+	/**
+	 * {@link #join} for a request without an {@code Idempotency-Key}, answered without
+	 * waiting for Redis; null when it takes the blocking path.
+	 */
+	@Nullable Mono<?> joinReactive(BridgePrincipal principal, MeetingId meetingId, Requests.Join body) {
+		Mono<JoinResult> joined = this.meetings.joinReactive(principal, meetingId, body.participantId(),
+				body.displayName());
+		return (joined != null)
+				? joined.map((result) -> ResponseEntity.status(result.joined() ? HttpStatus.CREATED : HttpStatus.OK)
+					.body(result.participant()))
+				: null;
+	}
+
+	/**
+	 * {@link #leave} for a request without an {@code Idempotency-Key}, answered without
+	 * waiting for Redis; null when it takes the blocking path.
+	 */
+	@Nullable Mono<?> leaveReactive(BridgePrincipal principal, MeetingId meetingId, ParticipantId participantId) {
+		Mono<Void> left = this.meetings.leaveReactive(principal, meetingId, participantId);
+		return (left != null) ? left.then(Mono.fromSupplier(() -> ResponseEntity.noContent().build())) : null;
 	}
 
 	@GetMapping("/{meetingId}/participants")
