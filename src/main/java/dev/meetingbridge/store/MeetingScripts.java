@@ -112,6 +112,21 @@ public class MeetingScripts {
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
 			@Nullable Idempotency idempotency, String... args) {
+		return run(script, meetingId, extraKeys, timestamp, idempotency, Long.MAX_VALUE, args);
+	}
+
+	/**
+	 * Runs a meeting script that must not start after {@code notAfter} (Redis time in
+	 * milliseconds) either: a step of a longer change whose caller holds a lease on it
+	 * until then, so that nobody who takes the change over can meet a late step.
+	 */
+	public ScriptResult runBefore(long notAfter, MeetingScript script, String meetingId, List<String> extraKeys,
+			String timestamp, String... args) {
+		return run(script, meetingId, extraKeys, timestamp, null, notAfter, args);
+	}
+
+	private ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
+			@Nullable Idempotency idempotency, long notAfter, String... args) {
 		List<String> argv = new ArrayList<>(7 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
@@ -121,7 +136,7 @@ public class MeetingScripts {
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
 		argv.add(this.keepMillis);
-		argv.add(Long.toString(this.clock.deadline()));
+		argv.add(Long.toString(Math.min(notAfter, this.clock.deadline())));
 		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
 				(idempotency != null) ? idempotency.recordId() : null);
 		if (!extraKeys.isEmpty()) {
