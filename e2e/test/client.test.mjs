@@ -294,6 +294,46 @@ describe('reconnecting', () => {
   });
 });
 
+describe('switchTo', () => {
+  test('a move makes the participant leave one meeting and join the other, and its client follows the target', async () => {
+    const { mars, earth } = await twoMeetings();
+    const venus = unique('venus');
+    await createMeeting(venus);
+    const alice = unique('alice');
+    const bob = unique('bob');
+    const bobBridge = await client(participantToken(bob, 'allow_join'));
+    const earthMeeting = await bobBridge.meeting(earth, { join: { displayName: 'Bob', bindToSession: true } });
+    const switches = [];
+    earthMeeting.on('switch-meeting', (message, target) => switches.push({ message, target }));
+    const lost = [];
+    earthMeeting.on('lost', (detail) => lost.push(detail));
+
+    const bridge = await client(moderatorToken(alice));
+    const meeting = await bridge.meeting(mars, { join: { displayName: 'Alice' } });
+    const connection = await meeting.connectTo({ meetingId: earth });
+    const left = [];
+    connection.meeting.on('participant-left', (participant, event) => left.push(event));
+    await eventually(() => connection.meeting.feed.topics.size === 6);
+
+    const answer = await connection.meeting.participants.get(bob).switchTo({ meetingId: venus, payload: 'to venus', move: true });
+
+    assert.equal(answer.sessions, 1);
+    await eventually(() => switches.length === 1, { message: 'switch-meeting' });
+    assert.equal(switches[0].message.moved, true);
+    assert.equal(switches[0].message.payload, 'to venus');
+    assert.equal(switches[0].message.connectionParticipantId, alice);
+    assert.equal(switches[0].target.id, venus);
+    assert.equal(switches[0].target.participants.get(bob)?.displayName, 'Bob');
+    await eventually(() => lost.length === 1, { message: 'earth lost' });
+    assert.equal(lost[0].reason, 'switched');
+    await eventually(() => left.length === 1, { message: 'participant-left over the connection' });
+    assert.equal(left[0].reason, 'switched');
+    assert.equal(left[0].to, venus);
+    assert.deepEqual(Object.keys((await api('GET', `/api/meetings/${venus}`)).participants), [bob]);
+    assert.deepEqual(Object.keys((await api('GET', `/api/meetings/${earth}`)).participants), []);
+  });
+});
+
 test('the bridge serves this client at /client/meeting-bridge.js', async () => {
   const response = await fetch(`${BRIDGE_URL}/client/meeting-bridge.js`);
   assert.equal(response.status, 200);

@@ -11,6 +11,7 @@ import { decodeToken } from './token.js';
 /** @typedef {import('./types.js').BridgeState} BridgeState */
 /** @typedef {import('./types.js').MeetingInfo} MeetingInfo */
 /** @typedef {import('./types.js').MeetingSummary} MeetingSummary */
+/** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
 /** @typedef {import('./stomp/session.js').WebSocketClass} WebSocketClass */
 /** @typedef {import('./stomp/session.js').SessionEnd} SessionEnd */
 /** @typedef {import('./stomp/frames.js').Frame} Frame */
@@ -221,6 +222,7 @@ export class MeetingBridge {
     this.session = session;
     this.generation += 1;
     session.send('SUBSCRIBE', { id: 'errors', destination: '/user/queue/errors' });
+    session.send('SUBSCRIBE', { id: 'switch-meeting', destination: '/user/queue/switch-meeting' });
   }
 
   /**
@@ -235,6 +237,13 @@ export class MeetingBridge {
         const id = frame.headers.subscription;
         if (id === 'errors') {
           this.emitter.emit('error', parseJson(frame.body) ?? { title: 'Refused', status: 0, detail: frame.body });
+          return;
+        }
+        if (id === 'switch-meeting') {
+          const message = parseJson(frame.body);
+          if (message) this.onSwitchMeeting(/** @type {SwitchMeeting} */ (message)).catch((error) => this.report(error.problem ?? {
+            title: 'Switch failed', status: 0, detail: String(error),
+          }));
           return;
         }
         const subscription = this.subscriptions.get(id);
@@ -260,6 +269,26 @@ export class MeetingBridge {
       }
       default:
     }
+  }
+
+  /**
+   * A `switch-meeting` for this client's participant: every meeting it follows as its own hears
+   * it. When the bridge moved the participant, the client follows the target first (re-binding it
+   * after reconnects as it did the meeting it left); the meeting it left stops by itself on its
+   * `participant-left` (`switched`).
+   * @internal
+   * @param {SwitchMeeting} message
+   */
+  async onSwitchMeeting(message) {
+    const sources = [...this.meetings.values()].filter((meeting) => meeting.id !== message.meetingId);
+    /** @type {Meeting | undefined} */
+    let target;
+    if (message.moved) {
+      const boundAs = sources.map((meeting) => this.bound.get(meeting.id)).find((name) => name !== undefined);
+      target = await this.meeting(message.meetingId);
+      if (boundAs !== undefined) this.bound.set(target.id, boundAs);
+    }
+    for (const meeting of sources) meeting.emitSwitch(message, target);
   }
 
   /**

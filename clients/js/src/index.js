@@ -31,7 +31,7 @@
  * @module @meeting-bridge/client
  */
 export { MeetingBridge } from './bridge.js';
-export { Connection, ConnectionMeeting, Meeting } from './meeting.js';
+export { Connection, ConnectionMeeting, ConnectionParticipant, Meeting } from './meeting.js';
 export { BridgeError } from './errors.js';
 export { EVENT_TYPES } from './feed.js';
 export { decodeToken } from './token.js';
@@ -56,6 +56,9 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./types.js').SyncEvent} SyncEvent
  * @typedef {import('./types.js').LostEvent} LostEvent
  * @typedef {import('./types.js').TokenExpired} TokenExpired
+ * @typedef {import('./types.js').SwitchMeeting} SwitchMeeting
+ * @typedef {import('./types.js').SwitchOptions} SwitchOptions
+ * @typedef {import('./types.js').SwitchAnswer} SwitchAnswer
  * @typedef {import('./types.js').MeetingEvents} MeetingEvents
  * @typedef {import('./types.js').ConnectionMeetingEvents} ConnectionMeetingEvents
  * @typedef {import('./types.js').BridgeEvents} BridgeEvents

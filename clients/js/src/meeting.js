@@ -12,6 +12,9 @@ import { seg } from './rest.js';
 /** @typedef {import('./types.js').MeetingStatus} MeetingStatus */
 /** @typedef {import('./types.js').Participant} Participant */
 /** @typedef {import('./types.js').SyncEvent} SyncEvent */
+/** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
+/** @typedef {import('./types.js').SwitchOptions} SwitchOptions */
+/** @typedef {import('./types.js').SwitchAnswer} SwitchAnswer */
 /** @typedef {import('./types.js').LostEvent} LostEvent */
 /** @typedef {import('./bridge.js').MeetingBridge} MeetingBridge */
 /** @typedef {import('./bridge.js').JoinOptions} JoinOptions */
@@ -27,8 +30,8 @@ const ALIASES = { 'chat-meesage': 'chat-message' };
 /** What a view of any meeting emits besides the bridge's event types. */
 const VIEW_EVENTS = Object.freeze([...EVENT_TYPES, 'sync', '*']);
 
-/** What the caller's own meeting emits besides: `lost`. */
-const MEETING_EVENTS = Object.freeze([...VIEW_EVENTS, 'lost']);
+/** What the caller's own meeting emits besides: `lost`, and `switch-meeting` (a message to its participant). */
+const MEETING_EVENTS = Object.freeze([...VIEW_EVENTS, 'lost', 'switch-meeting']);
 
 /** How long a closed connection's meeting stays followed, so the tail of an ending cascade still arrives. */
 const CLOSED_CONNECTION_LINGER_MS = 3000;
@@ -320,6 +323,15 @@ export class Meeting extends MeetingView {
 
   /**
    * @internal
+   * @param {SwitchMeeting} message
+   * @param {Meeting | undefined} target
+   */
+  emitSwitch(message, target) {
+    /** @type {Emitter<any>} */ (this.emitter).emit('switch-meeting', message, target);
+  }
+
+  /**
+   * @internal
    * @param {ConnectionInfo} json
    */
   addConnection(json) {
@@ -506,6 +518,43 @@ export class Connection {
 }
 
 /**
+ * A participant of the meeting at the other end of a connection, as VideoSDK's
+ * `ConnectionParticipant`: `id`, `displayName`, `joinedAt` and `switchTo()`.
+ */
+export class ConnectionParticipant {
+  /**
+   * @param {ConnectionMeeting} meeting
+   * @param {Participant} participant
+   */
+  constructor(meeting, participant) {
+    /** @internal */
+    this.meeting = meeting;
+    this.id = participant.id;
+    this.displayName = participant.displayName;
+    this.joinedAt = participant.joinedAt;
+  }
+
+  /**
+   * Asks this participant to switch to another meeting (needs `allow_mod` in the caller's
+   * meeting): its clients get `switch-meeting` with the `token` and `payload` as given. With
+   * `move: true` the bridge moves it itself: it leaves this meeting (`switched`) and joins the
+   * target, and its clients follow the target by themselves.
+   * @param {SwitchOptions} options
+   * @returns {Promise<SwitchAnswer>} the switch's id and how many of its live sessions it reached
+   */
+  switchTo({ meetingId, token, payload, move }) {
+    /** @type {{meetingId: string, token?: string, payload?: string, move?: boolean}} */
+    const body = { meetingId };
+    if (token !== undefined) body.token = token;
+    if (payload !== undefined) body.payload = payload;
+    if (move) body.move = true;
+    const { meetingId: own, id } = this.meeting.connection;
+    return this.meeting.bridge.request('POST',
+      `/api/meetings/${seg(own)}/connections/${seg(id)}/participants/${seg(this.id)}/switch`, body);
+  }
+}
+
+/**
  * The meeting at the other end of a connection, as VideoSDK's `ConnectionMeeting`: `id`,
  * `participants` (kept live), `sendChatMessage()`, `on`/`off` and `end()`.
  * @extends {MeetingView<ConnectionMeetingEvents>}
@@ -523,6 +572,17 @@ export class ConnectionMeeting extends MeetingView {
       // Shown at once; replaced by the consistent snapshot when the feed has attached.
       for (const [id, participant] of Object.entries(json.participants ?? {})) this.feed.participants.set(id, participant);
     }
+  }
+
+  /**
+   * @returns {Map<string, ConnectionParticipant>} the participants, kept live, each with `switchTo()`
+   */
+  get participants() {
+    const participants = new Map();
+    for (const [id, participant] of this.feed.participants) {
+      participants.set(id, new ConnectionParticipant(this, participant));
+    }
+    return participants;
   }
 
   /**

@@ -77,9 +77,11 @@
  * @property {string} timestamp
  */
 
-/** @typedef {EventBase & {type: 'participant-joined', participant: Participant}} ParticipantJoinedEvent */
+/** `from`: the meeting the bridge moved the participant from (a switch with `move`). */
+/** @typedef {EventBase & {type: 'participant-joined', participant: Participant, from?: string}} ParticipantJoinedEvent */
 /** @typedef {'left' | 'removed' | 'meeting-ended' | 'disconnected' | 'switched'} LeaveReason */
-/** @typedef {EventBase & {type: 'participant-left', participant: Participant, reason: LeaveReason}} ParticipantLeftEvent */
+/** `to`: where the bridge moved the participant (reason `switched`). */
+/** @typedef {EventBase & {type: 'participant-left', participant: Participant, reason: LeaveReason, to?: string}} ParticipantLeftEvent */
 /** @typedef {EventBase & {type: 'chat-message', message: ChatMessage}} ChatMessageEvent */
 /** @typedef {EventBase & {type: 'connection-open', connection: ConnectionInfo}} ConnectionOpenEvent */
 /** @typedef {EventBase & {type: 'connection-close', connectionId: string, reason: 'closed' | 'meeting-ended'}} ConnectionCloseEvent */
@@ -121,6 +123,36 @@
  */
 
 /**
+ * A moderator of a connected meeting asks this client's participant to switch to another meeting
+ * (VideoSDK's `switch-meeting`), or tells it that the bridge moved it there (`moved`). `token`
+ * is the requester's, for the target, passed on untouched.
+ * @typedef {object} SwitchMeeting
+ * @property {string} switchId
+ * @property {string} meetingId the meeting to switch to
+ * @property {string} [token]
+ * @property {string} payload
+ * @property {string} [connectionParticipantId] who asked (absent for a server token)
+ * @property {string} connectionMeetingId the meeting it asked from
+ * @property {boolean} moved whether the bridge moved the participant already
+ */
+
+/**
+ * What `participant.switchTo()` on a connection meeting's participant takes.
+ * @typedef {object} SwitchOptions
+ * @property {string} meetingId the meeting to switch to
+ * @property {string} [token] passed on untouched to the participant's client (VideoSDK: its token for the target)
+ * @property {string} [payload] at most 4096 characters
+ * @property {boolean} [move] the bridge moves the participant itself (leave, then join the target)
+ */
+
+/**
+ * The bridge's answer to a switch: how many of the participant's live sessions it reached.
+ * @typedef {object} SwitchAnswer
+ * @property {string} switchId
+ * @property {number} sessions
+ */
+
+/**
  * When a token expires: `expiresAt` from its `exp` (ISO-8601; absent for a token without one),
  * `refused` when the bridge refused it (401) rather than the clock saying so, with its `problem`.
  * @typedef {object} TokenExpired
@@ -132,7 +164,8 @@
 /**
  * Listener arguments of a meeting the caller follows ({@link import('./meeting.js').Meeting}):
  * the event's subject first, then the whole event. `'*'` gets every event in sequence order and
- * every {@link SyncEvent}.
+ * every {@link SyncEvent}. `switch-meeting` is not an event of the meeting but a message to this
+ * client's participant: with `moved`, `target` is the meeting it was moved to, already followed.
  * @typedef {{
  *   'participant-joined': [participant: Participant, event: ParticipantJoinedEvent],
  *   'participant-left': [participant: Participant, event: ParticipantLeftEvent],
@@ -143,6 +176,7 @@
  *   'meeting-ended': [event: MeetingEndedEvent, event: MeetingEndedEvent],
  *   'sync': [sync: SyncEvent],
  *   'lost': [lost: LostEvent],
+ *   'switch-meeting': [message: SwitchMeeting, target: import('./meeting.js').Meeting | undefined],
  *   '*': [event: BridgeEvent | SyncEvent],
  * }} MeetingEvents
  */

@@ -167,3 +167,52 @@ test('meeting.js uses only what MeetingBridge offers as methods, none of its fie
   const methods = new Set(Object.getOwnPropertyNames(MeetingBridge.prototype));
   assert.deepEqual([...used].filter((name) => !methods.has(name)), []);
 });
+
+test('switchTo() on a connection meeting\'s participant asks it to switch; its meeting hears switch-meeting', async () => {
+  const { fake, connection } = await connectedMeetings();
+  fake.createMeeting('venus');
+  const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
+  const earth = await pat.meeting('earth', { join: { displayName: 'Pat' } });
+  const heard = [];
+  earth.on('switch-meeting', (message, target) => heard.push({ message, target }));
+  await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
+
+  const answer = await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', token: 'for-venus', payload: 'come' });
+
+  assert.equal(answer.switchId, 'sw_1');
+  assert.equal(answer.sessions, 2);
+  const request = fake.requests.find((r) => r.path.endsWith('/switch'));
+  assert.equal(request.path, '/api/meetings/mars/connections/c1/participants/me/switch');
+  assert.deepEqual(request.body, { meetingId: 'venus', token: 'for-venus', payload: 'come' });
+  await eventually(() => heard.length === 1, { message: 'switch-meeting' });
+  assert.equal(heard[0].message.meetingId, 'venus');
+  assert.equal(heard[0].message.token, 'for-venus');
+  assert.equal(heard[0].message.moved, false);
+  assert.equal(heard[0].target, undefined);
+  assert.equal(earth.attached, true);
+});
+
+test('when the bridge moved the participant (moved), its client follows the target and stops following where it was', async () => {
+  const { fake, connection } = await connectedMeetings();
+  fake.createMeeting('venus');
+  const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
+  const earth = await pat.meeting('earth', { join: { displayName: 'Pat', bindToSession: true } });
+  const heard = [];
+  const lost = [];
+  earth.on('switch-meeting', (message, target) => heard.push({ message, target }));
+  earth.on('lost', (detail) => lost.push(detail));
+  await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
+
+  await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', move: true });
+
+  await eventually(() => heard.length === 1, { message: 'switch-meeting' });
+  assert.equal(heard[0].message.moved, true);
+  assert.equal(heard[0].target.id, 'venus');
+  assert.equal(heard[0].target.attached, true);
+  assert.ok(heard[0].target.participants.has('me'));
+  await eventually(() => lost.length === 1, { message: 'earth lost' });
+  assert.equal(lost[0].reason, 'switched');
+  assert.equal(earth.attached, false);
+  assert.equal(pat.bound.has('venus'), true);
+  assert.equal(pat.bound.has('earth'), false);
+});

@@ -122,6 +122,11 @@ export class FakeBridge {
     return this.publish(meetingId, { type: 'participant-left', participant, reason: 'left' }, options);
   }
 
+  /** Sends a switch-meeting message to every live session's user queue; how many it reached. */
+  sendSwitch(message) {
+    return this.sockets.reduce((reached, socket) => reached + (socket.deliver('/user/queue/switch-meeting', message) > 0 ? 1 : 0), 0);
+  }
+
   /** Sends an event to every live subscription of its topic. */
   deliver(event) {
     const destination = `/topic/meetings/${event.meetingId}/${event.type}`;
@@ -199,6 +204,25 @@ export class FakeBridge {
       return reply(204, '');
     }
     if (method === 'POST' && parts[3] === 'end' && parts.length === 4) return respond(200, info(this.end(meeting.id)));
+    if (method === 'POST' && parts[3] === 'connections' && parts.length === 8 && parts[7] === 'switch') {
+      const connection = meeting.connections.find((c) => c.id === parts[4]);
+      if (!connection) return respond(404, { title: 'Not Found', status: 404, code: 'connection-not-found' });
+      const other = connection.meeting.id;
+      const participant = this.meetings.get(other).participants.get(parts[6]);
+      if (!participant) return respond(404, { title: 'Not Found', status: 404, code: 'participant-not-found' });
+      this.switches = (this.switches ?? 0) + 1;
+      const switchId = `sw_${this.switches}`;
+      if (body.move) {
+        // As the bridge: leave (switched, to), then join the target (from).
+        this.publish(other, { type: 'participant-left', participant, reason: 'switched', to: body.meetingId });
+        this.publish(body.meetingId, { type: 'participant-joined', participant, from: other });
+      }
+      const message = {
+        switchId, meetingId: body.meetingId, ...(body.token === undefined ? {} : { token: body.token }),
+        payload: body.payload ?? '', connectionParticipantId: 'ops', connectionMeetingId: meeting.id, moved: Boolean(body.move),
+      };
+      return respond(202, { switchId, sessions: this.sendSwitch(message) });
+    }
     if (method === 'POST' && parts[3] === 'connections' && parts.length === 6) {
       const connection = meeting.connections.find((c) => c.id === parts[4]);
       if (!connection) return respond(404, { title: 'Not Found', status: 404, code: 'connection-not-found' });
@@ -264,7 +288,7 @@ class FakeSocket {
       const { command, headers } = frame;
       if (command === 'CONNECT') this.reply(encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
       if (command === 'SUBSCRIBE') {
-        if (!TYPES.some((type) => headers.destination.endsWith(`/${type}`)) && headers.destination !== '/user/queue/errors') {
+        if (!TYPES.some((type) => headers.destination.endsWith(`/${type}`)) && !['/user/queue/errors', '/user/queue/switch-meeting'].includes(headers.destination)) {
           // As the bridge: the code in the message header, the problem detail as the body.
           const problem = { title: 'Unknown destination', status: 404, code: 'unknown-destination', detail: 'no such topic' };
           this.reply(encodeFrame('ERROR', { message: 'unknown-destination: no such topic', 'receipt-id': headers.receipt, 'content-type': 'application/json' }, JSON.stringify(problem)));
@@ -280,12 +304,15 @@ class FakeSocket {
   }
 
   deliver(destination, event) {
-    if (this.readyState !== 1) return;
+    if (this.readyState !== 1) return 0;
+    let delivered = 0;
     for (const [id, subscribed] of this.subscriptions) {
       if (subscribed !== destination) continue;
+      delivered += 1;
       this.messageId += 1;
       this.reply(encodeFrame('MESSAGE', { destination, subscription: id, 'message-id': String(this.messageId), 'content-type': 'application/json' }, JSON.stringify(event)));
     }
+    return delivered;
   }
 
   reply(text) {

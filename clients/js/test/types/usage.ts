@@ -2,6 +2,7 @@
 // against types/, the declarations the package ships). Lines marked @ts-expect-error must stay errors.
 import MeetingBridgeDefault, {
   BridgeError, MeetingBridge, type BridgeEvent, type ChatMessage, type Connection, type Participant, type SyncEvent,
+  type SwitchAnswer, type SwitchMeeting,
 } from '@meeting-bridge/client';
 
 export async function usage(token: string): Promise<void> {
@@ -49,4 +50,16 @@ export async function usage(token: string): Promise<void> {
   connection.meeting.on('participant-joined', (message: ChatMessage) => console.log(message.message));
   // @ts-expect-error: a chat message is a string
   await connection.meeting.sendChatMessage({ text: 'hi' });
+
+  // switchTo, as VideoSDK's connectionParticipant.switchTo
+  const asked: SwitchAnswer | undefined = await connection.meeting.participants.get('bob')
+    ?.switchTo({ meetingId: 'venus', token: 'token-for-venus', payload: 'Please join venus' });
+  console.log(asked?.switchId, asked?.sessions);
+  await connection.meeting.participants.get('bob')?.switchTo({ meetingId: 'venus', move: true });
+  meeting.on('switch-meeting', (message: SwitchMeeting, target) => {
+    const to: string = message.meetingId;
+    console.log(to, message.token, message.payload, message.moved, target?.participants.size);
+  });
+  // @ts-expect-error: switchTo needs the meeting to switch to
+  await connection.meeting.participants.get('bob')?.switchTo({ payload: 'where?' });
 }

@@ -790,6 +790,41 @@ function buildCard(connection) {
     state.dismissed.add(connection.id);
     scheduleRender();
   });
+  // switchTo: ask a participant over there to switch to another meeting (this one by default),
+  // or move it there; offered with allow_mod only, as the bridge allows it.
+  const whoId = `conn-${key}-switch-who`;
+  const toId = `conn-${key}-switch-to`;
+  const moveId = `conn-${key}-switch-move`;
+  const switchWho = h('select', { id: whoId, name: 'participant' });
+  const switchTarget = h('input', { id: toId, name: 'meetingId', maxlength: 64, autocomplete: 'off', placeholder: 'this meeting' });
+  const switchMove = h('input', { id: moveId, name: 'move', type: 'checkbox' });
+  const switchButton = h('button', { type: 'submit', class: 'secondary' }, 'Switch');
+  const switchNote = h('p', { class: 'hint', role: 'status' });
+  const switchForm = h('form', { class: 'row switch' },
+    h('label', { for: whoId }, 'Switch'), switchWho, h('label', { for: toId }, 'to'), switchTarget,
+    h('label', { for: moveId }, switchMove, ' move them now'), switchButton);
+  switchForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const participant = connection.meeting.participants.get(switchWho.value);
+    if (!participant) return;
+    const target = switchTarget.value.trim() || state.meetingId;
+    const move = switchMove.checked;
+    const name = `${participant.displayName} (${participant.id})`;
+    const yes = await confirmAction({
+      title: `Switch ${participant.displayName} to ${target}?`,
+      message: move
+        ? `${name} leaves ${other} (reason: switched) and joins ${target} at once; their apps follow ${target}.`
+        : `${name}'s apps are asked to switch to ${target} (switch-meeting); nothing changes until they act.`,
+      confirm: move ? `Move ${participant.displayName}` : `Ask ${participant.displayName}`,
+    });
+    if (!yes) return;
+    await act({ slot: problem, context: `switching ${participant.id} to ${target}`, button: switchButton }, async () => {
+      const answer = await participant.switchTo({ meetingId: target, move });
+      switchNote.textContent = `${move ? 'Moved' : 'Asked'} ${participant.id} to ${target}: `
+        + `${plural(answer.sessions, 'session')} reached.`;
+    });
+    scheduleRender();
+  });
   const actions = h('div', { class: 'row actions' }, endOther, close);
   const element = h('article', { class: 'connection', 'aria-labelledby': titleId, 'data-connection': connection.id, 'data-meeting': other },
     h('h4', { id: titleId }, 'Connection to ', h('code', {}, other), ' ', status, ' ', dismiss),
@@ -797,8 +832,8 @@ function buildCard(connection) {
       connection.payload ? `Payload “${connection.payload}” · ` : 'No payload · ',
       `since ${dateTime(connection.createdAt)} · `, h('code', {}, connection.id)),
     h('p', { class: 'hint', id: peopleId }, `Participants of ${other}`),
-    people, log, form, actions, problem);
-  return { connection, element, status, people, log, form, actions, dismiss, problem, endOther, close };
+    people, log, form, switchForm, switchNote, actions, problem);
+  return { connection, element, status, people, log, form, actions, dismiss, problem, endOther, close, switchForm, switchWho, switchNote };
 }
 
 function updateCard(card) {
@@ -826,6 +861,14 @@ function updateCard(card) {
   card.endOther.hidden = !moderates || other.status === 'ended';
   card.close.hidden = !moderates;
   card.actions.hidden = closed || (card.endOther.hidden && card.close.hidden);
+  const ids = [...other.participants.keys()];
+  if (card.switchWho.options.length !== ids.length || ids.some((id, i) => card.switchWho.options[i].value !== id)) {
+    const chosen = card.switchWho.value;
+    card.switchWho.replaceChildren(...[...other.participants.values()].map((p) => h('option', { value: p.id }, `${p.displayName} (${p.id})`)));
+    if (ids.includes(chosen)) card.switchWho.value = chosen;
+  }
+  card.switchForm.hidden = closed || !moderates || other.status === 'ended' || ids.length === 0;
+  card.switchNote.hidden = closed || !card.switchNote.textContent;
   card.dismiss.hidden = !closed;
   if (closed) clearProblem(card.problem);
 }

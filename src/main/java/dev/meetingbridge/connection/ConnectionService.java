@@ -229,6 +229,14 @@ public class ConnectionService {
 	}
 
 	/**
+	 * The meeting at the other end of the meeting's open connection; 404 or 409
+	 * {@code connection-closed} otherwise. Access is the caller's to check.
+	 */
+	public MeetingId openOther(MeetingId meetingId, ConnectionId connectionId) {
+		return this.store.requireOpen(meetingId, connectionId).otherMeetingId();
+	}
+
+	/**
 	 * The meeting at the other end of a connection, from its stored record (open or
 	 * closed), without any check.
 	 */

@@ -42,12 +42,16 @@ public sealed interface BridgeEvent {
 
 	String timestamp();
 
+	/** {@code from}: the meeting a switch moved the participant from. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record ParticipantJoined(String type, String meetingId, String epoch, long sequence, String timestamp,
-			Participant participant) implements BridgeEvent {
+			Participant participant, @Nullable String from) implements BridgeEvent {
 	}
 
+	/** {@code to}: the meeting a switch moved the participant to. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record ParticipantLeft(String type, String meetingId, String epoch, long sequence, String timestamp,
-			Participant participant, LeaveReason reason) implements BridgeEvent {
+			Participant participant, LeaveReason reason, @Nullable String to) implements BridgeEvent {
 	}
 
 	record ChatMessageSent(String type, String meetingId, String epoch, long sequence, String timestamp,

@@ -91,6 +91,11 @@ public class EventRelay implements DisposableBean {
 	private volatile BiConsumer<String, String> probeReceiver = (channel, message) -> {
 	};
 
+	/**
+	 * Channels of this instance's own (its inbox), each with what receives its messages.
+	 */
+	private final Map<String, BiConsumer<String, String>> inboxes = new ConcurrentHashMap<>();
+
 	EventRelay(LettuceConnectionFactory connectionFactory, RedisKeys keys, JsonMapper json, MeetingScripts scripts,
 			MeterRegistry meters) {
 		this.connectionFactory = connectionFactory;
@@ -225,6 +230,7 @@ public class EventRelay implements DisposableBean {
 		}
 		Channels fresh = channels();
 		this.probes.forEach(fresh::subscribe);
+		this.inboxes.keySet().forEach(fresh::subscribe);
 		// Each re-subscribe makes its feed catch up with what the old connection may have
 		// missed.
 		for (String listened : this.feeds.keySet()) {
@@ -251,6 +257,26 @@ public class EventRelay implements DisposableBean {
 				}
 				catch (RuntimeException ex) {
 					this.probes.remove(channel);
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Subscribes a channel of this instance's own on the pub/sub connection, whose
+	 * messages go to {@code receiver} (on the Redis I/O thread: hand off anything slow);
+	 * kept subscribed when the connection is replaced. Nothing happens when it is
+	 * subscribed already.
+	 */
+	public void subscribeInbox(String channel, BiConsumer<String, String> receiver) {
+		synchronized (this.lock) {
+			if (this.inboxes.putIfAbsent(channel, receiver) == null) {
+				try {
+					channels().subscribe(channel);
+				}
+				catch (RuntimeException ex) {
+					this.inboxes.remove(channel);
 					throw ex;
 				}
 			}
@@ -497,6 +523,11 @@ public class EventRelay implements DisposableBean {
 	private void dispatch(String channel, String message) {
 		if (this.probes.contains(channel)) {
 			this.probeReceiver.accept(channel, message);
+			return;
+		}
+		BiConsumer<String, String> inbox = this.inboxes.get(channel);
+		if (inbox != null) {
+			inbox.accept(channel, message);
 			return;
 		}
 		MeetingFeed feed = feedOf(channel);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * Why a participant left, as {@code participant-left} reports it. The scripts write the
- * last two themselves ({@code end-meeting.lua}, {@code presence-depart.lua}).
+ * last three themselves ({@code end-meeting.lua}, {@code presence-depart.lua},
+ * {@code switch-leave.lua}).
  */
 public enum LeaveReason {
 
@@ -17,7 +18,9 @@ public enum LeaveReason {
 	/**
 	 * The participant's STOMP session ended and it did not come back within the grace.
 	 */
-	DISCONNECTED("disconnected");
+	DISCONNECTED("disconnected"),
+	/** The bridge moved the participant to another meeting (a switch with "move"). */
+	SWITCHED("switched");
 
 	private final String wire;
 

@@ -38,6 +38,18 @@ record Binding(MeetingId meetingId, ParticipantId participantId, String instance
 		return String.join(SEPARATOR, this.meetingId.value(), this.participantId.value(), owner());
 	}
 
+	/** How a meeting's presence hash marks a binding whose session ended. */
+	static final String AWAY = SEPARATOR + "away";
+
+	/**
+	 * The binding a meeting's presence hash holds ({@code instance|session|bound} or
+	 * {@code |away}), as it would be in another meeting; empty when it is not one.
+	 */
+	static Optional<Binding> ofStored(String stored, MeetingId meetingId, ParticipantId participantId) {
+		String[] parts = SPLIT.split(stored, -1);
+		return parts.length == 3 ? of(meetingId.value(), participantId.value(), parts[0], parts[1]) : Optional.empty();
+	}
+
 	/** A member of the bindings set of {@code instance}; empty when it is not one. */
 	static Optional<Binding> ofMember(String instance, String member) {
 		String[] parts = SPLIT.split(member, -1);

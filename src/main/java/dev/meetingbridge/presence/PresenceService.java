@@ -175,6 +175,71 @@ public class PresenceService {
 		}
 	}
 
+	/** This instance's id. */
+	public String instance() {
+		return this.instance;
+	}
+
+	/** The instances that hold a live lease, this one included once it renewed it. */
+	public Set<String> liveInstances() {
+		Set<String> live = new HashSet<>();
+		for (String other : this.store.instances()) {
+			if (other.equals(this.instance) || this.store.hasLease(other)) {
+				live.add(other);
+			}
+		}
+		live.add(this.instance);
+		return live;
+	}
+
+	/**
+	 * Before a participant's binding (as a meeting's presence hash holds it:
+	 * {@code instance|session|bound} or {@code |away}) moves to another meeting: it is
+	 * listed among its instance's bindings there first, so that the reaper finds it
+	 * whichever point that instance dies at.
+	 */
+	public void prepareMove(String storedBinding, MeetingId to, ParticipantId participantId) {
+		Binding.ofStored(storedBinding, to, participantId).ifPresent(this.store::register);
+	}
+
+	/**
+	 * The binding moved with its participant: an away one gets its grace in the new
+	 * meeting, and the old meeting's listing goes.
+	 */
+	public void moved(String storedBinding, MeetingId from, MeetingId to, ParticipantId participantId) {
+		Binding.ofStored(storedBinding, to, participantId).ifPresent((binding) -> {
+			if (storedBinding.endsWith(Binding.AWAY)) {
+				this.departures.schedule(binding);
+			}
+			this.store.forget(binding.instance(),
+					new Binding(from, participantId, binding.instance(), binding.sessionId()).member());
+		});
+	}
+
+	/**
+	 * On the instance that holds the session: the participant bound to it moved from one
+	 * meeting to another, so the session's end makes it leave the new one. A session that
+	 * ended meanwhile makes it away there at once.
+	 */
+	public void rebind(String storedBinding, MeetingId from, MeetingId to, ParticipantId participantId) {
+		Binding.ofStored(storedBinding, to, participantId)
+			.filter((binding) -> binding.instance().equals(this.instance))
+			.ifPresent((binding) -> {
+				LocalSession session = this.sessions.get(binding.sessionId());
+				if (session != null) {
+					synchronized (session) {
+						if (!session.ended) {
+							session.bindings
+								.remove(new Binding(from, participantId, this.instance, binding.sessionId()));
+							session.bindings.add(binding);
+							return;
+						}
+					}
+				}
+				away(binding);
+			});
+	}
+
 	/** Tells Redis about the sessions that ended while it could not be told. */
 	void retryPendingAway() {
 		for (Binding binding : Set.copyOf(this.pendingAway)) {

@@ -12,12 +12,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The destinations clients may use, parsed into typed ids: meeting topics to SUBSCRIBE
- * to, the session's error queue, and the SEND destinations. Anything else, a malformed id
- * included, is a destination the bridge does not serve.
+ * to, the session's own queues (errors, switch-meeting), and the SEND destinations.
+ * Anything else, a malformed id included, is a destination the bridge does not serve.
  */
 final class StompDestinations {
 
 	static final String ERRORS = "/user/queue/errors";
+
+	/**
+	 * Where a participant's sessions hear that they are asked (or were moved) to switch.
+	 */
+	static final String SWITCH_MEETING = "/user/queue/switch-meeting";
 
 	private static final Pattern TOPIC = Pattern.compile("^/topic/meetings/(" + IdFormat.REGEX + ")/([a-z-]+)$");
 

@@ -23,9 +23,9 @@ import org.springframework.stereotype.Component;
  * sent them, off the event loop, since most frames wait for Redis):
  * <ul>
  * <li>CONNECT authenticates the bearer token and negotiates heart-beats;</li>
- * <li>SUBSCRIBE to a meeting topic is checked against the access rules, to the error
- * queue always allowed, and limited per session; UNSUBSCRIBE stops it; both confirm a
- * receipt;</li>
+ * <li>SUBSCRIBE to a meeting topic is checked against the access rules, to the session's
+ * own queues (errors, switch-meeting) always allowed, and limited per session;
+ * UNSUBSCRIBE stops it; both confirm a receipt;</li>
  * <li>SEND joins, leaves or chats; a refused SEND is answered on the error queue and the
  * session stays open;</li>
  * <li>DISCONNECT confirms its receipt and closes.</li>
@@ -153,19 +153,28 @@ class StompProtocol {
 			throw new BridgeException(Problem.BAD_REQUEST, "SUBSCRIBE needs an id header");
 		}
 		boolean replacing = session.subscriptions().containsKey(subscriptionId)
-				|| session.queueSubscriptions().contains(subscriptionId);
+				|| session.queueSubscriptions().contains(subscriptionId)
+				|| session.switchSubscriptions().contains(subscriptionId);
 		if (!replacing && session.subscriptionCount() >= this.maxSubscriptions) {
 			throw new BridgeException(Problem.SUBSCRIPTION_LIMIT,
 					"a session holds at most " + this.maxSubscriptions + " subscriptions; unsubscribe first");
 		}
 		if (StompDestinations.ERRORS.equals(destination)) {
 			this.fanout.unsubscribe(session.id(), subscriptionId);
+			session.switchSubscriptions().remove(subscriptionId);
 			session.queueSubscriptions().add(subscriptionId);
+			return;
+		}
+		if (StompDestinations.SWITCH_MEETING.equals(destination)) {
+			this.fanout.unsubscribe(session.id(), subscriptionId);
+			session.queueSubscriptions().remove(subscriptionId);
+			session.switchSubscriptions().add(subscriptionId);
 			return;
 		}
 		StompDestinations.Topic topic = StompDestinations.topic(destination)
 			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "there is no topic " + destination));
 		session.queueSubscriptions().remove(subscriptionId);
+		session.switchSubscriptions().remove(subscriptionId);
 		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId().value(), topic.type());
 	}
 
@@ -174,6 +183,7 @@ class StompProtocol {
 		if (id != null) {
 			this.fanout.unsubscribe(session.id(), id);
 			session.queueSubscriptions().remove(id);
+			session.switchSubscriptions().remove(id);
 		}
 	}
 

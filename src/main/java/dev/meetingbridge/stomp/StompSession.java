@@ -66,6 +66,9 @@ final class StompSession {
 	/** Subscriptions to the session's own error queue, by id. */
 	private final Set<String> queueSubscriptions = ConcurrentHashMap.newKeySet();
 
+	/** Subscriptions to the session's own switch-meeting queue, by id. */
+	private final Set<String> switchSubscriptions = ConcurrentHashMap.newKeySet();
+
 	private final AtomicReference<@Nullable SessionEnd> ended = new AtomicReference<>();
 
 	private final AtomicLong queueMessages = new AtomicLong();
@@ -199,13 +202,17 @@ final class StompSession {
 		return this.queueSubscriptions;
 	}
 
+	Set<String> switchSubscriptions() {
+		return this.switchSubscriptions;
+	}
+
 	Map<String, Subscription> subscriptions() {
 		return this.subscriptions;
 	}
 
 	/** Topic and queue subscriptions together. */
 	int subscriptionCount() {
-		return this.subscriptions.size() + this.queueSubscriptions.size();
+		return this.subscriptions.size() + this.queueSubscriptions.size() + this.switchSubscriptions.size();
 	}
 
 	/** The next {@code message-id} of a message on the session's own queue. */

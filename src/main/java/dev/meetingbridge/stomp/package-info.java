@@ -1,6 +1,6 @@
 @NullMarked
 @ApplicationModule(allowedDependencies = { "chat", "config", "connection", "event", "idempotency", "ids", "meeting",
-		"presence", "problem", "security" })
+		"presence", "problem", "security", "switching" })
 package dev.meetingbridge.stomp;
 
 import org.jspecify.annotations.NullMarked;

@@ -117,7 +117,22 @@ public class MeetingScripts {
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
 			@Nullable Idempotency idempotency, String... args) {
-		List<String> argv = arguments(meetingId, timestamp, idempotency, args);
+		return run(script, meetingId, extraKeys, timestamp, idempotency, Long.MAX_VALUE, args);
+	}
+
+	/**
+	 * Runs a meeting script that must not start after {@code notAfter} (Redis time in
+	 * milliseconds) either: a step of a longer change whose caller holds a lease on it
+	 * until then, so that nobody who takes the change over can meet a late step.
+	 */
+	public ScriptResult runBefore(long notAfter, MeetingScript script, String meetingId, List<String> extraKeys,
+			String timestamp, String... args) {
+		return run(script, meetingId, extraKeys, timestamp, null, notAfter, args);
+	}
+
+	private ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
+			@Nullable Idempotency idempotency, long notAfter, String... args) {
+		List<String> argv = arguments(meetingId, timestamp, idempotency, notAfter, args);
 		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
 		Timer.Sample sample = Timer.start();
 		List<?> result;
@@ -159,7 +174,7 @@ public class MeetingScripts {
 	 */
 	public Mono<ScriptResult> runReactive(MeetingScript script, String meetingId, List<String> extraKeys,
 			String timestamp, @Nullable Idempotency idempotency, String... args) {
-		List<String> argv = arguments(meetingId, timestamp, idempotency, args);
+		List<String> argv = arguments(meetingId, timestamp, idempotency, Long.MAX_VALUE, args);
 		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
 		return Mono.defer(() -> {
 			Timer.Sample sample = Timer.start();
@@ -170,7 +185,7 @@ public class MeetingScripts {
 		});
 	}
 
-	private List<String> arguments(String meetingId, String timestamp, @Nullable Idempotency idempotency,
+	private List<String> arguments(String meetingId, String timestamp, @Nullable Idempotency idempotency, long notAfter,
 			String... args) {
 		List<String> argv = new ArrayList<>(7 + args.length);
 		argv.add(meetingId);
@@ -181,7 +196,7 @@ public class MeetingScripts {
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
 		argv.add(this.keepMillis);
-		argv.add(Long.toString(this.clock.deadline()));
+		argv.add(Long.toString(Math.min(notAfter, this.clock.deadline())));
 		return argv;
 	}
 

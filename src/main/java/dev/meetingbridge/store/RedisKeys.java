@@ -142,6 +142,35 @@ public class RedisKeys {
 		return meetingTag(meetingId) + "chat-rate:" + participantId;
 	}
 
+	/**
+	 * What a switch ({@code switchId}) did to the meeting, kept so that repeating the
+	 * step changes nothing and whoever finishes the switch can tell the step happened.
+	 */
+	public String switchMarker(String meetingId, String switchId) {
+		return meetingTag(meetingId) + "switch:" + switchId;
+	}
+
+	/**
+	 * Moves under way (switch ids), scored by when their owner's lease runs out; in one
+	 * slot with the intents, so that recording, taking over and finishing are atomic.
+	 */
+	public String switchesPending() {
+		return this.prefix + ":{sw}:pending";
+	}
+
+	/** A move under way: who moves from where to where, and who carries it out. */
+	public String switchIntent(String switchId) {
+		return this.prefix + ":{sw}:intent:" + switchId;
+	}
+
+	/**
+	 * The pub/sub channel through which other instances reach this instance's STOMP
+	 * sessions (a participant's user queues).
+	 */
+	public String instanceInbox(String instanceId) {
+		return this.prefix + ":{i:" + instanceId + "}:inbox";
+	}
+
 	/** Index of all meetings, scored by creation time. */
 	public String meetingIndex() {
 		return this.prefix + ":meetings";

@@ -75,7 +75,8 @@ class ApiRoutes {
 
 	private final List<Route> routes = new ArrayList<>();
 
-	ApiRoutes(MeetingController meetings, ConnectionController connections, TokenController tokens) {
+	ApiRoutes(MeetingController meetings, ConnectionController connections, SwitchController switches,
+			TokenController tokens) {
 		String meeting = "/api/meetings/{meetingId}";
 		String connection = meeting + "/connections/{connectionId}";
 		add(HttpMethod.POST, "/api/meetings", Body.OPTIONAL, (call) -> meetings.create(call.principal(),
@@ -112,6 +113,9 @@ class ApiRoutes {
 						call.body(Requests.SendChat.class)));
 		add(HttpMethod.POST, connection + "/end", Body.NONE, (call) -> connections.endOther(call.principal(),
 				call.meetingId(), call.connectionId(), key(call), call.request()));
+		add(HttpMethod.POST, connection + "/participants/{participantId}/switch", Body.REQUIRED,
+				(call) -> switches.switchTo(call.principal(), call.meetingId(), call.connectionId(),
+						call.participantId(), call.body(Requests.Switch.class)));
 		// Minting reads Redis only to record or replay an Idempotency-Key.
 		add(HttpMethod.POST, "/api/tokens", Body.REQUIRED, (call) -> tokens.mint(call.principal(),
 				call.body(TokenController.MintRequest.class), key(call), call.request()),

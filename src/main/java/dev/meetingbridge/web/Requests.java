@@ -3,6 +3,7 @@ package dev.meetingbridge.web;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * REST request bodies; each field is validated by the value objects it feeds (ids as
@@ -23,6 +24,14 @@ final class Requests {
 	}
 
 	record SendChat(@Nullable String message, @Nullable ParticipantId senderId) {
+	}
+
+	/**
+	 * {@code token} is passed on untouched, so it is read as it came (a string, or it is
+	 * refused).
+	 */
+	record Switch(@Nullable MeetingId meetingId, @Nullable JsonNode token, @Nullable String payload,
+			@Nullable Boolean move) {
 	}
 
 }

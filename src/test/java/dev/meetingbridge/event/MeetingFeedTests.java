@@ -364,7 +364,7 @@ class MeetingFeedTests {
 		BridgeEvent event = (type == EventType.MEETING_ENDED)
 				? new BridgeEvent.MeetingEnded(type.wireName(), MEETING, this.epoch, next, timestamp, null)
 				: new BridgeEvent.ParticipantJoined(type.wireName(), MEETING, this.epoch, next, timestamp,
-						new Participant(id, "P " + next, timestamp));
+						new Participant(id, "P " + next, timestamp), null);
 		ReceivedEvent received = new ReceivedEvent(event, type,
 				"{\"epoch\":\"" + this.epoch + "\",\"sequence\":" + next + ",\"id\":\"" + id + "\"}",
 				System.nanoTime());

@@ -119,7 +119,7 @@ class TopicFanoutTests {
 		String json = "{\"type\":\"participant-joined\",\"meetingId\":\"m\",\"sequence\":" + next
 				+ ",\"participant\":{\"id\":\"" + participantId + "\"}}";
 		return new ReceivedEvent(new BridgeEvent.ParticipantJoined("participant-joined", "m", "e1", next,
-				"2026-12-01T12:00:00Z", participant), EventType.PARTICIPANT_JOINED, json, System.nanoTime());
+				"2026-12-01T12:00:00Z", participant, null), EventType.PARTICIPANT_JOINED, json, System.nanoTime());
 	}
 
 	private ReceivedEvent left(String participantId) {
@@ -127,7 +127,7 @@ class TopicFanoutTests {
 		Participant participant = new Participant(participantId, participantId, "2026-12-01T12:00:00Z");
 		String json = "{\"type\":\"participant-left\",\"meetingId\":\"m\",\"sequence\":" + next + "}";
 		return new ReceivedEvent(new BridgeEvent.ParticipantLeft("participant-left", "m", "e1", next,
-				"2026-12-01T12:00:00Z", participant, LeaveReason.LEFT), EventType.PARTICIPANT_LEFT, json,
+				"2026-12-01T12:00:00Z", participant, LeaveReason.LEFT, null), EventType.PARTICIPANT_LEFT, json,
 				System.nanoTime());
 	}
 

@@ -1,0 +1,88 @@
+package dev.meetingbridge.switching;
+
+import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.ids.ConnectionId;
+import dev.meetingbridge.ids.IdFormat;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.ids.ParticipantId;
+import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.security.AccessRules;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.Refusal;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * VideoSDK's {@code connectionParticipant.switchTo}: a moderator of one meeting asks a
+ * participant of a connected meeting to switch to another meeting (its sessions get a
+ * {@code switch-meeting} message), or, with {@code move}, the bridge moves it there
+ * itself.
+ */
+@Service
+public class SwitchService {
+
+	static final int MAX_PAYLOAD = 4096;
+
+	private final MeetingService meetings;
+
+	private final ConnectionService connections;
+
+	private final AccessRules access;
+
+	private final SwitchMover mover;
+
+	private final SwitchInbox inbox;
+
+	private final JsonMapper json;
+
+	SwitchService(MeetingService meetings, ConnectionService connections, AccessRules access, SwitchMover mover,
+			SwitchInbox inbox, JsonMapper json) {
+		this.meetings = meetings;
+		this.connections = connections;
+		this.access = access;
+		this.mover = mover;
+		this.inbox = inbox;
+		this.json = json;
+	}
+
+	/**
+	 * Asks (or, with {@code move}, moves) the participant on the other side of the
+	 * meeting's open connection to switch to {@code target}. The token is passed on
+	 * untouched.
+	 */
+	public SwitchAnswer switchTo(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			ParticipantId participantId, @Nullable MeetingId target, @Nullable String token, @Nullable String payload,
+			boolean move) {
+		this.meetings.require(meetingId);
+		this.access.requireManageConnections(principal, meetingId.value());
+		MeetingId to = IdFormat.present(MeetingId.FIELD, target);
+		String text = (payload != null) ? payload : "";
+		if (text.length() > MAX_PAYLOAD) {
+			throw BridgeException.invalid("payload", "must be at most " + MAX_PAYLOAD + " characters");
+		}
+		MeetingId other = this.connections.openOther(meetingId, connectionId);
+		if (!this.meetings.participants(other).containsKey(participantId.value())) {
+			throw Refusal.PARTICIPANT_NOT_FOUND.toException(other, participantId.value());
+		}
+		if (move && to.equals(other)) {
+			throw BridgeException.invalid(MeetingId.FIELD,
+					"is the meeting the participant is in (" + other + "); a move needs another one");
+		}
+		this.meetings.requireActive(to);
+		String switchId = IdFormat.opaque("sw_");
+		String message = this.json.writeValueAsString(new SwitchMeeting(switchId, to.value(), token, text,
+				principal.server() ? null : principal.participantId(), meetingId.value(), move));
+		SwitchInbox.Rebind rebind = null;
+		if (move) {
+			SwitchMover.Moved moved = this.mover.move(switchId, participantId, other, to, message);
+			if (!moved.binding().isEmpty()) {
+				rebind = new SwitchInbox.Rebind(moved.binding(), other.value(), to.value());
+			}
+		}
+		return new SwitchAnswer(switchId, this.inbox.deliver(participantId, message, rebind));
+	}
+
+}
