@@ -11,7 +11,8 @@ public enum MeetingScript {
 	FINISH_END("finish-end", true), CONNECTION_OPEN("connection-open", true),
 	CONNECTION_CLOSE("connection-close", true), CHAT("chat", true), CHAT_SENDER("chat-sender", false),
 	READ_MEETING("read-meeting", false), HISTORY("history", false), EPOCH_RESET("epoch-reset", true),
-	PRESENCE_AWAY("presence-away", true), PRESENCE_DEPART("presence-depart", true);
+	PRESENCE_AWAY("presence-away", true), PRESENCE_DEPART("presence-depart", true),
+	WEBHOOK_CLAIM("webhook-claim", false), WEBHOOK_ACK("webhook-ack", true), WEBHOOK_RETRY("webhook-retry", true);
 
 	private final String fileName;
 

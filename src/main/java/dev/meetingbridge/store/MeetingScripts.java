@@ -14,6 +14,7 @@ import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -53,9 +54,16 @@ public class MeetingScripts {
 
 	private final boolean cluster;
 
+	private final WebhookKeys webhookKeys;
+
+	private final List<RecordedEvents> listeners;
+
 	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
-			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory) {
+			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory,
+			WebhookKeys webhookKeys, ObjectProvider<RecordedEvents> listeners) {
 		this.redis = redis;
+		this.webhookKeys = webhookKeys;
+		this.listeners = listeners.orderedStream().toList();
 		this.keys = keys;
 		this.clock = clock;
 		this.metrics = metrics;
@@ -112,12 +120,13 @@ public class MeetingScripts {
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
 			@Nullable Idempotency idempotency, String... args) {
-		List<String> argv = new ArrayList<>(7 + args.length);
+		List<String> argv = new ArrayList<>(9 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
 		argv.add(this.maxEvents);
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
+		argv.addAll(this.webhookKeys.recordingArguments(meetingId));
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
 		argv.add(this.keepMillis);
@@ -145,7 +154,13 @@ public class MeetingScripts {
 		if (result == null || result.size() != 2) {
 			return new ScriptResult(null);
 		}
-		this.metrics.published((List<?>) result.get(1));
+		List<?> emitted = (List<?>) result.get(1);
+		this.metrics.published(emitted);
+		if (!emitted.isEmpty()) {
+			for (RecordedEvents listener : this.listeners) {
+				listener.recorded(meetingId, emitted);
+			}
+		}
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
 		if (!outcome.ok()) {
 			refuseOrReplay(outcome, script.fileName(), meetingId);

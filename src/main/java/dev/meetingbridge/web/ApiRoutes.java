@@ -48,7 +48,8 @@ class ApiRoutes {
 
 	private final List<Route> routes = new ArrayList<>();
 
-	ApiRoutes(MeetingController meetings, ConnectionController connections, TokenController tokens) {
+	ApiRoutes(MeetingController meetings, ConnectionController connections, TokenController tokens,
+			WebhookController webhooks) {
 		String meeting = "/api/meetings/{meetingId}";
 		String connection = meeting + "/connections/{connectionId}";
 		add(HttpMethod.POST, "/api/meetings", Body.OPTIONAL, (call) -> meetings.create(call.principal(),
@@ -81,6 +82,7 @@ class ApiRoutes {
 				call.meetingId(), call.connectionId(), key(call), call.request()));
 		add(HttpMethod.POST, "/api/tokens", Body.REQUIRED, (call) -> tokens.mint(call.principal(),
 				call.body(TokenController.MintRequest.class), key(call), call.request()));
+		add(HttpMethod.GET, "/api/webhooks", Body.NONE, (call) -> webhooks.list(call.principal()));
 	}
 
 	private static @Nullable String key(ApiCall call) {

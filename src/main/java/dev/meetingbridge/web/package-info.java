@@ -1,6 +1,6 @@
 @NullMarked
-@ApplicationModule(
-		allowedDependencies = { "chat", "connection", "idempotency", "ids", "meeting", "problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "chat", "connection", "idempotency", "ids", "meeting", "problem", "security",
+		"store", "webhook" })
 package dev.meetingbridge.web;
 
 import org.jspecify.annotations.NullMarked;
