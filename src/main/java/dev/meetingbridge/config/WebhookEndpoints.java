@@ -33,10 +33,11 @@ public class WebhookEndpoints {
 	private final List<WebhookEndpoint> endpoints;
 
 	WebhookEndpoints(BridgeProperties properties) {
-		this(properties.webhooks());
+		this.endpoints = parse(properties.webhooks());
 	}
 
-	public WebhookEndpoints(BridgeProperties.Webhooks webhooks) {
+	/** The endpoints of the settings, checked as at start-up. */
+	public static List<WebhookEndpoint> parse(BridgeProperties.Webhooks webhooks) {
 		List<WebhookEndpoint> all = new ArrayList<>();
 		List<BridgeProperties.Webhooks.Endpoint> configured = webhooks.endpoints();
 		for (int i = 0; i < configured.size(); i++) {
@@ -55,7 +56,7 @@ public class WebhookEndpoints {
 						"bridge.webhooks: the endpoint " + endpoint.safeUrl() + " is configured twice");
 			}
 		}
-		this.endpoints = List.copyOf(all);
+		return List.copyOf(all);
 	}
 
 	/** Every endpoint, in configuration order. */

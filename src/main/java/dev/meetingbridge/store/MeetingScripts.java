@@ -56,14 +56,17 @@ public class MeetingScripts {
 
 	private final WebhookKeys webhookKeys;
 
-	private final List<RecordedEvents> listeners;
+	private final ObjectProvider<RecordedEvents> listenerProvider;
+
+	/** Resolved on first use: the listeners themselves run scripts. */
+	private volatile @Nullable List<RecordedEvents> listeners;
 
 	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
 			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory,
 			WebhookKeys webhookKeys, ObjectProvider<RecordedEvents> listeners) {
 		this.redis = redis;
 		this.webhookKeys = webhookKeys;
-		this.listeners = listeners.orderedStream().toList();
+		this.listenerProvider = listeners;
 		this.keys = keys;
 		this.clock = clock;
 		this.metrics = metrics;
@@ -157,7 +160,12 @@ public class MeetingScripts {
 		List<?> emitted = (List<?>) result.get(1);
 		this.metrics.published(emitted);
 		if (!emitted.isEmpty()) {
-			for (RecordedEvents listener : this.listeners) {
+			List<RecordedEvents> told = this.listeners;
+			if (told == null) {
+				told = this.listenerProvider.orderedStream().toList();
+				this.listeners = told;
+			}
+			for (RecordedEvents listener : told) {
 				listener.recorded(meetingId, emitted);
 			}
 		}
