@@ -42,12 +42,17 @@ public class WebhookEndpoints {
 		List<BridgeProperties.Webhooks.Endpoint> configured = webhooks.endpoints();
 		for (int i = 0; i < configured.size(); i++) {
 			BridgeProperties.Webhooks.Endpoint endpoint = configured.get(i);
-			all.add(endpoint("bridge.webhooks.endpoints[" + i + "]", endpoint.url(), endpoint.secret(),
-					endpoint.events()));
+			String property = "bridge.webhooks.endpoints[" + i + "]";
+			all.add(endpoint(property + ".url", endpoint.url(), property + ".secret", endpoint.secret(),
+					property + ".events", endpoint.events()));
 		}
 		if (webhooks.url() != null || webhooks.secret() != null) {
-			all.add(endpoint("bridge.webhooks (BRIDGE_WEBHOOKS_URL, BRIDGE_WEBHOOKS_SECRET)", webhooks.url(),
-					webhooks.secret(), List.of()));
+			all.add(endpoint("bridge.webhooks.url (BRIDGE_WEBHOOKS_URL)", webhooks.url(),
+					"bridge.webhooks.secret (BRIDGE_WEBHOOKS_SECRET)", webhooks.secret(), "", List.of()));
+		}
+		if (!all.isEmpty() && webhooks.leaseTtl().compareTo(webhooks.timeout()) <= 0) {
+			// An attempt must end while its deliverer still holds the meeting.
+			throw new IllegalStateException("bridge.webhooks.lease-ttl must be longer than bridge.webhooks.timeout");
 		}
 		Set<String> ids = new LinkedHashSet<>();
 		for (WebhookEndpoint endpoint : all) {
@@ -68,15 +73,15 @@ public class WebhookEndpoints {
 		return !this.endpoints.isEmpty();
 	}
 
-	private static WebhookEndpoint endpoint(String property, @Nullable String url, @Nullable String secret,
-			List<String> events) {
-		URI uri = url(property + ".url", url);
-		byte[] key = key(property + ".secret", secret);
+	private static WebhookEndpoint endpoint(String urlProperty, @Nullable String url, String secretProperty,
+			@Nullable String secret, String eventsProperty, List<String> events) {
+		URI uri = url(urlProperty, url);
+		byte[] key = key(secretProperty, secret);
 		Set<String> types = new LinkedHashSet<>();
 		for (String type : events) {
 			String trimmed = type.strip();
 			if (!EVENT_TYPES.contains(trimmed)) {
-				throw new IllegalStateException(property + ".events: unknown event type '" + trimmed + "' (one of "
+				throw new IllegalStateException(eventsProperty + ": unknown event type '" + trimmed + "' (one of "
 						+ String.join(", ", EVENT_TYPES) + ")");
 			}
 			types.add(trimmed);
