@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import dev.meetingbridge.store.MeetingScript;
+import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
 import dev.meetingbridge.support.RedisCommands;
@@ -55,6 +57,9 @@ class WebhookDeliveryTests extends IntegrationTest {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private MeetingScripts scripts;
 
 	@DynamicPropertySource
 	static void webhooks(DynamicPropertyRegistry registry) {
@@ -211,6 +216,23 @@ class WebhookDeliveryTests extends IntegrationTest {
 		assertThat(receiver.accepted(meetingId).subList(told, 20 + told)).extracting(WebhookReceiver.Delivery::id)
 			.containsExactly(ids(meetingId, 11, 30).toArray(String[]::new));
 		assertThat(counter("bridge.webhooks.skipped")).isGreaterThanOrEqualTo(10);
+	}
+
+	@Test
+	void afterAHistoryResetTheEndpointIsToldWhatItCanNoLongerTrust() {
+		String meetingId = this.fixtures.activeMeetingWith(this.fixtures.participant("p"),
+				this.fixtures.participant("q"));
+		await().atMost(ARRIVES).until(() -> receiver.accepted(meetingId).size() >= 2);
+		String before = epoch(meetingId);
+		// What the bridge does when it notices that Redis lost acknowledged writes.
+		this.scripts.run(MeetingScript.EPOCH_RESET, meetingId, "", before, "reset" + before);
+		this.fixtures.join(meetingId, this.fixtures.participant("r"));
+		await().atMost(ARRIVES).until(() -> receiver.accepted(meetingId).size() >= 4);
+		List<WebhookReceiver.Delivery> accepted = receiver.accepted(meetingId);
+		assertThat(accepted.get(2).json()).isEqualTo(JSON.readTree("{\"type\":\"events-skipped\",\"timestamp\":\""
+				+ accepted.get(2).json().path("timestamp").asString() + "\",\"data\":{\"meetingId\":\"" + meetingId
+				+ "\",\"epoch\":\"reset" + before + "\",\"fromSequence\":1,\"toSequence\":2}}"));
+		assertThat(accepted.get(3).id()).isEqualTo(meetingId + ":reset" + before + ":3");
 	}
 
 	@Test
