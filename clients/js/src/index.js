@@ -35,6 +35,7 @@ export { Connection, ConnectionMeeting, Meeting } from './meeting.js';
 export { BridgeError } from './errors.js';
 export { EVENT_TYPES } from './feed.js';
 export { decodeToken } from './token.js';
+export { verifyWebhook, WebhookVerificationError } from './webhook.js';
 export { MeetingBridge as default } from './bridge.js';
 
 /**
@@ -61,4 +62,6 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./bridge.js').ConnectOptions} ConnectOptions
  * @typedef {import('./bridge.js').JoinOptions} JoinOptions
  * @typedef {import('./bridge.js').Identity} Identity
+ * @typedef {import('./webhook.js').WebhookPayload} WebhookPayload
+ * @typedef {import('./webhook.js').WebhookHeaders} WebhookHeaders
  */

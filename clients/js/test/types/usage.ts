@@ -45,3 +45,21 @@ export async function usage(token: string): Promise<void> {
   // @ts-expect-error: a chat message is a string
   await connection.meeting.sendChatMessage({ text: 'hi' });
 }
+
+import { verifyWebhook, WebhookVerificationError, type WebhookPayload } from '@meeting-bridge/client';
+
+export async function receiving(body: string, headers: Record<string, string>, secret: string): Promise<void> {
+  try {
+    const payload: WebhookPayload = await verifyWebhook(body, headers, secret, { toleranceSeconds: 60 });
+    if (payload.type === 'events-skipped') {
+      const from: number = payload.data.fromSequence;
+      console.log(payload.data.meetingId, from);
+    }
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      console.log(error.message);
+    }
+  }
+  // @ts-expect-error the body is a string or bytes
+  await verifyWebhook(42, headers, secret);
+}
