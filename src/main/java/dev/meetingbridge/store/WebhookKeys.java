@@ -1,6 +1,5 @@
 package dev.meetingbridge.store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.meetingbridge.config.BridgeProperties;
@@ -26,6 +25,8 @@ import org.springframework.stereotype.Component;
 public class WebhookKeys {
 
 	static final int STANDALONE_SHARDS = 16;
+
+	private static final List<String> NO_ENDPOINTS = List.of("", "");
 
 	private final String prefix;
 
@@ -133,10 +134,10 @@ public class WebhookKeys {
 	 * ({@code id=*;} or {@code id=,type,type,;}).
 	 */
 	List<String> recordingArguments(String meetingId) {
-		List<String> arguments = new ArrayList<>(2);
-		arguments.add(this.endpointSpec.isEmpty() ? "" : shardPrefix(shardOf(meetingId)));
-		arguments.add(this.endpointSpec);
-		return arguments;
+		if (this.endpointSpec.isEmpty()) {
+			return NO_ENDPOINTS;
+		}
+		return List.of(shardPrefix(shardOf(meetingId)), this.endpointSpec);
 	}
 
 }

@@ -139,6 +139,11 @@ final class WebhookLane {
 				});
 				more = looked.get();
 			}
+			if (!this.running) {
+				// Shutting down: another instance goes on at once instead of after the
+				// lease.
+				this.store.release(this.endpoint, meetingId);
+			}
 		}
 		catch (DataAccessException ex) {
 			// Redis is unreachable: the meeting stays scheduled, and its lease runs out.
@@ -318,9 +323,16 @@ final class WebhookLane {
 		}
 	}
 
-	/** Stops starting work; workers stop after their current attempt. */
+	/**
+	 * Stops starting work; workers stop after their current attempt and give their leases
+	 * up.
+	 */
 	void stop() {
 		this.running = false;
+	}
+
+	/** Closes the connection pool, once the workers are done. */
+	void close() {
 		this.client.close();
 	}
 

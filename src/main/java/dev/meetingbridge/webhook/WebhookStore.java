@@ -115,6 +115,12 @@ class WebhookStore {
 				null, this.instance, Long.toString(Math.max(0, delay.toMillis())), this.keepMillis);
 	}
 
+	/** Gives the lease up, leaving the meeting due at once for another instance. */
+	void release(WebhookEndpoint endpoint, String meetingId) {
+		this.scripts.run(MeetingScript.WEBHOOK_RELEASE, meetingId, this.keys.scriptKeys(meetingId, endpoint.id()), "",
+				null, this.instance);
+	}
+
 	/**
 	 * Records the endpoint's health ('ok' or 'failing', with the last error) and returns
 	 * the state it had.

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import dev.meetingbridge.config.WebhookEndpoints;
+import dev.meetingbridge.presence.InstanceId;
 import dev.meetingbridge.store.WebhookKeys;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.BridgeInstance;
@@ -164,6 +165,38 @@ class WebhookFailoverTests extends IntegrationTest {
 			.containsExactly(ids(meetingId, 1, 2, 2, 3, 4, 5));
 		assertThat(receiver.accepted(meetingId)).extracting(WebhookReceiver.Delivery::id)
 			.containsExactly(ids(meetingId, 1, 2, 3, 4, 5));
+	}
+
+	@Test
+	void anInstanceThatShutsDownHandsItsDeliveriesOverAtOnce() throws Exception {
+		String meetingId = unique("handover");
+		BridgeInstance other = BridgeInstance.start(properties());
+		String otherId = other.bean(InstanceId.class).value();
+		Api otherApi = new Api("http://localhost:" + other.port(), this.tokens.server());
+		receiver.holdRequests();
+		receiver.answer(meetingId, (id) -> id.endsWith(":2") ? -1 : 200);
+		otherApi.post("/api/meetings", Map.of("meetingId", meetingId));
+		for (int p = 0; p < 3; p++) {
+			String participant = unique("p");
+			otherApi.post("/api/meetings/" + meetingId + "/participants",
+					Map.of("participantId", participant, "displayName", participant));
+		}
+		String second = ids(meetingId, 2, 2)[0];
+		await().atMost(ARRIVES)
+			.until(() -> receiver.deliveries(meetingId).stream().anyMatch((delivery) -> delivery.id().equals(second)));
+		String state = this.keys.state(meetingId, this.endpoints.all().getFirst().id());
+		assertThat(this.redis.opsForHash().get(state, "holder")).isEqualTo(otherId);
+		receiver.answer(meetingId, (id) -> 200);
+		// The shutdown waits for the attempt under way; the receiver answers it
+		// meanwhile.
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(other::close);
+		receiver.release();
+		closing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(this.redis.opsForHash().get(state, "holder")).isNotEqualTo(otherId);
+		// Event 2 was answered during the shutdown, so it is not sent again.
+		await().atMost(ARRIVES).until(() -> receiver.deliveries(meetingId).size() >= 3);
+		assertThat(receiver.deliveries(meetingId)).extracting(WebhookReceiver.Delivery::id)
+			.containsExactly(ids(meetingId, 1, 3));
 	}
 
 	private String[] ids(String meetingId, int from, int to) {
