@@ -44,6 +44,7 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./types.js').ConnectionInfo} ConnectionInfo
  * @typedef {import('./types.js').MeetingInfo} MeetingInfo
  * @typedef {import('./types.js').MeetingSummary} MeetingSummary
+ * @typedef {import('./types.js').WebhookEndpointStatus} WebhookEndpointStatus
  * @typedef {import('./types.js').MeetingStatus} MeetingStatus
  * @typedef {import('./types.js').Problem} Problem
  * @typedef {import('./types.js').BridgeEvent} BridgeEvent

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -32,6 +33,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * in the Surefire report.
  */
 @AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
+// The console shows the webhook endpoints: one that nothing answers.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "bridge.webhooks.url=http://127.0.0.1:9/hooks",
+				"bridge.webhooks.secret=whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" })
 class JavaScriptClientTests extends IntegrationTest {
 
 	private static final Path E2E = Path.of("e2e").toAbsolutePath();
