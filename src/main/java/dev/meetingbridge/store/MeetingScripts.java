@@ -13,6 +13,8 @@ import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.QueryTimeoutException;
@@ -34,6 +36,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MeetingScripts {
+
+	private static final Logger logger = LoggerFactory.getLogger(MeetingScripts.class);
 
 	@SuppressWarnings("rawtypes")
 	private final Map<MeetingScript, RedisScript<List>> scripts = new EnumMap<>(MeetingScript.class);
@@ -166,7 +170,15 @@ public class MeetingScripts {
 				this.listeners = told;
 			}
 			for (RecordedEvents listener : told) {
-				listener.recorded(meetingId, emitted);
+				try {
+					listener.recorded(meetingId, emitted);
+				}
+				catch (RuntimeException ex) {
+					// The change is made and its events scheduled: a listener cannot undo
+					// the
+					// answer.
+					logger.warn("A listener of the events of {} failed", meetingId, ex);
+				}
 			}
 		}
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));

@@ -15,7 +15,6 @@ import dev.meetingbridge.store.RecordedEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
@@ -37,12 +36,12 @@ class WebhookDelivery implements RecordedEvents {
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("webhook-", 0).factory());
 
 	WebhookDelivery(WebhookEndpoints endpoints, WebhookStore store, BridgeProperties properties, MeterRegistry meters,
-			JsonMapper json, Clock clock) {
+			Clock clock) {
 		BridgeProperties.Webhooks webhooks = properties.webhooks();
 		this.timeout = webhooks.timeout();
 		for (WebhookEndpoint endpoint : endpoints.all()) {
 			WebhookClient client = new WebhookClient(endpoint, webhooks.timeout(), webhooks.maxInFlight());
-			this.lanes.add(new WebhookLane(endpoint, store, client, new WebhookMetrics(meters, endpoint), json, clock,
+			this.lanes.add(new WebhookLane(endpoint, store, client, new WebhookMetrics(meters, endpoint), clock,
 					this.workers, webhooks));
 		}
 	}

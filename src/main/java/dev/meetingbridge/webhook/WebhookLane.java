@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,8 +20,6 @@ import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
 
@@ -47,8 +46,6 @@ final class WebhookLane {
 
 	private final WebhookMetrics metrics;
 
-	private final JsonMapper json;
-
 	private final Clock clock;
 
 	private final Executor executor;
@@ -58,6 +55,8 @@ final class WebhookLane {
 	private final Duration backoffMax;
 
 	private final Semaphore permits;
+
+	private final WebhookSigner signer;
 
 	/** Meetings with a worker here, each with whether it was asked to look again. */
 	private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
@@ -69,18 +68,18 @@ final class WebhookLane {
 
 	private volatile boolean running = true;
 
-	WebhookLane(WebhookEndpoint endpoint, WebhookStore store, WebhookClient client, WebhookMetrics metrics,
-			JsonMapper json, Clock clock, Executor executor, BridgeProperties.Webhooks properties) {
+	WebhookLane(WebhookEndpoint endpoint, WebhookStore store, WebhookClient client, WebhookMetrics metrics, Clock clock,
+			Executor executor, BridgeProperties.Webhooks properties) {
 		this.endpoint = endpoint;
 		this.store = store;
 		this.client = client;
 		this.metrics = metrics;
-		this.json = json;
 		this.clock = clock;
 		this.executor = executor;
 		this.backoffMin = properties.backoffMin();
 		this.backoffMax = properties.backoffMax();
 		this.permits = new Semaphore(properties.maxInFlight());
+		this.signer = new WebhookSigner(endpoint.key());
 	}
 
 	WebhookEndpoint endpoint() {
@@ -112,7 +111,14 @@ final class WebhookLane {
 			return new AtomicBoolean();
 		});
 		if (started.get() && flag != null) {
-			this.executor.execute(() -> work(meetingId, flag));
+			try {
+				this.executor.execute(() -> work(meetingId, flag));
+			}
+			catch (RejectedExecutionException ex) {
+				// Shutting down: the meeting stays scheduled for another instance.
+				this.active.remove(meetingId, flag);
+				this.permits.release();
+			}
 		}
 		else if (flag == null) {
 			synchronized (this.waiting) {
@@ -188,17 +194,17 @@ final class WebhookLane {
 			long attempts = batch.attempts();
 			long done = -1;
 			for (int i = 0; i < batch.events().size(); i++) {
-				JsonNode event = this.json.readTree(batch.events().get(i));
-				String type = event.path("type").asString();
-				long sequence = event.path("sequence").asLong();
-				long recorded = millis(event.path("timestamp").asString());
+				String json = batch.events().get(i);
+				String type = field(json, "type");
+				long sequence = Long.parseLong(number(json, "sequence"));
+				String timestamp = field(json, "timestamp");
+				long recorded = millis(timestamp);
 				if (!this.endpoint.wants(type)) {
 					done = sequence;
 					continue;
 				}
 				String id = meetingId + ":" + epoch + ":" + sequence;
-				String body = "{\"type\":\"" + type + "\",\"timestamp\":\"" + event.path("timestamp").asString()
-						+ "\",\"data\":" + batch.events().get(i) + "}";
+				String body = "{\"type\":\"" + type + "\",\"timestamp\":\"" + timestamp + "\",\"data\":" + json + "}";
 				WebhookClient.Attempt attempt = post(id, body);
 				if (attempt.outcome().retried()) {
 					this.store.retry(this.endpoint, meetingId, backoff(attempts + 1, attempt.retryAfter()));
@@ -226,15 +232,40 @@ final class WebhookLane {
 		}
 	}
 
-	private long nextRecorded(WebhookStore.Batch batch, int index, long fallback) {
-		String next = batch.events().get(index);
-		int at = next.indexOf("\"timestamp\":\"");
+	private static long nextRecorded(WebhookStore.Batch batch, int index, long fallback) {
+		long next = millis(field(batch.events().get(index), "timestamp"));
+		return (next > 0) ? next : fallback;
+	}
+
+	/**
+	 * A string field of the event's head. The recording script writes every event as
+	 * {@code {"type":..,"meetingId":..,"epoch":..,"sequence":..,"timestamp":..,...}}, ids
+	 * and names without quotes to escape, so the head is read without parsing the rest.
+	 */
+	static String field(String event, String name) {
+		String start = "\"" + name + "\":\"";
+		int at = event.indexOf(start);
 		if (at < 0) {
-			return fallback;
+			return "";
 		}
-		int start = at + 13;
-		int end = next.indexOf('"', start);
-		return (end > start) ? millis(next.substring(start, end)) : fallback;
+		int from = at + start.length();
+		int end = event.indexOf('"', from);
+		return (end < 0) ? "" : event.substring(from, end);
+	}
+
+	/** A number field of the event's head. */
+	static String number(String event, String name) {
+		String start = "\"" + name + "\":";
+		int at = event.indexOf(start);
+		if (at < 0) {
+			return "0";
+		}
+		int from = at + start.length();
+		int end = from;
+		while (end < event.length() && Character.isDigit(event.charAt(end))) {
+			end++;
+		}
+		return (end > from) ? event.substring(from, end) : "0";
 	}
 
 	/**
@@ -262,7 +293,7 @@ final class WebhookLane {
 
 	private WebhookClient.Attempt post(String id, String body) {
 		long timestamp = this.clock.millis() / 1000;
-		String signature = WebhookSigner.sign(this.endpoint.key(), id, timestamp, body);
+		String signature = this.signer.sign(id, timestamp, body);
 		WebhookClient.Attempt attempt = this.client.post(id, timestamp, signature, body).block();
 		if (attempt == null) {
 			attempt = new WebhookClient.Attempt(WebhookClient.Outcome.CONNECTION_ERROR, 0, null, "no answer");

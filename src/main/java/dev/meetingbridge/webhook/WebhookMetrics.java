@@ -1,6 +1,8 @@
 package dev.meetingbridge.webhook;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.meetingbridge.config.WebhookEndpoint;
@@ -16,9 +18,9 @@ import io.micrometer.core.instrument.Timer;
  */
 final class WebhookMetrics {
 
-	private final MeterRegistry meters;
-
 	private final String endpoint;
+
+	private final Map<WebhookClient.Outcome, Counter> attempts = new EnumMap<>(WebhookClient.Outcome.class);
 
 	private final Counter delivered;
 
@@ -34,8 +36,15 @@ final class WebhookMetrics {
 	private volatile long nowMillis = System.currentTimeMillis();
 
 	WebhookMetrics(MeterRegistry meters, WebhookEndpoint endpoint) {
-		this.meters = meters;
 		this.endpoint = endpoint.safeUrl();
+		for (WebhookClient.Outcome outcome : WebhookClient.Outcome.values()) {
+			this.attempts.put(outcome,
+					Counter.builder("bridge.webhooks.attempts")
+						.description("Delivery attempts by outcome")
+						.tag("endpoint", this.endpoint)
+						.tag("outcome", outcome.tag())
+						.register(meters));
+		}
 		this.delivered = Counter.builder("bridge.webhooks.delivered")
 			.description("Events an endpoint accepted")
 			.tag("endpoint", this.endpoint)
@@ -65,12 +74,7 @@ final class WebhookMetrics {
 	}
 
 	void attempt(WebhookClient.Outcome outcome) {
-		Counter.builder("bridge.webhooks.attempts")
-			.description("Delivery attempts by outcome")
-			.tag("endpoint", this.endpoint)
-			.tag("outcome", outcome.tag())
-			.register(this.meters)
-			.increment();
+		this.attempts.get(outcome).increment();
 	}
 
 	void delivered(long recordedMillis, long nowMillis) {

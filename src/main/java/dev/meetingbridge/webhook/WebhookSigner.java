@@ -14,15 +14,38 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class WebhookSigner {
 
-	private WebhookSigner() {
+	/** Initialised with the key once; each signature works on a copy. */
+	private final Mac prototype;
+
+	WebhookSigner(byte[] key) {
+		this.prototype = mac(key);
+	}
+
+	String sign(String id, long timestampSeconds, String body) {
+		Mac mac;
+		try {
+			mac = (Mac) this.prototype.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			throw new IllegalStateException("HMAC-SHA256 cannot be copied", ex);
+		}
+		return sign(mac, id, timestampSeconds, body);
 	}
 
 	static String sign(byte[] key, String id, long timestampSeconds, String body) {
+		return sign(mac(key), id, timestampSeconds, body);
+	}
+
+	private static String sign(Mac mac, String id, long timestampSeconds, String body) {
+		byte[] signature = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+		return "v1," + Base64.getEncoder().encodeToString(signature);
+	}
+
+	private static Mac mac(byte[] key) {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(key, "HmacSHA256"));
-			byte[] signature = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
-			return "v1," + Base64.getEncoder().encodeToString(signature);
+			return mac;
 		}
 		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
 			throw new IllegalStateException("HMAC-SHA256 is unavailable", ex);
