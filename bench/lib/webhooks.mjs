@@ -4,7 +4,7 @@
 // (p50 / p99), and checks that every event arrived once, in order per meeting. The same load then
 // runs against a bridge without webhooks, so the difference is what webhooks cost.
 //
-//   node bench/lib/webhooks.mjs [--meetings=1000] [--pairs=10] [--out=DIR]
+//   node bench/lib/webhooks.mjs [--meetings=1000] [--pairs=10] [--out=DIR] [--jfr (profile the bridge with webhooks)]
 //   node bench/lib/webhooks.mjs --receiver=PORT     only the receiver (for scenario 2 with webhooks on:
 //                                                   BENCH_BRIDGE_ARGS='--bridge.webhooks.url=...' bench/run.sh)
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     receiver: { type: 'string' },
     out: { type: 'string' },
+    jfr: { type: 'boolean', default: false },
   },
 });
 
@@ -71,8 +72,9 @@ async function main() {
       const extraArgs = webhooks
         ? [`--bridge.webhooks.url=http://127.0.0.1:${port}/hooks`, `--bridge.webhooks.secret=whsec_${randomBytes(32).toString('base64')}`]
         : [];
+      const jfr = opts.jfr && webhooks ? path.join(outDir, 'webhooks.jfr') : undefined;
       const bridge = await startBridge({ jar, javaHome, redis, secret, outDir, name: webhooks ? 'webhooks' : 'plain',
-        javaOpts: ['-Xmx1g'], extraArgs });
+        javaOpts: ['-Xmx1g'], extraArgs, jfr });
       try {
         rows.push(await run(bridge, hooks, { webhooks, meetings, pairs, secret }));
       } finally {

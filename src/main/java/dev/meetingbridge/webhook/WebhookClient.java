@@ -13,7 +13,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -54,7 +53,7 @@ final class WebhookClient implements AutoCloseable {
 
 	private final HttpClient client;
 
-	private final String target;
+	private final URI target;
 
 	private final Duration timeout;
 
@@ -75,10 +74,10 @@ final class WebhookClient implements AutoCloseable {
 			String credentials = URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
 			String basic = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
 			http = http.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, basic));
-			this.target = withoutUserInfo(url);
+			this.target = URI.create(withoutUserInfo(url));
 		}
 		else {
-			this.target = url.toString();
+			this.target = url;
 		}
 		this.client = http;
 	}
@@ -95,18 +94,22 @@ final class WebhookClient implements AutoCloseable {
 
 	/** Posts one signed delivery and tells how it went; never errors. */
 	Mono<Attempt> post(String id, long timestampSeconds, String signature, String body) {
-		return this.client
-			.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-				.set("webhook-id", id)
-				.set("webhook-timestamp", Long.toString(timestampSeconds))
-				.set("webhook-signature", signature))
-			.post()
-			.uri(this.target)
-			.send(ByteBufFlux.fromString(Mono.just(body)))
-			.responseSingle((response, content) -> content.asString().defaultIfEmpty("").map((ignored) -> {
-				int status = response.status().code();
-				return answer(status, response.responseHeaders().get("Retry-After"));
-			}))
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		// Headers on the request itself: configuring the client per request would copy
+		// it.
+		return this.client.post().uri(this.target).send((request, outbound) -> {
+			request.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				.header("webhook-id", id)
+				.header("webhook-timestamp", Long.toString(timestampSeconds))
+				.header("webhook-signature", signature)
+				.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+			return outbound.sendByteArray(Mono.just(bytes));
+		})
+			// The answer's body is read and let go, never held: only its status matters.
+			.response((response,
+					content) -> content.then(Mono.fromSupplier(
+							() -> answer(response.status().code(), response.responseHeaders().get("Retry-After")))))
+			.next()
 			.timeout(this.timeout.plusMillis(500))
 			.onErrorResume((ex) -> Mono.just(failure(ex)));
 	}
