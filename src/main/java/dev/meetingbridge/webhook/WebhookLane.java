@@ -38,6 +38,11 @@ final class WebhookLane {
 	 */
 	private static final int MAX_WAITING = 10_000;
 
+	/**
+	 * At most one line per this interval for drops, and one for events-skipped notices.
+	 */
+	private static final long LOG_INTERVAL_MILLIS = 10_000;
+
 	private final WebhookEndpoint endpoint;
 
 	private final WebhookStore store;
@@ -57,6 +62,10 @@ final class WebhookLane {
 	private final Semaphore permits;
 
 	private final WebhookSigner signer;
+
+	private final QuietLog droppedLog;
+
+	private final QuietLog skippedLog;
 
 	/** Meetings with a worker here, each with whether it was asked to look again. */
 	private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
@@ -80,6 +89,8 @@ final class WebhookLane {
 		this.backoffMax = properties.backoffMax();
 		this.permits = new Semaphore(properties.maxInFlight());
 		this.signer = new WebhookSigner(endpoint.key());
+		this.droppedLog = new QuietLog(clock, LOG_INTERVAL_MILLIS);
+		this.skippedLog = new QuietLog(clock, LOG_INTERVAL_MILLIS);
 	}
 
 	WebhookEndpoint endpoint() {
@@ -286,8 +297,9 @@ final class WebhookLane {
 			dropped(id, attempt);
 		}
 		this.metrics.skipped(batch.skippedTo() - batch.skippedFrom() + 1);
-		logger.warn("Webhook endpoint {} missed events {} to {} of meeting {} (epoch {}): told as events-skipped",
-				this.endpoint, batch.skippedFrom(), batch.skippedTo(), meetingId, batch.epoch());
+		this.skippedLog.note((unlogged) -> logger.warn(
+				"Webhook endpoint {} missed events {} to {} of meeting {} (epoch {}): told as events-skipped{}",
+				this.endpoint, batch.skippedFrom(), batch.skippedTo(), meetingId, batch.epoch(), more(unlogged)));
 		return this.store.ack(this.endpoint, meetingId, batch.epoch(), batch.skippedTo(), this.clock.millis());
 	}
 
@@ -305,8 +317,13 @@ final class WebhookLane {
 
 	private void dropped(String id, WebhookClient.Attempt attempt) {
 		this.metrics.dropped();
-		logger.warn("Webhook endpoint {} refused {} ({}): that event is dropped for it", this.endpoint, id,
-				attempt.error());
+		this.droppedLog
+			.note((unlogged) -> logger.warn("Webhook endpoint {} refused {} ({}): that event is dropped for it{}",
+					this.endpoint, id, attempt.error(), more(unlogged)));
+	}
+
+	private static String more(long unlogged) {
+		return (unlogged > 0) ? " (and " + unlogged + " more since the last such line)" : "";
 	}
 
 	/** Records the endpoint's health, and logs only when this instance changed it. */
@@ -329,13 +346,18 @@ final class WebhookLane {
 		}
 	}
 
-	/**
-	 * Exponential back-off with jitter between the bounds; a 429's Retry-After when it
-	 * says more.
-	 */
 	Duration backoff(long attempt, @Nullable Duration retryAfter) {
-		long min = this.backoffMin.toMillis();
-		long max = this.backoffMax.toMillis();
+		return backoff(attempt, retryAfter, this.backoffMin, this.backoffMax);
+	}
+
+	/**
+	 * Exponential back-off with jitter: before attempt n + 1, between half and all of
+	 * {@code min} x 2^(n-1), at most {@code max}; a 429's Retry-After when it says more
+	 * (still at most {@code max}).
+	 */
+	static Duration backoff(long attempt, @Nullable Duration retryAfter, Duration backoffMin, Duration backoffMax) {
+		long min = backoffMin.toMillis();
+		long max = backoffMax.toMillis();
 		long base = min << Math.min(30, Math.max(0, attempt - 1));
 		base = Math.min(max, (base <= 0) ? max : base);
 		long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
