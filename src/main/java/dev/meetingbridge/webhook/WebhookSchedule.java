@@ -2,12 +2,12 @@ package dev.meetingbridge.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.store.WebhookKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +28,6 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private static final Duration BACKLOG_EVERY = Duration.ofSeconds(5);
 
-	private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-
 	private final WebhookDelivery delivery;
 
 	private final WebhookStore store;
@@ -40,14 +38,23 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
-	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties) {
+	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties,
+			WebhookKeys keys) {
 		this.delivery = delivery;
 		this.store = store;
 		this.clock = clock;
-		// Well inside the lease, so that a dead deliverer's meetings are taken over soon
-		// after
-		// it runs out.
-		this.sweepMillis = Math.max(100, Math.min(1000, properties.webhooks().leaseTtl().toMillis() / 4));
+		this.sweepMillis = sweepMillis(properties.webhooks().leaseTtl(), keys.shards().size());
+	}
+
+	/**
+	 * How often the schedule is read: well inside the lease, so that a dead deliverer's
+	 * meetings are taken over soon after it runs out; at most once a second on a
+	 * standalone Redis (16 reads), and every few seconds on a cluster (16,384 reads per
+	 * endpoint: retries wait a little longer, which their back-off dwarfs).
+	 */
+	static long sweepMillis(Duration leaseTtl, int shards) {
+		long lease = leaseTtl.toMillis();
+		return (shards > 64) ? Math.max(1000, Math.min(5000, lease / 3)) : Math.max(100, Math.min(1000, lease / 4));
 	}
 
 	@Override
@@ -67,19 +74,13 @@ class WebhookSchedule implements SmartLifecycle {
 	void sweep() {
 		long now = this.clock.millis();
 		for (WebhookLane lane : this.delivery.lanes()) {
-			List<String> due = this.store.due(lane.endpoint(), now).collectList().block(READ_TIMEOUT);
-			if (due != null) {
-				due.forEach(lane::kick);
-			}
+			this.store.due(lane.endpoint(), now).forEach(lane::kick);
 		}
 	}
 
 	private void countBacklog() {
 		for (WebhookLane lane : this.delivery.lanes()) {
-			WebhookStore.Backlog backlog = this.store.backlog(lane.endpoint()).block(READ_TIMEOUT);
-			if (backlog != null) {
-				lane.metrics().backlog(backlog, this.clock.millis());
-			}
+			lane.metrics().backlog(this.store.backlog(lane.endpoint()), this.clock.millis());
 		}
 	}
 

@@ -1,7 +1,6 @@
 package dev.meetingbridge.webhook;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,6 @@ import org.springframework.stereotype.Service;
 /** The operator's view of the webhook endpoints (server tokens only). */
 @Service
 public class WebhookService {
-
-	private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
 	private final WebhookDelivery delivery;
 
@@ -49,13 +46,11 @@ public class WebhookService {
 		}
 		List<EndpointStatus> all = new ArrayList<>();
 		for (WebhookLane lane : this.delivery.lanes()) {
-			WebhookStore.Backlog backlog = this.store.backlog(lane.endpoint()).block(READ_TIMEOUT);
+			WebhookStore.Backlog backlog = this.store.backlog(lane.endpoint());
 			long now = this.clock.millis();
-			long pending = (backlog != null) ? backlog.pendingMeetings() : 0;
-			Long since = (backlog != null) ? backlog.oldestSinceMillis() : null;
-			if (backlog != null) {
-				lane.metrics().backlog(backlog, now);
-			}
+			long pending = backlog.pendingMeetings();
+			Long since = backlog.oldestSinceMillis();
+			lane.metrics().backlog(backlog, now);
 			Map<Object, Object> health = this.store.health(lane.endpoint());
 			Object error = health.get("error");
 			all.add(new EndpointStatus(lane.endpoint().safeUrl(), pending,

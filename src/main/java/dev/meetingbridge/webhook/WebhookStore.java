@@ -13,14 +13,8 @@ import dev.meetingbridge.store.ScriptResult;
 import dev.meetingbridge.store.ScriptSource;
 import dev.meetingbridge.store.WebhookKeys;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.Limit;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.ZSetOperations;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
@@ -37,16 +31,13 @@ class WebhookStore {
 	/** Due meetings read from one shard per sweep. */
 	private static final int DUE_PER_SHARD = 256;
 
-	/** Shards read at once by a sweep or a backlog count. */
-	private static final int CONCURRENCY = 64;
-
 	private final MeetingScripts scripts;
 
 	private final WebhookKeys keys;
 
 	private final StringRedisTemplate redis;
 
-	private final ReactiveStringRedisTemplate reactive;
+	private final ScheduleReader reader;
 
 	private final RedisScript<String> statusScript = RedisScript.of(ScriptSource.read("webhook-status"), String.class);
 
@@ -56,12 +47,12 @@ class WebhookStore {
 
 	private final String keepMillis;
 
-	WebhookStore(MeetingScripts scripts, WebhookKeys keys, StringRedisTemplate redis,
-			ReactiveStringRedisTemplate reactive, InstanceId instance, BridgeProperties properties) {
+	WebhookStore(MeetingScripts scripts, WebhookKeys keys, StringRedisTemplate redis, ScheduleReader reader,
+			InstanceId instance, BridgeProperties properties) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.redis = redis;
-		this.reactive = reactive;
+		this.reader = reader;
 		this.instance = instance.value();
 		this.leaseMillis = Long.toString(properties.webhooks().leaseTtl().toMillis());
 		// A caught-up state may go with its meeting; one still pending is rewritten on
@@ -137,13 +128,9 @@ class WebhookStore {
 	}
 
 	/** Meetings whose next attempt is due, across every shard. */
-	Flux<String> due(WebhookEndpoint endpoint, long nowMillis) {
-		Range<Double> upTo = Range.closed(Double.NEGATIVE_INFINITY, (double) nowMillis);
-		return Flux.fromIterable(this.keys.shards())
-			.flatMap(
-					(shard) -> this.reactive.opsForZSet()
-						.rangeByScore(this.keys.due(shard, endpoint.id()), upTo, Limit.limit().count(DUE_PER_SHARD)),
-					CONCURRENCY);
+	List<String> due(WebhookEndpoint endpoint, long nowMillis) {
+		List<String> keys = this.keys.shards().stream().map((shard) -> this.keys.due(shard, endpoint.id())).toList();
+		return this.reader.scoredUpTo(keys, nowMillis, DUE_PER_SHARD);
 	}
 
 	/**
@@ -153,24 +140,9 @@ class WebhookStore {
 	record Backlog(long pendingMeetings, @Nullable Long oldestSinceMillis) {
 	}
 
-	Mono<Backlog> backlog(WebhookEndpoint endpoint) {
-		return Flux.fromIterable(this.keys.shards()).flatMap((shard) -> {
-			String since = this.keys.since(shard, endpoint.id());
-			Mono<Long> count = this.reactive.opsForZSet().size(since);
-			Mono<Double> oldest = this.reactive.opsForZSet()
-				.rangeWithScores(since, Range.closed(0L, 0L))
-				.next()
-				.map(ZSetOperations.TypedTuple::getScore)
-				.defaultIfEmpty(Double.NaN);
-			return Mono.zip(count, oldest);
-		}, CONCURRENCY).reduce(new Backlog(0, null), (backlog, shard) -> {
-			Long oldest = backlog.oldestSinceMillis();
-			double score = shard.getT2();
-			if (!Double.isNaN(score) && (oldest == null || score < oldest)) {
-				oldest = (long) score;
-			}
-			return new Backlog(backlog.pendingMeetings() + shard.getT1(), oldest);
-		});
+	Backlog backlog(WebhookEndpoint endpoint) {
+		return this.reader
+			.count(this.keys.shards().stream().map((shard) -> this.keys.since(shard, endpoint.id())).toList());
 	}
 
 }
