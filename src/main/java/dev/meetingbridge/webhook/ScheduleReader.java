@@ -67,16 +67,26 @@ class ScheduleReader implements DisposableBean {
 	WebhookStore.Backlog count(List<String> keys) {
 		RedisSortedSetAsyncCommands<String, String> commands = commands();
 		long members = 0;
-		Long lowest = null;
+		List<String> nonEmpty = new ArrayList<>();
 		for (List<String> chunk : chunks(keys)) {
 			List<RedisFuture<Long>> sizes = new ArrayList<>(chunk.size());
-			List<RedisFuture<List<ScoredValue<String>>>> firsts = new ArrayList<>(chunk.size());
 			for (String key : chunk) {
 				sizes.add(commands.zcard(key));
-				firsts.add(commands.zrangeWithScores(key, 0, 0));
 			}
-			for (Long size : await(sizes)) {
-				members += size;
+			List<Long> answers = await(sizes);
+			for (int i = 0; i < chunk.size(); i++) {
+				members += answers.get(i);
+				if (answers.get(i) > 0) {
+					nonEmpty.add(chunk.get(i));
+				}
+			}
+		}
+		// Most shards are empty: only the others are asked for their lowest score.
+		Long lowest = null;
+		for (List<String> chunk : chunks(nonEmpty)) {
+			List<RedisFuture<List<ScoredValue<String>>>> firsts = new ArrayList<>(chunk.size());
+			for (String key : chunk) {
+				firsts.add(commands.zrangeWithScores(key, 0, 0));
 			}
 			for (List<ScoredValue<String>> first : await(firsts)) {
 				if (!first.isEmpty()) {

@@ -26,7 +26,10 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebhookSchedule.class);
 
+	/** How often the backlog gauges are counted: 16 shards, or (a cluster) 16,384. */
 	private static final Duration BACKLOG_EVERY = Duration.ofSeconds(5);
+
+	private static final Duration CLUSTER_BACKLOG_EVERY = Duration.ofSeconds(30);
 
 	private final WebhookDelivery delivery;
 
@@ -36,6 +39,8 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private final long sweepMillis;
 
+	private final long backlogMillis;
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties,
@@ -44,6 +49,7 @@ class WebhookSchedule implements SmartLifecycle {
 		this.store = store;
 		this.clock = clock;
 		this.sweepMillis = sweepMillis(properties.webhooks().leaseTtl(), keys.shards().size());
+		this.backlogMillis = ((keys.shards().size() > 64) ? CLUSTER_BACKLOG_EVERY : BACKLOG_EVERY).toMillis();
 	}
 
 	/**
@@ -66,8 +72,8 @@ class WebhookSchedule implements SmartLifecycle {
 			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhooks").daemon(true).factory());
 		executor.scheduleWithFixedDelay(guarded("sweep the webhook schedule", this::sweep), this.sweepMillis,
 				this.sweepMillis, TimeUnit.MILLISECONDS);
-		executor.scheduleWithFixedDelay(guarded("count the webhook backlog", this::countBacklog), 0,
-				BACKLOG_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+		executor.scheduleWithFixedDelay(guarded("count the webhook backlog", this::countBacklog), 0, this.backlogMillis,
+				TimeUnit.MILLISECONDS);
 		this.scheduler = executor;
 	}
 
