@@ -22,11 +22,14 @@ import dev.meetingbridge.support.WebhookReceiver;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * drops one event, and events that fell out of the history are told as
  * {@code events-skipped} (README 'Webhooks').
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "bridge.history.max-events=20", "bridge.webhooks.timeout=1s",
 				"bridge.webhooks.backoff-min=100ms", "bridge.webhooks.backoff-max=1s", "bridge.webhooks.lease-ttl=3s" })
@@ -117,7 +121,8 @@ class WebhookDeliveryTests extends IntegrationTest {
 	}
 
 	@Test
-	void aReceiverDownThenFailingThenWellGetsEverythingInOrderEachIdAcceptedOnce() {
+	void aReceiverDownThenFailingThenWellGetsEverythingInOrderEachIdAcceptedOnce(CapturedOutput output) {
+		int logged = output.getOut().length();
 		String meetingId = unique("meeting");
 		AtomicInteger status = new AtomicInteger(200);
 		receiver.answer(meetingId, (id) -> status.get());
@@ -148,6 +153,12 @@ class WebhookDeliveryTests extends IntegrationTest {
 		// go up in sequence order.
 		assertThat(receiver.deliveries(meetingId)).hasSizeGreaterThan(4);
 		assertThat(sequences(receiver.deliveries(meetingId))).isSorted();
+		// One line when the endpoint started failing and one when it recovered, not one
+		// per
+		// attempt.
+		String log = output.getOut().substring(logged);
+		assertThat(log.split("Webhook endpoint " + receiver.url() + " is failing", -1)).hasSize(2);
+		assertThat(log.split("Webhook endpoint " + receiver.url() + " recovered", -1)).hasSize(2);
 	}
 
 	@Test
