@@ -164,6 +164,12 @@ test('a server token lists meetings with their counts, creates one, acts as a pa
     ['active', '1', '0']);
   assert.deepEqual(await page.locator('#meetings-head th').allTextContents(),
     ['Meeting', 'Status', 'Created ▼', 'Participants', 'Connections', 'Actions']);
+  // The bridge under test has one webhook endpoint, which nothing answers: its row says so.
+  const endpoint = page.locator('#webhooks-rows tr[data-endpoint="http://127.0.0.1:9/hooks"]');
+  await endpoint.waitFor();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await page.locator('#webhooks-rows tr td', { hasText: 'failing' }).waitFor();
+  assert.match(await endpoint.locator('td').nth(4).textContent(), /connection error/);
 
   const created = unique('jupiter');
   await page.getByLabel(/New meeting id/).fill(created);

@@ -12,6 +12,7 @@ import { decodeToken } from './token.js';
 /** @typedef {import('./types.js').MeetingInfo} MeetingInfo */
 /** @typedef {import('./types.js').MeetingSummary} MeetingSummary */
 /** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
+/** @typedef {import('./types.js').WebhookEndpointStatus} WebhookEndpointStatus */
 /** @typedef {import('./stomp/session.js').WebSocketClass} WebSocketClass */
 /** @typedef {import('./stomp/session.js').SessionEnd} SessionEnd */
 /** @typedef {import('./stomp/frames.js').Frame} Frame */
@@ -487,6 +488,14 @@ export class MeetingBridge {
    */
   readMeeting(meetingId) {
     return this.request('GET', `/api/meetings/${seg(meetingId)}`);
+  }
+
+  /**
+   * The webhook endpoints as operators see them (server tokens only).
+   * @returns {Promise<{endpoints: WebhookEndpointStatus[]}>}
+   */
+  listWebhooks() {
+    return this.request('GET', '/api/webhooks');
   }
 
   /**

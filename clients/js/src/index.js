@@ -35,6 +35,7 @@ export { Connection, ConnectionMeeting, ConnectionParticipant, Meeting } from '.
 export { BridgeError } from './errors.js';
 export { EVENT_TYPES } from './feed.js';
 export { decodeToken } from './token.js';
+export { verifyWebhook, WebhookVerificationError } from './webhook.js';
 export { MeetingBridge as default } from './bridge.js';
 
 /**
@@ -43,6 +44,7 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./types.js').ConnectionInfo} ConnectionInfo
  * @typedef {import('./types.js').MeetingInfo} MeetingInfo
  * @typedef {import('./types.js').MeetingSummary} MeetingSummary
+ * @typedef {import('./types.js').WebhookEndpointStatus} WebhookEndpointStatus
  * @typedef {import('./types.js').MeetingStatus} MeetingStatus
  * @typedef {import('./types.js').Problem} Problem
  * @typedef {import('./types.js').BridgeEvent} BridgeEvent
@@ -66,4 +68,6 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./bridge.js').ConnectOptions} ConnectOptions
  * @typedef {import('./bridge.js').JoinOptions} JoinOptions
  * @typedef {import('./bridge.js').Identity} Identity
+ * @typedef {import('./webhook.js').WebhookPayload} WebhookPayload
+ * @typedef {import('./webhook.js').WebhookHeaders} WebhookHeaders
  */

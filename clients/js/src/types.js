@@ -54,6 +54,16 @@
  */
 
 /**
+ * One webhook endpoint in `GET /api/webhooks`.
+ * @typedef {object} WebhookEndpointStatus
+ * @property {string} url without credentials
+ * @property {number} pendingMeetings meetings with events the endpoint has not had
+ * @property {number} oldestPendingAge seconds the oldest of them has waited
+ * @property {'ok' | 'failing'} state `failing` while its attempts are retried
+ * @property {string} [lastError]
+ */
+
+/**
  * RFC 9457 problem details as the bridge sends them.
  * @typedef {object} Problem
  * @property {string} [type]

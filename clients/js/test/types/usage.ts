@@ -63,3 +63,21 @@ export async function usage(token: string): Promise<void> {
   // @ts-expect-error: switchTo needs the meeting to switch to
   await connection.meeting.participants.get('bob')?.switchTo({ payload: 'where?' });
 }
+
+import { verifyWebhook, WebhookVerificationError, type WebhookPayload } from '@meeting-bridge/client';
+
+export async function receiving(body: string, headers: Record<string, string>, secret: string): Promise<void> {
+  try {
+    const payload: WebhookPayload = await verifyWebhook(body, headers, secret, { toleranceSeconds: 60 });
+    if (payload.type === 'events-skipped') {
+      const from: number = payload.data.fromSequence;
+      console.log(payload.data.meetingId, from);
+    }
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      console.log(error.message);
+    }
+  }
+  // @ts-expect-error the body is a string or bytes
+  await verifyWebhook(42, headers, secret);
+}

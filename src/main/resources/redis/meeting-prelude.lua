@@ -3,13 +3,15 @@
 --       6 presence hash (participant id to "instance|session|bound" or "instance|session|away"),
 --       7 the request's idempotency record (a key nothing writes when the request has no Idempotency-Key)
 -- ARGV: 1 meeting id, 2 event channel, 3 history length, 4 timestamp, 5.. the script's own arguments, then
---       the request's idempotency fingerprint ('' without a key), how long its record is kept (milliseconds),
+--       the webhook schedule's key prefix in this meeting's slot ('' without endpoints), the endpoints
+--       ('id=*;' or 'id=,type,type,;' each), the request's idempotency fingerprint ('' without a key), how long its record is kept (milliseconds),
 --       last: the deadline (Redis time in milliseconds)
 -- Every script returns { its own result, the types of the events it published }.
 local MEETING, PARTICIPANTS, CONNECTIONS, CONNECTION_INFO, HISTORY, PRESENCE, IDEMPOTENCY =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local MEETING_ID, CHANNEL, MAX_EVENTS, NOW = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local FINGERPRINT, KEEP_MILLIS = ARGV[#ARGV - 2], ARGV[#ARGV - 1]
+local WEBHOOK_SHARD, WEBHOOK_ENDPOINTS = ARGV[#ARGV - 4], ARGV[#ARGV - 3]
 
 -- A script that starts after its deadline was given up by its caller (a frozen Redis runs the commands
 -- it had received when it resumes): it must change nothing.
@@ -41,6 +43,28 @@ local function epoch()
   return EPOCH
 end
 
+-- Schedules an event for every webhook endpoint that takes its type, in the same step that records it. A
+-- meeting already pending keeps its due time (it may be backing off) and its cursor. One that becomes pending
+-- had every event an endpoint wants delivered, so its cursor moves up to just before this one; after an
+-- epoch change the cursor stays, and the deliverer reports what the endpoint can no longer get.
+local function scheduleWebhooks(eventType, sequence)
+  if WEBHOOK_SHARD == '' then
+    return
+  end
+  for endpoint, types in string.gmatch(WEBHOOK_ENDPOINTS, '([^=;]+)=([^;]*)') do
+    if types == '*' or string.find(types, ',' .. eventType .. ',', 1, true) then
+      if redis.call('ZADD', WEBHOOK_SHARD .. endpoint .. ':due', 'NX', NOW_MILLIS, MEETING_ID) == 1 then
+        redis.call('ZADD', WEBHOOK_SHARD .. endpoint .. ':since', 'NX', NOW_MILLIS, MEETING_ID)
+        local state = string.sub(MEETING, 1, -8) .. 'webhook:' .. endpoint
+        local cursorEpoch = redis.call('HGET', state, 'epoch')
+        if not cursorEpoch or cursorEpoch == epoch() then
+          redis.call('HSET', state, 'epoch', epoch(), 'seq', sequence - 1, 'attempts', 0)
+        end
+      end
+    end
+  end
+end
+
 -- Takes the meeting's next sequence number, records the event in the capped history and publishes it,
 -- in the same atomic step as the change it describes.
 local function emit(eventType, rest)
@@ -51,6 +75,7 @@ local function emit(eventType, rest)
   redis.call('LTRIM', HISTORY, -MAX_EVENTS, -1)
   -- PUBLISH on a standalone Redis, SPUBLISH (sharded, same slot as the keys) on a cluster
   redis.call('__PUBLISH__', CHANNEL, event)
+  scheduleWebhooks(eventType, sequence)
   EMITTED[#EMITTED + 1] = eventType
   return event
 end

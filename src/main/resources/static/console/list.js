@@ -28,16 +28,19 @@ export function meetingsList({ bridge, open, onRefresh }) {
     sort: { key: 'createdAt', descending: true },
     timer: undefined,
     updatedAt: undefined,
+    webhooks: [],
   };
 
   async function refresh({ more = false } = {}) {
     const client = bridge();
     if (!client?.identity.isServer) return;
     await act({ slot: $('meetings-problem'), context: 'listing meetings', button: $('meetings-refresh') }, async () => {
-      const [page] = await Promise.all([
+      const [page, webhooks] = await Promise.all([
         client.listMeetings({ status: $('meetings-status').value || undefined, cursor: more ? list.nextCursor : undefined, limit: PAGE }),
+        more ? undefined : client.listWebhooks(),
         more ? undefined : totals(client),
       ]);
+      if (webhooks) list.webhooks = webhooks.endpoints;
       list.meetings = more ? [...list.meetings, ...page.meetings] : page.meetings;
       list.nextCursor = page.nextCursor;
       list.updatedAt = new Date();
@@ -107,11 +110,23 @@ export function meetingsList({ bridge, open, onRefresh }) {
         m.status === 'active'
           ? h('button', { type: 'button', class: 'danger', 'aria-label': `End ${m.id}`, onclick: (event) => end(m, event.currentTarget) }, 'End')
           : ''))));
+    renderWebhooks();
     $('meetings-empty').textContent = rows.length ? ''
       : list.meetings.length ? 'No meeting matches the filter.' : 'No meetings to show.';
     $('meetings-more').hidden = !list.nextCursor;
     $('meetings-updated').textContent = list.updatedAt ? `Updated ${time(list.updatedAt.toISOString())}` : 'Not loaded yet';
     $('meetings-updated').dateTime = list.updatedAt?.toISOString() ?? '';
+  }
+
+  /** Each webhook endpoint's state, what it has pending and how late, and its last error. */
+  function renderWebhooks() {
+    $('webhooks-rows').replaceChildren(...list.webhooks.map((endpoint) => h('tr', { 'data-endpoint': endpoint.url },
+      h('td', {}, h('code', {}, endpoint.url)),
+      h('td', {}, h('span', { class: `badge ${endpoint.state === 'failing' ? 'ended' : 'active'}` }, endpoint.state)),
+      h('td', {}, String(endpoint.pendingMeetings)),
+      h('td', {}, endpoint.pendingMeetings ? `${endpoint.oldestPendingAge.toFixed(1)} s` : '–'),
+      h('td', {}, endpoint.lastError ?? ''))));
+    $('webhooks-empty').textContent = list.webhooks.length ? '' : 'No webhook endpoints configured.';
   }
 
   function sortBy(key) {
@@ -149,6 +164,7 @@ export function meetingsList({ bridge, open, onRefresh }) {
     list.meetings = [];
     list.nextCursor = undefined;
     list.updatedAt = undefined;
+    list.webhooks = [];
   }
 
   $('meetings-refresh').addEventListener('click', () => refresh());

@@ -20,7 +20,7 @@ class ModularityTests {
 
 	/** Every module; each lists what it may use. */
 	private static final List<String> DECLARING = List.of("ids", "problem", "idempotency", "config", "store",
-			"security", "meeting", "connection", "chat", "presence", "event", "web", "stomp");
+			"security", "meeting", "connection", "chat", "presence", "event", "webhook", "web", "stomp");
 
 	private final ApplicationModules modules = ApplicationModules.of(MeetingBridgeApplication.class);
 

@@ -1,6 +1,7 @@
 package dev.meetingbridge.config;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -24,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @DefaultValue Security security,
 		@Valid @DefaultValue Chat chat, @Valid @DefaultValue History history, @Valid @DefaultValue Retention retention,
 		@Valid @DefaultValue Presence presence, @Valid @DefaultValue Stomp stomp, @DefaultValue Transport transport,
-		@Valid @DefaultValue Idempotency idempotency) {
+		@Valid @DefaultValue Idempotency idempotency, @Valid @DefaultValue Webhooks webhooks) {
 
 	/**
 	 * Redis: the prefix of every key and channel; how many replicas must have each state
@@ -87,6 +88,34 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 
 	/** How long the answer to a request with an {@code Idempotency-Key} is kept. */
 	public record Idempotency(@NotNull @DurationMin(seconds = 1) @DefaultValue("24h") Duration ttl) {
+	}
+
+	/**
+	 * Webhook endpoints ({@code endpoints[i].url}, {@code .secret}, {@code .events}; or
+	 * {@code url} and {@code secret} for one, from {@code BRIDGE_WEBHOOKS_URL} and
+	 * {@code BRIDGE_WEBHOOKS_SECRET}), how long an endpoint may take to answer, how many
+	 * meetings one instance delivers to one endpoint at once, how long an instance holds
+	 * a meeting's delivery to an endpoint without renewing it before another takes over,
+	 * and the bounds of the back-off between attempts. Endpoints and secrets are checked
+	 * by {@link WebhookEndpoints}.
+	 */
+	public record Webhooks(@DefaultValue List<Endpoint> endpoints, @Nullable String url, @Nullable String secret,
+			@NotNull @DurationMin(millis = 100) @DefaultValue("5s") Duration timeout,
+			@Min(1) @Max(10_000) @DefaultValue("32") int maxInFlight,
+			@NotNull @DurationMin(seconds = 1) @DefaultValue("15s") Duration leaseTtl,
+			@NotNull @DurationMin(millis = 10) @DefaultValue("1s") Duration backoffMin,
+			@NotNull @DurationMin(millis = 10) @DefaultValue("5m") Duration backoffMax) {
+
+		public Webhooks {
+			// BRIDGE_WEBHOOKS_URL set to nothing means unset.
+			url = (url == null || url.isBlank()) ? null : url.strip();
+			secret = (secret == null || secret.isBlank()) ? null : secret.strip();
+		}
+
+		/** One endpoint; {@code events} empty means every event type. */
+		public record Endpoint(@Nullable String url, @Nullable String secret, @DefaultValue List<String> events) {
+		}
+
 	}
 
 	/**

@@ -12,7 +12,8 @@ public enum MeetingScript {
 	CONNECTION_CLOSE("connection-close", true), CHAT("chat", true), CHAT_SENDER("chat-sender", false),
 	READ_MEETING("read-meeting", false), HISTORY("history", false), EPOCH_RESET("epoch-reset", true),
 	PRESENCE_AWAY("presence-away", true), PRESENCE_DEPART("presence-depart", true), SWITCH_LEAVE("switch-leave", true),
-	SWITCH_JOIN("switch-join", true);
+	SWITCH_JOIN("switch-join", true), WEBHOOK_CLAIM("webhook-claim", false), WEBHOOK_ACK("webhook-ack", true),
+	WEBHOOK_RETRY("webhook-retry", true), WEBHOOK_RELEASE("webhook-release", true);
 
 	private final String fileName;
 

@@ -13,8 +13,11 @@ import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -34,6 +37,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MeetingScripts {
+
+	private static final Logger logger = LoggerFactory.getLogger(MeetingScripts.class);
 
 	@SuppressWarnings("rawtypes")
 	private final Map<MeetingScript, RedisScript<List>> scripts = new EnumMap<>(MeetingScript.class);
@@ -56,11 +61,20 @@ public class MeetingScripts {
 
 	private final ReactiveScripts reactive;
 
+	private final WebhookKeys webhookKeys;
+
+	private final ObjectProvider<RecordedEvents> listenerProvider;
+
+	/** Resolved on first use: the listeners themselves run scripts. */
+	private volatile @Nullable List<RecordedEvents> listeners;
+
 	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
 			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory,
-			ReactiveScripts reactive) {
+			ReactiveScripts reactive, WebhookKeys webhookKeys, ObjectProvider<RecordedEvents> listeners) {
 		this.redis = redis;
 		this.reactive = reactive;
+		this.webhookKeys = webhookKeys;
+		this.listenerProvider = listeners;
 		this.keys = keys;
 		this.clock = clock;
 		this.metrics = metrics;
@@ -187,12 +201,13 @@ public class MeetingScripts {
 
 	private List<String> arguments(String meetingId, String timestamp, @Nullable Idempotency idempotency, long notAfter,
 			String... args) {
-		List<String> argv = new ArrayList<>(7 + args.length);
+		List<String> argv = new ArrayList<>(9 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
 		argv.add(this.maxEvents);
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
+		argv.addAll(this.webhookKeys.recordingArguments(meetingId));
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
 		argv.add(this.keepMillis);
@@ -214,7 +229,26 @@ public class MeetingScripts {
 		if (result == null || result.size() != 2) {
 			return new ScriptResult(null);
 		}
-		this.metrics.published((List<?>) result.get(1));
+		List<?> emitted = (List<?>) result.get(1);
+		this.metrics.published(emitted);
+		if (!emitted.isEmpty()) {
+			List<RecordedEvents> told = this.listeners;
+			if (told == null) {
+				told = this.listenerProvider.orderedStream().toList();
+				this.listeners = told;
+			}
+			for (RecordedEvents listener : told) {
+				try {
+					listener.recorded(meetingId, emitted);
+				}
+				catch (RuntimeException ex) {
+					// The change is made and its events scheduled: a listener cannot
+					// undo the answer (listeners must not block: on the asynchronous
+					// path this runs on the Redis client's I/O thread).
+					logger.warn("A listener of the events of {} failed", meetingId, ex);
+				}
+			}
+		}
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
 		if (!outcome.ok()) {
 			refuseOrReplay(outcome, script.fileName(), meetingId);

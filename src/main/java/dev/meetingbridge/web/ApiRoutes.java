@@ -76,7 +76,7 @@ class ApiRoutes {
 	private final List<Route> routes = new ArrayList<>();
 
 	ApiRoutes(MeetingController meetings, ConnectionController connections, SwitchController switches,
-			TokenController tokens) {
+			TokenController tokens, WebhookController webhooks) {
 		String meeting = "/api/meetings/{meetingId}";
 		String connection = meeting + "/connections/{connectionId}";
 		add(HttpMethod.POST, "/api/meetings", Body.OPTIONAL, (call) -> meetings.create(call.principal(),
@@ -120,6 +120,7 @@ class ApiRoutes {
 		add(HttpMethod.POST, "/api/tokens", Body.REQUIRED, (call) -> tokens.mint(call.principal(),
 				call.body(TokenController.MintRequest.class), key(call), call.request()),
 				(request) -> request.getHeaders().containsHeader(Idempotency.HEADER));
+		add(HttpMethod.GET, "/api/webhooks", Body.NONE, (call) -> webhooks.list(call.principal()));
 	}
 
 	private static @Nullable String key(ApiCall call) {

@@ -1,6 +1,6 @@
 @NullMarked
 @ApplicationModule(allowedDependencies = { "chat", "connection", "idempotency", "ids", "meeting", "problem", "security",
-		"store", "switching" })
+		"store", "switching", "webhook" })
 package dev.meetingbridge.web;
 
 import org.jspecify.annotations.NullMarked;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +36,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @AutoConfigureMetrics // the console's totals line reads /actuator/prometheus
 // A short grace, so that the console's reload test outlasts it in seconds.
 @TestPropertySource(properties = "bridge.presence.grace=" + JavaScriptClientTests.GRACE_MS + "ms")
+// The console shows the webhook endpoints: one that nothing answers.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "bridge.webhooks.url=http://127.0.0.1:9/hooks",
+				"bridge.webhooks.secret=whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" })
 class JavaScriptClientTests extends IntegrationTest {
 
 	static final long GRACE_MS = 4000;
