@@ -307,6 +307,8 @@ describe('switchTo', () => {
     earthMeeting.on('switch-meeting', (message, target) => switches.push({ message, target }));
     const lost = [];
     earthMeeting.on('lost', (detail) => lost.push(detail));
+    // Bob's session is open and follows earth (its switch queue is subscribed before his topics).
+    await eventually(() => earthMeeting.feed.topics.size === 6, { message: "Bob's topics" });
 
     const bridge = await client(moderatorToken(alice));
     const meeting = await bridge.meeting(mars, { join: { displayName: 'Alice' } });

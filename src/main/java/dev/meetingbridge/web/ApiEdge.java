@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
@@ -156,6 +157,11 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 		return body
 			.flatMap((bytes) -> answered(route, new ApiCall(request, principal, match.variables(), bytes, this.json)))
 			.flatMap((answer) -> write(request, response, answer, route, started))
+			.onErrorResume(AbortedException.class, (gone) -> {
+				// The client closed its connection before the answer: nobody to tell.
+				logger.debug("A REST client left before its answer: {}", gone.getMessage());
+				return Mono.empty();
+			})
 			.onErrorResume((ex) -> refuse(request, response, refusal(ex), route, started));
 	}
 

@@ -10,6 +10,7 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.StatefulConnection;
@@ -107,7 +108,16 @@ class ScheduleReader implements DisposableBean {
 	}
 
 	private static <T> List<T> await(List<RedisFuture<T>> futures) {
-		if (!LettuceFutures.awaitAll(TIMEOUT, futures.toArray(RedisFuture[]::new))) {
+		boolean answered;
+		try {
+			answered = LettuceFutures.awaitAll(TIMEOUT, futures.toArray(RedisFuture[]::new));
+		}
+		catch (RedisException ex) {
+			// A read that timed out or failed: Redis is unavailable, as the operator's
+			// answer says (503), not an error of the bridge.
+			throw new QueryTimeoutException("Could not read the webhook schedule: " + ex.getMessage());
+		}
+		if (!answered) {
 			throw new QueryTimeoutException("Redis did not answer the webhook schedule's reads in " + TIMEOUT);
 		}
 		List<T> answers = new ArrayList<>(futures.size());

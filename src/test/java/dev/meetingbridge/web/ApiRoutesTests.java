@@ -41,7 +41,7 @@ class ApiRoutesTests extends IntegrationTest {
 					.forEach((method) -> annotated.add(method.name() + " " + pattern.getPatternString()))));
 		Set<String> routed = new TreeSet<>();
 		this.routes.all().forEach((route) -> routed.add(route.method().name() + " " + route.template()));
-		assertThat(routed).isEqualTo(annotated).hasSize(16);
+		assertThat(routed).isEqualTo(annotated).hasSize(17);
 	}
 
 	@Test
