@@ -34,8 +34,12 @@ async function signedIn(token, width = 1280, actAs = '') {
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
   page.on('console', (message) => {
-    // Refused API calls are expected here (and shown in the page); anything else is a bug.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    // Refused API calls are expected here (and shown in the page); so is Chromium's notice when the
+    // bridge's close frame and the page's own close cross (an expired token ends the session on both
+    // sides at once). Anything else is a bug.
+    const text = message.text();
+    if (message.type() === 'error' && !text.startsWith('Failed to load resource')
+        && !/WebSocket connection to .* failed: Close received after close/.test(text)) problems.push(text);
   });
   page.problems = problems;
   await page.goto(`${BRIDGE_URL}/`);
