@@ -94,12 +94,7 @@ class ChatStore {
 		return this.scripts
 			.runReactive(MeetingScript.CHAT, to.value(), message.timestamp(), null, message.connectionId(),
 					this.json.writeValueAsString(message))
-			.map((result) -> {
-				if (!result.ok()) {
-					throw result.refusal().toException(to);
-				}
-				return result;
-			})
+			.map((result) -> delivered(to, result))
 			.then();
 	}
 
@@ -112,11 +107,16 @@ class ChatStore {
 	}
 
 	void deliver(MeetingId to, ChatMessage message, @Nullable Idempotency idempotency) {
-		ScriptResult result = this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(), idempotency,
-				message.connectionId(), this.json.writeValueAsString(message));
+		delivered(to, this.scripts.run(MeetingScript.CHAT, to.value(), message.timestamp(), idempotency,
+				message.connectionId(), this.json.writeValueAsString(message)));
+	}
+
+	/** The chat script's answer, or its refusal thrown. */
+	private static ScriptResult delivered(MeetingId to, ScriptResult result) {
 		if (!result.ok()) {
 			throw result.refusal().toException(to);
 		}
+		return result;
 	}
 
 }

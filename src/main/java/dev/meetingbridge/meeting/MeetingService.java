@@ -125,12 +125,17 @@ public class MeetingService {
 	public JoinResult join(BridgePrincipal principal, MeetingId meetingId,
 			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName, @Nullable String bindTo,
 			@Nullable Idempotency idempotency) {
+		return this.store.join(meetingId, joining(principal, meetingId, requestedParticipantId, displayName), bindTo,
+				idempotency);
+	}
+
+	/** The participant a join adds, once the caller may add it. */
+	private Participant joining(BridgePrincipal principal, MeetingId meetingId,
+			@Nullable ParticipantId requestedParticipantId, @Nullable String displayName) {
 		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
 		DisplayName name = DisplayName.of(displayName);
 		this.access.requireJoin(principal, meetingId.value(), participantId.value());
-		Participant participant = new Participant(participantId.value(), name.value(),
-				Timestamps.format(this.clock.instant()));
-		return this.store.join(meetingId, participant, bindTo, idempotency);
+		return new Participant(participantId.value(), name.value(), Timestamps.format(this.clock.instant()));
 	}
 
 	/**
@@ -142,12 +147,7 @@ public class MeetingService {
 		if (!this.store.reactive()) {
 			return null;
 		}
-		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
-		DisplayName name = DisplayName.of(displayName);
-		this.access.requireJoin(principal, meetingId.value(), participantId.value());
-		Participant participant = new Participant(participantId.value(), name.value(),
-				Timestamps.format(this.clock.instant()));
-		return this.store.joinReactive(meetingId, participant);
+		return this.store.joinReactive(meetingId, joining(principal, meetingId, requestedParticipantId, displayName));
 	}
 
 	/**

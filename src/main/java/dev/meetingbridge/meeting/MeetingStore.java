@@ -126,8 +126,11 @@ class MeetingStore {
 	JoinResult join(MeetingId meetingId, Participant participant, @Nullable String bindTo,
 			@Nullable Idempotency idempotency) {
 		String participantJson = this.json.writeValueAsString(participant);
-		ScriptResult result = this.scripts.run(MeetingScript.JOIN, meetingId.value(), this.scripts.now(), idempotency,
-				participant.id(), participantJson, (bindTo != null) ? bindTo : "");
+		return joined(meetingId, participant, this.scripts.run(MeetingScript.JOIN, meetingId.value(),
+				this.scripts.now(), idempotency, participant.id(), participantJson, (bindTo != null) ? bindTo : ""));
+	}
+
+	private JoinResult joined(MeetingId meetingId, Participant participant, ScriptResult result) {
 		if (result.ok()) {
 			return new JoinResult(participant, true);
 		}
@@ -153,15 +156,7 @@ class MeetingStore {
 		return this.scripts
 			.runReactive(MeetingScript.JOIN, meetingId.value(), this.scripts.now(), null, participant.id(),
 					participantJson, "")
-			.map((result) -> {
-				if (result.ok()) {
-					return new JoinResult(participant, true);
-				}
-				if (result.refusal() == Refusal.ALREADY_MEMBER) {
-					return new JoinResult(this.json.readValue(result.string(1), Participant.class), false);
-				}
-				throw result.refusal().toException(meetingId, participant.id());
-			});
+			.map((result) -> joined(meetingId, participant, result));
 	}
 
 	/**
@@ -171,18 +166,16 @@ class MeetingStore {
 		return this.scripts
 			.runReactive(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(), null, participantId.value(),
 					reason.wire())
-			.map((result) -> {
-				if (!result.ok()) {
-					throw result.refusal().toException(meetingId, participantId.value());
-				}
-				return this.json.readValue(result.string(1), Participant.class);
-			});
+			.map((result) -> left(meetingId, participantId, result));
 	}
 
 	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason,
 			@Nullable Idempotency idempotency) {
-		ScriptResult result = this.scripts.run(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(), idempotency,
-				participantId.value(), reason.wire());
+		return left(meetingId, participantId, this.scripts.run(MeetingScript.LEAVE, meetingId.value(),
+				this.scripts.now(), idempotency, participantId.value(), reason.wire()));
+	}
+
+	private Participant left(MeetingId meetingId, ParticipantId participantId, ScriptResult result) {
 		if (!result.ok()) {
 			throw result.refusal().toException(meetingId, participantId.value());
 		}
