@@ -129,7 +129,7 @@ public class EventRelay implements DisposableBean {
 			// arrives or is read.
 			feed.start(this.history.latest(meetingId));
 			feed.expectConfirmation();
-			this.link.subscribeOrRenew(channel, new FeedChannel(feed));
+			this.link.subscribeOrRenew(channel, new FeedChannel(feed, this.json, this.link, this.maintenance));
 			feed.settle();
 		}
 		catch (RuntimeException ex) {
@@ -231,50 +231,6 @@ public class EventRelay implements DisposableBean {
 		this.maintenance.shutdownNow();
 		this.repairs.shutdownNow();
 		this.feeds.values().forEach(MeetingFeed::close);
-	}
-
-	/** A meeting's channel: its events go to its feed. */
-	private final class FeedChannel implements PubSubLink.Receiver {
-
-		private final MeetingFeed feed;
-
-		FeedChannel(MeetingFeed feed) {
-			this.feed = feed;
-		}
-
-		@Override
-		public void message(String channel, String message) {
-			ReceivedEvent received = EventRelay.this.json.read(message);
-			if (received == null) {
-				logger.warn("Ignoring an unreadable event on {}", channel);
-				return;
-			}
-			this.feed.accept(received);
-		}
-
-		/** After a reconnect, the feed may have missed events. */
-		@Override
-		public void subscribed(String channel) {
-			this.feed.resubscribed();
-		}
-
-		/**
-		 * Redis dropped a subscription still needed: subscribe again, which makes the
-		 * feed catch up once confirmed.
-		 */
-		@Override
-		public void dropped(String channel) {
-			EventRelay.this.maintenance.execute(() -> {
-				logger.info("Redis dropped the subscription to meeting {}; subscribing again", this.feed.meetingId());
-				try {
-					EventRelay.this.link.resubscribe(channel);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Could not subscribe to meeting {} again: {}", this.feed.meetingId(), ex.getMessage());
-				}
-			});
-		}
-
 	}
 
 }

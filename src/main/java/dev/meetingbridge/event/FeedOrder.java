@@ -78,7 +78,7 @@ final class FeedOrder {
 	 * Takes in a page of the history read for the round; true when the history went back
 	 * before what was handed on, so that the meeting needs a new epoch.
 	 */
-	boolean fill(MeetingFeed.Round round, FeedHistory.Page page, FeedRepair.Tally tally) {
+	boolean fill(FeedRepair.Round round, FeedHistory.Page page, FeedRepair.Tally tally) {
 		if (!page.exists()) {
 			tally.resynced |= gone();
 		}
@@ -122,7 +122,7 @@ final class FeedOrder {
 	 * The history went back; {@code now} is where the meeting stands after its epoch was
 	 * reset.
 	 */
-	void wentBack(MeetingFeed.Round round, FeedHistory.Page now) {
+	void wentBack(FeedRepair.Round round, FeedHistory.Page now) {
 		if (now.exists()) {
 			logger.warn(
 					"The history of meeting {} went back (Redis lost acknowledged writes): it is now at {} of "

@@ -48,6 +48,21 @@ final class FeedRepair {
 
 	}
 
+	/**
+	 * Where a catch-up round starts: the position it read, and whether it checks that the
+	 * history still holds the last event handed on.
+	 */
+	record Round(long after, String epoch, boolean check) {
+
+		/**
+		 * The sequence to read after: the one before the last handed on when checking it.
+		 */
+		long from() {
+			return this.check ? this.after - 1 : this.after;
+		}
+
+	}
+
 	FeedRepair(MeetingFeed feed, FeedHistory history, FeedStatistics statistics) {
 		this.feed = feed;
 		this.history = history;
@@ -62,7 +77,7 @@ final class FeedRepair {
 		String meetingId = this.feed.meetingId();
 		Tally tally = new Tally();
 		while (!this.feed.closed()) {
-			MeetingFeed.Round round = this.feed.nextRound();
+			Round round = this.feed.nextRound();
 			FeedHistory.Page page = read(() -> this.history.after(meetingId, round.from(), PAGE), retry);
 			if (page == null) {
 				return;

@@ -202,34 +202,20 @@ final class MeetingFeed {
 
 	boolean closed() {
 		return this.closed;
-	}
-
-	/**
-	 * Where a catch-up round starts: the position it read, and whether it checks that the
-	 * history still holds the last event handed on.
-	 */
-	record Round(long after, String epoch, boolean check) {
-
-		/**
-		 * The sequence to read after: the one before the last handed on when checking it.
-		 */
-		long from() {
-			return this.check ? this.after - 1 : this.after;
-		}
 
 	}
 
-	synchronized Round nextRound() {
+	synchronized FeedRepair.Round nextRound() {
 		this.catchUpAgain = false;
 		FeedPosition position = this.order.position();
-		return new Round(position.last(), position.epoch(), position.knowsLast() && position.last() > 0);
+		return new FeedRepair.Round(position.last(), position.epoch(), position.knowsLast() && position.last() > 0);
 	}
 
 	/**
 	 * Takes in a page of the history read for the round, unless the feed closed or moved
 	 * meanwhile; true when the history went back before what was handed on.
 	 */
-	synchronized boolean fill(Round round, FeedHistory.Page page, FeedRepair.Tally tally) {
+	synchronized boolean fill(FeedRepair.Round round, FeedHistory.Page page, FeedRepair.Tally tally) {
 		return !this.closed && unmoved(round) && this.order.fill(round, page, tally);
 	}
 
@@ -237,7 +223,7 @@ final class MeetingFeed {
 	 * The history went back; {@code now} is where the meeting stands after its epoch was
 	 * reset.
 	 */
-	synchronized void wentBack(Round round, FeedHistory.Page now, FeedRepair.Tally tally) {
+	synchronized void wentBack(FeedRepair.Round round, FeedHistory.Page now, FeedRepair.Tally tally) {
 		if (!this.closed && unmoved(round)) {
 			this.order.wentBack(round, now);
 			tally.resynced = true;
@@ -257,7 +243,7 @@ final class MeetingFeed {
 	}
 
 	/** Holding the lock: nothing moved the feed since the round started. */
-	private boolean unmoved(Round round) {
+	private boolean unmoved(FeedRepair.Round round) {
 		FeedPosition position = this.order.position();
 		return position.last() == round.after() && position.epoch().equals(round.epoch());
 	}

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
@@ -60,7 +59,7 @@ class PubSubLink implements DisposableBean {
 	/** Guards the connection: subscribing, replacing and closing it. */
 	private final Object lock = new Object();
 
-	private @Nullable Connection connection;
+	private @Nullable PubSubConnection connection;
 
 	/**
 	 * Hands what Redis sends to each channel's receiver; a channel no longer registered
@@ -162,7 +161,7 @@ class PubSubLink implements DisposableBean {
 	/** Stops receiving the channel; a failure to tell Redis is only logged. */
 	void unsubscribe(String channel) {
 		synchronized (this.lock) {
-			Connection current = this.connection;
+			PubSubConnection current = this.connection;
 			if (this.receivers.remove(channel) != null && current != null) {
 				try {
 					current.unsubscribe(channel);
@@ -190,7 +189,7 @@ class PubSubLink implements DisposableBean {
 	 * connection factory stops): it will not reconnect by itself.
 	 */
 	boolean closed() {
-		Connection current = this.connection;
+		PubSubConnection current = this.connection;
 		return current != null && current.closed();
 	}
 
@@ -200,7 +199,7 @@ class PubSubLink implements DisposableBean {
 
 	/** Holding the lock. */
 	private void replace() {
-		Connection old = this.connection;
+		PubSubConnection old = this.connection;
 		this.connection = null;
 		if (old != null) {
 			try {
@@ -210,19 +209,19 @@ class PubSubLink implements DisposableBean {
 				logger.debug("Closing the old pub/sub connection failed: {}", ex.getMessage());
 			}
 		}
-		Connection fresh = connection();
+		PubSubConnection fresh = connection();
 		this.receivers.keySet().forEach(fresh::subscribe);
 	}
 
 	/** Holding the lock. */
-	private Connection connection() {
-		Connection current = this.connection;
+	private PubSubConnection connection() {
+		PubSubConnection current = this.connection;
 		if (current == null) {
 			AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
 			StatefulRedisPubSubConnection<String, String> pubSub = (client instanceof RedisClusterClient cluster)
 					? cluster.connectPubSub(StringCodec.UTF8) : ((RedisClient) client).connectPubSub(StringCodec.UTF8);
 			pubSub.addListener(this.listener);
-			current = new Connection(pubSub, client instanceof RedisClusterClient);
+			current = new PubSubConnection(pubSub, client instanceof RedisClusterClient);
 			this.connection = current;
 		}
 		return current;
@@ -230,44 +229,10 @@ class PubSubLink implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		Connection current = this.connection;
+		PubSubConnection current = this.connection;
 		if (current != null) {
 			current.close();
 		}
-	}
-
-	/**
-	 * A pub/sub connection; {@code sharded} on a cluster, whose meeting channels are
-	 * sharded.
-	 */
-	private record Connection(StatefulRedisPubSubConnection<String, String> pubSub, boolean sharded) {
-
-		void subscribe(String channel) {
-			if (this.sharded) {
-				this.pubSub.sync().ssubscribe(channel);
-			}
-			else {
-				this.pubSub.sync().subscribe(channel);
-			}
-		}
-
-		void unsubscribe(String channel) {
-			if (this.sharded) {
-				this.pubSub.sync().sunsubscribe(channel);
-			}
-			else {
-				this.pubSub.sync().unsubscribe(channel);
-			}
-		}
-
-		void close() {
-			this.pubSub.close();
-		}
-
-		boolean closed() {
-			return this.pubSub instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
-		}
-
 	}
 
 }
