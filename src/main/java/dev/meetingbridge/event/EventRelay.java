@@ -95,13 +95,14 @@ public class EventRelay implements DisposableBean {
 	 * Starts delivering the meeting's events to the listener, the meeting's only one: it
 	 * takes over from a listener that has not stopped yet. Returns once Redis confirmed
 	 * the subscription and the feed caught up, so every event published afterwards
-	 * reaches the listener.
+	 * reaches the listener. A meeting is listened to again only after the previous
+	 * {@code listen} of it returned.
 	 */
 	public void listen(String meetingId, Listener listener) {
 		MeetingFeed feed;
 		synchronized (this.lock) {
 			feed = this.feeds.get(meetingId);
-			if (feed != null) {
+			if (feed != null && !feed.closed()) {
 				feed.listenWith(listener);
 				return;
 			}

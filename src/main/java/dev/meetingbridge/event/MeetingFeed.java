@@ -202,9 +202,9 @@ final class MeetingFeed {
 
 	boolean closed() {
 		return this.closed;
-
 	}
 
+	/** A round of a catch-up starts from where the feed stands now. */
 	synchronized FeedRepair.Round nextRound() {
 		this.catchUpAgain = false;
 		FeedPosition position = this.order.position();
