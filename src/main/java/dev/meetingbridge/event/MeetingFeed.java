@@ -1,179 +1,95 @@
 package dev.meetingbridge.event;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import org.springframework.dao.DataAccessException;
-
 /**
- * One meeting's events on their way to this instance's listeners, exactly once and in
+ * One meeting's events on their way to this instance's listener, exactly once and in
  * sequence order. Redis pub/sub delivers at most once: a dropped or replaced connection
- * loses what was published meanwhile. The feed knows the last sequence it handed on; an
- * event that jumps ahead waits while the missing range is read from the meeting's
- * history, and a re-subscribe of the channel (which follows every reconnect) makes it
- * catch up with the history even if the meeting stays quiet. If the history no longer
- * reaches back far enough, the listeners are told to resynchronise their clients.
+ * loses what was published meanwhile. An event that jumps ahead of what was handed on
+ * ({@link FeedOrder}) waits while the missing range is read from the meeting's history
+ * ({@link FeedRepair}), and a re-subscribe of the channel (which follows every reconnect)
+ * makes the feed catch up with the history even if the meeting stays quiet. If the
+ * history no longer reaches back far enough, the listener is told to resynchronise its
+ * clients.
  * <p>
  * Redis may also lose acknowledged writes (a failover to a replica that lacked them, a
- * restore): the meeting's history then goes back, and new events reuse sequence numbers
- * that listeners were already given. The feed also knows the last event it handed on, so
- * every catch-up first checks that the history still holds that event; a history that
- * ends before it, or holds another event under its sequence, is proof of such a loss. The
- * meeting then gets a new epoch (so that {@code (epoch, sequence)} never names two
- * events) and the listeners are told to resynchronise; an event of an epoch the feed did
- * not expect (another instance reset it) does the same. A meeting that vanished (Redis
- * restarted empty) resynchronises them too, and they learn it is gone when they reload.
+ * restore): the history then goes back, and new events reuse sequence numbers the
+ * listener was already given. Every catch-up first checks that the history still holds
+ * the last event handed on; a history that ends before it, or holds another event under
+ * its sequence, is proof of such a loss. The meeting then gets a new epoch (so that
+ * {@code (epoch, sequence)} never names two events) and the listener is told to
+ * resynchronise; an event of an epoch the feed did not expect (another instance reset it)
+ * does the same. A meeting that vanished (Redis restarted empty) resynchronises it too,
+ * and its clients learn the meeting is gone when they reload.
  * <p>
- * On the normal path (the next sequence arrives) nothing is read from Redis. Listeners
- * are called holding the feed's lock, one event at a time; they must not block.
+ * On the normal path (the next sequence arrives) nothing is read from Redis. The listener
+ * is called holding the feed's lock, one event at a time; it must not block.
  */
 final class MeetingFeed {
 
-	private static final Logger logger = LoggerFactory.getLogger(MeetingFeed.class);
-
-	/**
-	 * Events held back while a gap is open; more than this is given up on (the clients
-	 * resync).
-	 */
-	static final int MOST_PENDING = 10_000;
-
-	/** History read per round trip while repairing. */
-	static final int PAGE = 500;
-
-	private static final long RETRY_MILLIS = 1_000;
-
-	/**
-	 * Epochs remembered after the feed left them, so that their late events are stale.
-	 */
-	private static final int PAST_EPOCHS = 8;
-
 	private final String meetingId;
-
-	private final List<EventRelay.Listener> listeners = new CopyOnWriteArrayList<>();
-
-	private final FeedHistory history;
 
 	private final Executor repairs;
 
 	private final FeedStatistics statistics;
 
-	/**
-	 * The last sequence handed to the listeners; -1 until the feed knows where the
-	 * meeting stands.
-	 */
-	private long last = -1;
+	private final FeedRepair repair;
 
-	/** The epoch of the events handed on; empty until known. */
-	private String epoch = "";
+	private final FeedOrder order;
 
-	/**
-	 * The last event handed on, as Redis recorded it, so that a catch-up can check the
-	 * history still holds it; null when none was handed on since the feed last moved.
-	 */
-	private @Nullable String lastJson;
-
-	private final Deque<String> pastEpochs = new ArrayDeque<>();
-
-	/** Events that arrived ahead of a gap, by sequence. */
-	private final TreeMap<Long, ReceivedEvent> pending = new TreeMap<>();
-
-	/**
-	 * A repair (or the initial catch-up) is reading the history; events wait in
-	 * {@link #pending}.
-	 */
+	/** A repair (or the first catch-up) reads the history; events wait meanwhile. */
 	private boolean repairing = true;
 
 	/** A re-subscribe arrived while repairing: catch up once more when done. */
 	private boolean catchUpAgain;
 
-	/**
-	 * The meeting ended or is gone: a later event of another epoch with sequence 1
-	 * belongs to a new meeting of the same id.
-	 */
-	private boolean ended;
-
 	/** Confirmations of the channel's first subscription, which are no re-subscribe. */
 	private int expectedConfirmations;
 
-	/** Completes once the feed is live: its channel subscribed and the feed caught up. */
-	private final CompletableFuture<Void> live = new CompletableFuture<>();
-
 	private volatile boolean closed;
 
-	MeetingFeed(String meetingId, FeedHistory history, Executor repairs, FeedStatistics statistics) {
+	MeetingFeed(String meetingId, EventRelay.Listener listener, FeedHistory history, Executor repairs,
+			FeedStatistics statistics) {
 		this.meetingId = meetingId;
-		this.history = history;
 		this.repairs = repairs;
 		this.statistics = statistics;
+		this.order = new FeedOrder(meetingId, listener, statistics);
+		this.repair = new FeedRepair(this, history, statistics);
 	}
 
 	String meetingId() {
 		return this.meetingId;
 	}
 
-	List<EventRelay.Listener> listeners() {
-		return this.listeners;
+	/** From now on the events go to this listener. */
+	void listenWith(EventRelay.Listener listener) {
+		this.order.listenWith(listener);
+	}
+
+	boolean listensWith(EventRelay.Listener listener) {
+		return this.order.listensWith(listener);
 	}
 
 	/**
 	 * Where the meeting stands before its channel is subscribed: what comes later is
 	 * either delivered by pub/sub or found by {@link #settle()}.
 	 */
-	void start(FeedHistory.Page baseline) {
-		synchronized (this) {
-			this.last = baseline.latest();
-			this.epoch = baseline.epoch();
-			this.ended = !baseline.exists();
-		}
+	synchronized void start(FeedHistory.Page baseline) {
+		this.order.position().start(baseline);
 	}
 
-	/**
-	 * Called once the channel is subscribed: reads what was published between
-	 * {@link #start} and the subscription (so that nothing published before it returns is
-	 * owed to a later subscriber), then goes live. Blocks on Redis, and throws if Redis
-	 * fails.
-	 */
-	void settle() {
-		repair(false);
-		this.live.complete(null);
-	}
-
-	/**
-	 * The channel is about to be subscribed for the first time: its confirmation is no
-	 * re-subscribe.
-	 */
+	/** The channel is about to be subscribed: its confirmation is no re-subscribe. */
 	synchronized void expectConfirmation() {
 		this.expectedConfirmations++;
 	}
 
 	/**
-	 * Waits until the listener that started the feed has it live; throws what made that
-	 * fail.
+	 * Once the channel is subscribed: reads what was published between {@link #start} and
+	 * the subscription, so that nothing published before the listener started is owed to
+	 * it. Blocks on Redis, and throws if Redis fails.
 	 */
-	void awaitLive() {
-		try {
-			this.live.join();
-		}
-		catch (CompletionException ex) {
-			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
-		}
-	}
-
-	/** Starting the feed failed: it is closed, and whoever waits for it learns why. */
-	void failed(RuntimeException cause) {
-		close();
-		this.live.completeExceptionally(cause);
+	void settle() {
+		this.repair.run(false);
 	}
 
 	/** An event from pub/sub. */
@@ -184,7 +100,7 @@ final class MeetingFeed {
 			}
 		}
 		this.statistics.jumped();
-		this.repairs.execute(this::repairInBackground);
+		this.repairs.execute(() -> this.repair.run(true));
 	}
 
 	/**
@@ -192,51 +108,43 @@ final class MeetingFeed {
 	 * catch-up must start.
 	 */
 	private boolean take(ReceivedEvent received) {
+		FeedPosition position = this.order.position();
 		String eventEpoch = received.event().epoch();
 		long sequence = received.event().sequence();
-		if (!eventEpoch.equals(this.epoch)) {
-			if (this.pastEpochs.contains(eventEpoch)) {
-				// Published before the feed moved on to the epoch it has now.
+		if (!eventEpoch.equals(position.epoch())) {
+			if (position.left(eventEpoch)) {
 				return false;
 			}
-			if (!this.epoch.isEmpty() && !(this.ended && sequence == 1)) {
+			if (!position.epoch().isEmpty() && !(position.ended() && sequence == 1)) {
 				// Another instance gave the meeting a new epoch: the history now holds
 				// only that epoch's events, and the catch-up goes on from there.
 				return catchUpLater();
 			}
 			// The meeting's first epoch, or a new meeting under the id of one that ended:
 			// nothing handed on came from another history.
-			adopt(eventEpoch, sequence - 1);
+			this.order.adopt(eventEpoch, sequence - 1);
 		}
-		if (!this.repairing && sequence == this.last + 1 && this.pending.isEmpty()) {
-			deliver(received);
+		if (!this.repairing && sequence == position.last() + 1 && !this.order.waiting()) {
+			this.order.deliver(received);
 			return false;
 		}
-		if (this.last >= 0 && sequence <= this.last) {
+		if (position.last() >= 0 && sequence <= position.last()) {
 			// Seen already (a repair read it first), or a sequence reused after Redis
 			// lost what carried it before: unless it is the last one handed on,
 			// unchanged, a catch-up checks that the history still holds what was handed
 			// on, and moves to a new epoch if not. While one runs, it is dropped.
-			boolean same = sequence == this.last && received.json().equals(this.lastJson);
-			return !same && !this.repairing && this.lastJson != null && catchUpLater();
+			return !position.isLast(received) && !this.repairing && position.knowsLast() && catchUpLater();
 		}
-		this.pending.put(sequence, received);
-		if (this.pending.size() > MOST_PENDING) {
-			// Too far behind to hold on: give up on the gap.
-			lostForGood(this.pending.lastKey());
-			this.statistics.resynced(this.meetingId);
+		if (!this.order.holdBack(received) || this.repairing) {
 			return false;
 		}
-		if (this.repairing) {
-			return false;
-		}
-		drain();
-		return !this.pending.isEmpty() && catchUpLater();
+		this.order.drain();
+		return this.order.waiting() && catchUpLater();
 	}
 
 	/**
-	 * Holding the lock: asks for a catch-up; true when the caller must start one, false
-	 * when one runs (it goes round once more).
+	 * Holding the lock: true when the caller must start a catch-up, false when one runs
+	 * (it goes round once more).
 	 */
 	private boolean catchUpLater() {
 		if (this.repairing) {
@@ -265,8 +173,8 @@ final class MeetingFeed {
 	}
 
 	/**
-	 * Catches up with the history and checks it still holds what was handed on (after
-	 * Redis may have changed under the feed, e.g. a new master).
+	 * Catches up with the history and checks it still holds what was handed on (Redis may
+	 * have changed under the feed, e.g. a new master).
 	 */
 	void verify() {
 		synchronized (this) {
@@ -275,18 +183,16 @@ final class MeetingFeed {
 			}
 		}
 		this.statistics.resubscribed();
-		this.repairs.execute(this::repairInBackground);
+		this.repairs.execute(() -> this.repair.run(true));
 	}
 
 	/**
-	 * The pub/sub link has been down too long to wait: the listeners' clients reconnect
+	 * The pub/sub link has been down too long to wait: the listener's clients reconnect
 	 * and reload; the feed catches up when the link is back.
 	 */
-	void linkLost() {
-		synchronized (this) {
-			if (!this.closed) {
-				tellLost();
-			}
+	synchronized void linkLost() {
+		if (!this.closed) {
+			this.order.tellLost();
 		}
 	}
 
@@ -294,297 +200,52 @@ final class MeetingFeed {
 		this.closed = true;
 	}
 
-	/**
-	 * A repair on the repair executor: retried until it succeeds or the feed is closed.
-	 */
-	private void repairInBackground() {
-		repair(true);
+	boolean closed() {
+		return this.closed;
+	}
+
+	/** A round of a catch-up starts from where the feed stands now. */
+	synchronized FeedRepair.Round nextRound() {
+		this.catchUpAgain = false;
+		FeedPosition position = this.order.position();
+		return new FeedRepair.Round(position.last(), position.epoch(), position.knowsLast() && position.last() > 0);
 	}
 
 	/**
-	 * Reads the history from the last delivered event on until nothing is missing: up to
-	 * the first held-back event, or up to the meeting's latest sequence when catching up.
-	 * The first event read is the last one handed on, which proves the history still
-	 * holds what listeners were given.
+	 * Takes in a page of the history read for the round, unless the feed closed or moved
+	 * meanwhile; true when the history went back before what was handed on.
 	 */
-	private void repair(boolean retry) {
-		long filled = 0;
-		boolean resynced = false;
-		while (!this.closed) {
-			long after;
-			String seenEpoch;
-			boolean check;
-			synchronized (this) {
-				this.catchUpAgain = false;
-				after = this.last;
-				seenEpoch = this.epoch;
-				check = this.lastJson != null && after > 0;
-			}
-			FeedHistory.Page page = read(() -> this.history.after(this.meetingId, check ? after - 1 : after, PAGE),
-					retry);
-			if (page == null) {
-				return;
-			}
-			boolean wentBack = false;
-			synchronized (this) {
-				if (this.closed) {
-					return;
-				}
-				if (this.last == after && this.epoch.equals(seenEpoch)) {
-					if (!page.exists()) {
-						resynced |= gone();
-					}
-					else if (!page.epoch().equals(this.epoch)) {
-						if (this.epoch.isEmpty() || this.ended) {
-							adopt(page.epoch(), 0);
-						}
-						else {
-							// Another instance gave the meeting a new epoch.
-							moveTo(page.epoch(), page.latest());
-							resynced = true;
-						}
-					}
-					else if (page.latest() < after || (check && !holdsLast(page))) {
-						wentBack = true;
-					}
-					else {
-						List<ReceivedEvent> events = page.events();
-						if (check && !events.isEmpty() && events.get(0).event().sequence() == after) {
-							events = events.subList(1, events.size());
-						}
-						if (firstMissing(page.latest(), events)) {
-							// Trimmed past the gap: what was missed is no longer
-							// recorded.
-							lostForGood(Math.max(page.latest(), this.pending.isEmpty() ? 0 : this.pending.lastKey()));
-							resynced = true;
-						}
-						else {
-							for (ReceivedEvent event : events) {
-								long sequence = event.event().sequence();
-								if (sequence > this.last && this.pending.putIfAbsent(sequence, event) == null) {
-									filled++;
-								}
-							}
-							drain();
-						}
-					}
-				}
-			}
-			if (wentBack) {
-				FeedHistory.Page now = read(() -> this.history.resetEpoch(this.meetingId, seenEpoch), retry);
-				if (now == null) {
-					return;
-				}
-				synchronized (this) {
-					if (this.last == after && this.epoch.equals(seenEpoch)) {
-						if (now.exists()) {
-							logger.warn(
-									"The history of meeting {} went back (Redis lost acknowledged writes): "
-											+ "it is now at {} of epoch {} where {} of epoch {} was delivered; its "
-											+ "subscribers here reload it",
-									this.meetingId, now.latest(), now.epoch(), after, seenEpoch);
-							this.statistics.reset(this.meetingId);
-							moveTo(now.epoch(), now.latest());
-						}
-						else {
-							gone();
-						}
-						resynced = true;
-					}
-				}
-			}
-			synchronized (this) {
-				boolean behind = !this.pending.isEmpty()
-						|| (page.exists() && page.latest() > this.last && page.epoch().equals(this.epoch));
-				if (!behind && !this.catchUpAgain) {
-					this.repairing = false;
-					break;
-				}
-			}
-		}
-		if (filled > 0) {
-			this.statistics.filled(this.meetingId, filled);
-		}
-		if (resynced) {
-			this.statistics.resynced(this.meetingId);
+	synchronized boolean fill(FeedRepair.Round round, FeedHistory.Page page, FeedRepair.Tally tally) {
+		return !this.closed && unmoved(round) && this.order.fill(round, page, tally);
+	}
+
+	/**
+	 * The history went back; {@code now} is where the meeting stands after its epoch was
+	 * reset.
+	 */
+	synchronized void wentBack(FeedRepair.Round round, FeedHistory.Page now, FeedRepair.Tally tally) {
+		if (!this.closed && unmoved(round)) {
+			this.order.wentBack(round, now);
+			tally.resynced = true;
 		}
 	}
 
 	/**
-	 * A read of the history, retried while Redis is away when {@code retry}; null when
-	 * the feed closed or the thread was interrupted meanwhile.
+	 * Ends the repair unless something is still missing after the page; true when it
+	 * ended.
 	 */
-	private FeedHistory.@Nullable Page read(java.util.function.Supplier<FeedHistory.Page> read, boolean retry) {
-		while (!this.closed) {
-			try {
-				return read.get();
-			}
-			catch (DataAccessException ex) {
-				if (!retry) {
-					throw ex;
-				}
-				logger.debug("Could not read the history of meeting {} to catch up: {}", this.meetingId,
-						ex.getMessage());
-				if (!waitBeforeRetrying()) {
-					return null;
-				}
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * Holding the lock: the page, read from the sequence before the last handed on,
-	 * begins with that event as it was handed on.
-	 */
-	private boolean holdsLast(FeedHistory.Page page) {
-		List<ReceivedEvent> events = page.events();
-		if (events.isEmpty() || events.get(0).event().sequence() != this.last) {
-			// Not recorded any more (trimmed): nothing to compare with; a gap, if any, is
-			// found below.
-			return events.isEmpty() || events.get(0).event().sequence() > this.last;
-		}
-		return events.get(0).json().equals(this.lastJson);
-	}
-
-	/**
-	 * Holding the lock: the events, from after the last handed on, do not begin with the
-	 * next one although one is missing.
-	 */
-	private boolean firstMissing(long latest, List<ReceivedEvent> events) {
-		boolean missing = latest > this.last || !this.pending.isEmpty();
-		return missing && (events.isEmpty() || events.get(0).event().sequence() > this.last + 1);
-	}
-
-	/**
-	 * Holding the lock: the meeting is gone (removed after it ended, or lost by Redis).
-	 * Listeners are told unless it had ended (then they learnt it already); true when
-	 * they were.
-	 */
-	private boolean gone() {
-		boolean tell = !this.ended;
-		if (tell) {
-			logger.warn("Meeting {} is gone from Redis although it had not ended: its subscribers here reload it",
-					this.meetingId);
-		}
-		this.pending.clear();
-		retire();
-		this.epoch = "";
-		this.last = 0;
-		this.lastJson = null;
-		this.ended = true;
-		if (tell) {
-			tellLost();
-		}
-		return tell;
-	}
-
-	private boolean waitBeforeRetrying() {
-		try {
-			Thread.sleep(RETRY_MILLIS);
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+	synchronized boolean caughtUp(FeedHistory.Page page) {
+		if (this.order.behind(page) || this.catchUpAgain) {
 			return false;
 		}
+		this.repairing = false;
+		return true;
 	}
 
-	/** Holding the lock: hands on every held-back event that is next in sequence. */
-	private void drain() {
-		while (!this.pending.isEmpty()) {
-			Map.Entry<Long, ReceivedEvent> first = this.pending.firstEntry();
-			if (first.getKey() <= this.last) {
-				this.pending.pollFirstEntry();
-			}
-			else if (first.getKey() == this.last + 1) {
-				this.pending.pollFirstEntry();
-				deliver(first.getValue());
-			}
-			else {
-				return;
-			}
-		}
-	}
-
-	/**
-	 * Holding the lock: what was missed cannot be recovered, so the listeners must have
-	 * their clients start over; the feed goes on from the newest event.
-	 */
-	private void lostForGood(long latest) {
-		this.pending.clear();
-		this.last = latest;
-		this.lastJson = null;
-		tellLost();
-	}
-
-	/**
-	 * Holding the lock: the meeting has a new epoch, and the feed goes on from its newest
-	 * event; the listeners must have their clients start over.
-	 */
-	private void moveTo(String newEpoch, long latest) {
-		adopt(newEpoch, latest);
-		tellLost();
-	}
-
-	/**
-	 * Holding the lock: takes an epoch on without telling anyone (nothing handed on came
-	 * from another history).
-	 */
-	private void adopt(String newEpoch, long last) {
-		this.pending.clear();
-		retire();
-		this.epoch = newEpoch;
-		this.last = last;
-		this.lastJson = null;
-	}
-
-	private void retire() {
-		if (!this.epoch.isEmpty() && !this.pastEpochs.contains(this.epoch)) {
-			this.pastEpochs.addLast(this.epoch);
-			if (this.pastEpochs.size() > PAST_EPOCHS) {
-				this.pastEpochs.removeFirst();
-			}
-		}
-	}
-
-	private void tellLost() {
-		for (EventRelay.Listener listener : this.listeners) {
-			try {
-				listener.onLost(this.meetingId);
-			}
-			catch (RuntimeException ex) {
-				logger.error("A listener failed to resynchronise meeting {}", this.meetingId, ex);
-			}
-		}
-	}
-
-	/**
-	 * Holding the lock. A listener that fails to take the event is told to resynchronise
-	 * its clients: they must not go on as if they had it.
-	 */
-	private void deliver(ReceivedEvent received) {
-		this.last = received.event().sequence();
-		this.lastJson = received.json();
-		if (this.epoch.isEmpty()) {
-			this.epoch = received.event().epoch();
-		}
-		this.ended = received.type() == EventType.MEETING_ENDED;
-		for (EventRelay.Listener listener : this.listeners) {
-			try {
-				listener.onEvent(received);
-			}
-			catch (RuntimeException ex) {
-				logger.error("Delivering event {} of meeting {} failed; its subscribers here reload the meeting",
-						received.event().sequence(), this.meetingId, ex);
-				try {
-					listener.onLost(this.meetingId);
-				}
-				catch (RuntimeException again) {
-					logger.error("A listener failed to resynchronise meeting {}", this.meetingId, again);
-				}
-			}
-		}
+	/** Holding the lock: nothing moved the feed since the round started. */
+	private boolean unmoved(FeedRepair.Round round) {
+		FeedPosition position = this.order.position();
+		return position.last() == round.after() && position.epoch().equals(round.epoch());
 	}
 
 }

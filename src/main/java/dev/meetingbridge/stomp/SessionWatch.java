@@ -45,7 +45,7 @@ class SessionWatch implements DisposableBean {
 	 */
 	static final Duration STALL_LIMIT = Duration.ofSeconds(10);
 
-	private final TopicFanout fanout;
+	private final StompSessions sessions;
 
 	private final long connectTimeoutNanos;
 
@@ -58,8 +58,8 @@ class SessionWatch implements DisposableBean {
 	private final ScheduledExecutorService ticker = Executors
 		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("stomp-session-watch").daemon(true).factory());
 
-	SessionWatch(TopicFanout fanout, BridgeProperties properties) {
-		this.fanout = fanout;
+	SessionWatch(StompSessions sessions, BridgeProperties properties) {
+		this.sessions = sessions;
 		Duration connectTimeout = properties.stomp().connectTimeout();
 		this.connectTimeoutNanos = connectTimeout.toNanos();
 		this.heartbeatMillis = properties.stomp().heartbeat().toMillis();
@@ -77,12 +77,16 @@ class SessionWatch implements DisposableBean {
 	}
 
 	/**
-	 * How often a client that sent {@code heart-beat: cx,cy} must send something, as
-	 * STOMP 1.2 negotiates it against the server's interval: 0 when either side wants
-	 * none.
+	 * CONNECT was accepted with the client's {@code heart-beat: cx,cy}. STOMP 1.2: each
+	 * side sends at the larger of what it offers and what the other wants, if both want
+	 * any.
 	 */
-	long negotiatedClientInterval(long clientSends) {
-		return (clientSends > 0 && this.heartbeatMillis > 0) ? Math.max(clientSends, this.heartbeatMillis) : 0;
+	void connected(StompSession session, long clientSends, long clientWants) {
+		long clientInterval = (clientSends > 0 && this.heartbeatMillis > 0)
+				? Math.max(clientSends, this.heartbeatMillis) : 0;
+		long serverSends = (clientWants > 0 && this.heartbeatMillis > 0) ? Math.max(clientWants, this.heartbeatMillis)
+				: 0;
+		session.liveness().connected(clientInterval, serverSends);
 	}
 
 	/**
@@ -96,7 +100,7 @@ class SessionWatch implements DisposableBean {
 	private void check() {
 		long now = System.nanoTime();
 		try {
-			for (StompSession session : this.fanout.sessions()) {
+			for (StompSession session : this.sessions.all()) {
 				check(session, now);
 			}
 		}
@@ -106,25 +110,27 @@ class SessionWatch implements DisposableBean {
 	}
 
 	private void check(StompSession session, long now) {
-		long heartbeat = session.heartbeatMillis();
-		if (heartbeat == StompSession.NOT_CONNECTED) {
-			if (now - session.openedAt() > this.connectTimeoutNanos) {
+		SessionLiveness liveness = session.liveness();
+		long heartbeat = liveness.heartbeatMillis();
+		if (heartbeat == SessionLiveness.NOT_CONNECTED) {
+			if (now - liveness.openedAt() > this.connectTimeoutNanos) {
 				logger.debug("Closing WebSocket {}: no STOMP CONNECT within the connect timeout", session.id());
 				session.end(SessionEnd.CONNECT_TIMEOUT);
 			}
 			return;
 		}
-		if (session.stalledNanos(now) > STALL_LIMIT.toNanos()) {
+		if (liveness.stalledNanos(now, session.channel().isWritable()) > STALL_LIMIT.toNanos()) {
 			logger.info("Closing STOMP session {}: it took nothing for {} s", session.id(), STALL_LIMIT.toSeconds());
 			session.end(SessionEnd.SLOW_CONSUMER);
 			return;
 		}
-		long serverHeartbeat = session.serverHeartbeatMillis();
+		long serverHeartbeat = liveness.serverHeartbeatMillis();
 		if (serverHeartbeat > 0
-				&& TimeUnit.NANOSECONDS.toMillis(now - session.lastHeartbeatSent()) >= serverHeartbeat) {
-			session.heartbeat(now);
+				&& TimeUnit.NANOSECONDS.toMillis(now - liveness.lastHeartbeatSent()) >= serverHeartbeat) {
+			liveness.heartbeatSent(now);
+			session.send(StompFrames.HEARTBEAT);
 		}
-		long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - session.lastReceived());
+		long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - liveness.lastReceived());
 		if (heartbeat > 0) {
 			if (silentMillis > INTERVALS * heartbeat) {
 				logger.debug("Closing STOMP session {}: nothing received for {} ms", session.id(), silentMillis);
@@ -145,12 +151,12 @@ class SessionWatch implements DisposableBean {
 			logger.debug("Closing STOMP session {}: {} pings unanswered", session.id(), INTERVALS);
 			session.end(SessionEnd.HEARTBEAT);
 		}
-		else if (intervals > session.pingsSent()) {
-			session.pinged(intervals);
+		else if (intervals > session.liveness().pingsSent()) {
+			session.liveness().pinged(intervals);
 			session.ping();
 		}
 		else if (intervals == 0) {
-			session.pinged(0);
+			session.liveness().pinged(0);
 		}
 	}
 

@@ -46,8 +46,6 @@ class StompProtocol {
 
 	private final TopicSubscriptions subscriptions;
 
-	private final TopicFanout fanout;
-
 	private final StompSends sends;
 
 	private final SessionWatch watch;
@@ -56,11 +54,10 @@ class StompProtocol {
 
 	private final int maxSubscriptions;
 
-	StompProtocol(TokenAuthenticator authenticator, TopicSubscriptions subscriptions, TopicFanout fanout,
-			StompSends sends, SessionWatch watch, ProblemResponses problems, BridgeProperties properties) {
+	StompProtocol(TokenAuthenticator authenticator, TopicSubscriptions subscriptions, StompSends sends,
+			SessionWatch watch, ProblemResponses problems, BridgeProperties properties) {
 		this.authenticator = authenticator;
 		this.subscriptions = subscriptions;
-		this.fanout = fanout;
 		this.sends = sends;
 		this.watch = watch;
 		this.problems = problems;
@@ -71,9 +68,9 @@ class StompProtocol {
 		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
 		StompCommand command = (accessor != null) ? accessor.getCommand() : null;
 		if (accessor == null || command == null || session.ended() != null) {
-			// A heart-beat, or a frame behind one that made the bridge end the
-			// session. Frames a client sent before it closed the socket itself are
-			// still handled (a join, say).
+			// A heart-beat, or a frame behind one that made the bridge end the session.
+			// Frames a client sent before it closed the socket itself are still handled
+			// (a join, say).
 			return;
 		}
 		try {
@@ -96,8 +93,7 @@ class StompProtocol {
 					receipt(session, accessor);
 					session.end(SessionEnd.DISCONNECT);
 				}
-				// Transactions and acknowledgements mean nothing for topics the bridge
-				// serves.
+				// Transactions and acknowledgements mean nothing for the topics served.
 				default -> receipt(session, accessor);
 			}
 		}
@@ -121,12 +117,10 @@ class StompProtocol {
 		if (principal == null) {
 			throw new InvalidTokenException();
 		}
-		// STOMP 1.2: each side sends at the larger of what it offers and what the other
-		// wants, if both want any.
 		long[] heartbeat = accessor.getHeartbeat();
+		session.connected(principal);
+		this.watch.connected(session, heartbeat[0], heartbeat[1]);
 		long server = this.watch.serverInterval();
-		long serverSends = (heartbeat[1] > 0 && server > 0) ? Math.max(heartbeat[1], server) : 0;
-		session.connected(principal, this.watch.negotiatedClientInterval(heartbeat[0]), serverSends);
 		session.send(StompFrames.connected(server, server, principal.getName()));
 	}
 
@@ -152,38 +146,28 @@ class StompProtocol {
 		if (subscriptionId == null || subscriptionId.isEmpty()) {
 			throw new BridgeException(Problem.BAD_REQUEST, "SUBSCRIBE needs an id header");
 		}
-		boolean replacing = session.subscriptions().containsKey(subscriptionId)
-				|| session.queueSubscriptions().contains(subscriptionId)
-				|| session.switchSubscriptions().contains(subscriptionId);
-		if (!replacing && session.subscriptionCount() >= this.maxSubscriptions) {
+		SessionSubscriptions subscriptions = session.subscriptions();
+		if (!subscriptions.has(subscriptionId) && subscriptions.count() >= this.maxSubscriptions) {
 			throw new BridgeException(Problem.SUBSCRIPTION_LIMIT,
 					"a session holds at most " + this.maxSubscriptions + " subscriptions; unsubscribe first");
 		}
 		if (StompDestinations.ERRORS.equals(destination)) {
-			this.fanout.unsubscribe(session.id(), subscriptionId);
-			session.switchSubscriptions().remove(subscriptionId);
-			session.queueSubscriptions().add(subscriptionId);
+			subscriptions.followErrorQueue(subscriptionId);
 			return;
 		}
 		if (StompDestinations.SWITCH_MEETING.equals(destination)) {
-			this.fanout.unsubscribe(session.id(), subscriptionId);
-			session.queueSubscriptions().remove(subscriptionId);
-			session.switchSubscriptions().add(subscriptionId);
+			subscriptions.followSwitchQueue(subscriptionId);
 			return;
 		}
 		StompDestinations.Topic topic = StompDestinations.topic(destination)
 			.orElseThrow(() -> new BridgeException(Problem.UNKNOWN_DESTINATION, "there is no topic " + destination));
-		session.queueSubscriptions().remove(subscriptionId);
-		session.switchSubscriptions().remove(subscriptionId);
-		this.subscriptions.subscribe(session.id(), subscriptionId, principal, topic.meetingId().value(), topic.type());
+		this.subscriptions.subscribe(session, subscriptionId, principal, topic.meetingId().value(), topic.type());
 	}
 
-	private void unsubscribe(StompSession session, StompHeaderAccessor accessor) {
+	private static void unsubscribe(StompSession session, StompHeaderAccessor accessor) {
 		String id = accessor.getSubscriptionId();
 		if (id != null) {
-			this.fanout.unsubscribe(session.id(), id);
-			session.queueSubscriptions().remove(id);
-			session.switchSubscriptions().remove(id);
+			session.subscriptions().end(id);
 		}
 	}
 
@@ -215,11 +199,11 @@ class StompProtocol {
 	 * is dropped).
 	 */
 	private void errorMessage(StompSession session, BridgeException refusal) {
-		if (session.queueSubscriptions().isEmpty()) {
+		if (session.subscriptions().errorQueue().isEmpty()) {
 			return;
 		}
 		byte[] body = this.problems.messageBody(refusal);
-		for (String subscriptionId : session.queueSubscriptions()) {
+		for (String subscriptionId : session.subscriptions().errorQueue()) {
 			session.send(StompFrames.queueMessage(StompDestinations.ERRORS, subscriptionId,
 					session.nextQueueMessageId(), body));
 		}

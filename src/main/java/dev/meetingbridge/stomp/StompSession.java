@@ -1,9 +1,6 @@
 package dev.meetingbridge.stomp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,9 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connected STOMP client: its socket, who it authenticated as, its subscriptions, and
- * whether it is still there (when it opened, last sent anything, and the heart-beats it
- * negotiated).
+ * A connected STOMP client: its socket, who it authenticated as, its
+ * {@link SessionSubscriptions} and its {@link SessionLiveness}.
  * <p>
  * Everything is written to the socket as complete WebSocket frames below the WebSocket
  * encoder, in the order it is written; writes from other threads are handed to the
@@ -34,9 +30,6 @@ import org.slf4j.LoggerFactory;
 final class StompSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(StompSession.class);
-
-	/** Not CONNECTed yet. */
-	static final long NOT_CONNECTED = -1;
 
 	/** Bytes waiting for the client beyond which it is too slow to receive. */
 	static final int HIGH_WATER = 512 * 1024;
@@ -61,47 +54,15 @@ final class StompSession {
 
 	private final Consumer<SessionEnd> onEnded;
 
-	private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-
-	/** Subscriptions to the session's own error queue, by id. */
-	private final Set<String> queueSubscriptions = ConcurrentHashMap.newKeySet();
-
-	/** Subscriptions to the session's own switch-meeting queue, by id. */
-	private final Set<String> switchSubscriptions = ConcurrentHashMap.newKeySet();
-
 	private final AtomicReference<@Nullable SessionEnd> ended = new AtomicReference<>();
 
 	private final AtomicLong queueMessages = new AtomicLong();
 
-	private final long openedAt = System.nanoTime();
+	private final SessionSubscriptions subscriptions = new SessionSubscriptions();
 
-	private volatile long lastReceived = this.openedAt;
+	private final SessionLiveness liveness = new SessionLiveness();
 
 	private volatile @Nullable BridgePrincipal principal;
-
-	/**
-	 * How often the client promised to send something, in milliseconds, as negotiated at
-	 * CONNECT: 0 when it sends no heart-beats (it is probed with pings instead), or
-	 * {@link #NOT_CONNECTED}.
-	 */
-	private volatile long heartbeatMillis = NOT_CONNECTED;
-
-	/** How often the server sends the client a heart-beat, 0 for never. */
-	private volatile long serverHeartbeatMillis;
-
-	/**
-	 * Pings sent since the client was last heard from, and when the last heart-beat went
-	 * (session watch only).
-	 */
-	private long pingsSent;
-
-	private long lastHeartbeatSent = this.openedAt;
-
-	/**
-	 * Since when the socket takes nothing more ({@link System#nanoTime()}), 0 while it
-	 * does (session watch only).
-	 */
-	private long stalledSince;
 
 	/**
 	 * Frames were written to the socket but not flushed yet; only touched on its event
@@ -137,57 +98,13 @@ final class StompSession {
 		return this.writer;
 	}
 
-	/** Anything arrived from the client: a frame, a heart-beat or a pong. */
-	void received() {
-		this.lastReceived = System.nanoTime();
-	}
-
-	long lastReceived() {
-		return this.lastReceived;
-	}
-
-	long openedAt() {
-		return this.openedAt;
-	}
-
-	/**
-	 * CONNECT was accepted: who the client is, how often it must send something (0 for
-	 * never) and how often it is sent heart-beats (0 for never).
-	 */
-	void connected(BridgePrincipal principal, long heartbeatMillis, long serverHeartbeatMillis) {
+	/** CONNECT was accepted: who the client is. */
+	void connected(BridgePrincipal principal) {
 		this.principal = principal;
-		this.serverHeartbeatMillis = serverHeartbeatMillis;
-		this.heartbeatMillis = heartbeatMillis;
 	}
 
 	@Nullable BridgePrincipal principal() {
 		return this.principal;
-	}
-
-	long heartbeatMillis() {
-		return this.heartbeatMillis;
-	}
-
-	long serverHeartbeatMillis() {
-		return this.serverHeartbeatMillis;
-	}
-
-	long pingsSent() {
-		return this.pingsSent;
-	}
-
-	void pinged(long count) {
-		this.pingsSent = count;
-	}
-
-	long lastHeartbeatSent() {
-		return this.lastHeartbeatSent;
-	}
-
-	/** Sends the client a STOMP heart-beat. */
-	void heartbeat(long now) {
-		this.lastHeartbeatSent = now;
-		send(StompFrames.HEARTBEAT);
 	}
 
 	/**
@@ -198,21 +115,12 @@ final class StompSession {
 		this.frames.writeAndFlush(ping, this.frames.voidPromise());
 	}
 
-	Set<String> queueSubscriptions() {
-		return this.queueSubscriptions;
-	}
-
-	Set<String> switchSubscriptions() {
-		return this.switchSubscriptions;
-	}
-
-	Map<String, Subscription> subscriptions() {
+	SessionSubscriptions subscriptions() {
 		return this.subscriptions;
 	}
 
-	/** Topic and queue subscriptions together. */
-	int subscriptionCount() {
-		return this.subscriptions.size() + this.queueSubscriptions.size() + this.switchSubscriptions.size();
+	SessionLiveness liveness() {
+		return this.liveness;
 	}
 
 	/** The next {@code message-id} of a message on the session's own queue. */
@@ -276,21 +184,6 @@ final class StompSession {
 	}
 
 	/**
-	 * How long the socket has taken nothing (0 while it takes what is written), as seen
-	 * at {@code now}; only the session watch asks.
-	 */
-	long stalledNanos(long now) {
-		if (this.channel.isWritable()) {
-			this.stalledSince = 0;
-			return 0;
-		}
-		if (this.stalledSince == 0) {
-			this.stalledSince = now;
-		}
-		return now - this.stalledSince;
-	}
-
-	/**
 	 * Ends the session: a close frame after whatever was written before, then the
 	 * connection is dropped, even if the client never answers (it may be gone without a
 	 * FIN) or reads nothing. Only the first end counts; never blocks.
@@ -304,9 +197,7 @@ final class StompSession {
 		ByteBuf close = this.channel.alloc().buffer(4 + reason.length);
 		close.writeByte(0x88).writeByte(2 + reason.length).writeShort(end.code()).writeBytes(reason);
 		this.frames.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
-		this.channel.eventLoop().schedule(() -> {
-			this.channel.close();
-		}, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		this.channel.eventLoop().schedule(() -> this.channel.close(), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/**

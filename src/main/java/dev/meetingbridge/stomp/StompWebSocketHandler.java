@@ -42,7 +42,7 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(StompWebSocketHandler.class);
 
-	private final TopicFanout fanout;
+	private final StompSessions sessions;
 
 	private final StompProtocol protocol;
 
@@ -57,9 +57,9 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 
 	private final Scheduler frames = Schedulers.fromExecutorService(this.virtualThreads, "stomp-frames");
 
-	StompWebSocketHandler(TopicFanout fanout, StompProtocol protocol, StompChannels channels, PresenceService presence,
-			BridgeProperties properties) {
-		this.fanout = fanout;
+	StompWebSocketHandler(StompSessions sessions, StompProtocol protocol, StompChannels channels,
+			PresenceService presence, BridgeProperties properties) {
+		this.sessions = sessions;
 		this.protocol = protocol;
 		this.channels = channels;
 		this.presence = presence;
@@ -82,18 +82,18 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 		if (channel == null) {
 			return socket.close(CloseStatus.SERVER_ERROR);
 		}
-		StompSession session = this.fanout.sessionOpened(channel, socket.getId());
-		if (this.fanout.sessionCount() > this.maxSessions) {
+		StompSession session = this.sessions.opened(channel, socket.getId());
+		if (this.sessions.count() > this.maxSessions) {
 			logger.warn("Refusing a WebSocket: this instance holds bridge.stomp.max-sessions ({}) already",
 					this.maxSessions);
 			session.end(SessionEnd.OVER_CAPACITY);
-			return socket.receive().then().doFinally((signal) -> this.fanout.sessionClosed(session.id()));
+			return socket.receive().then().doFinally((signal) -> this.sessions.closed(session.id()));
 		}
 		this.presence.sessionStarted(session.id());
 		BufferingStompDecoder decoder = new BufferingStompDecoder(new StompDecoder(), StompEndpoint.MESSAGE_SIZE_LIMIT);
-		// Decoded as each message arrives (its buffer is only valid until then),
-		// handled in order. A reset connection ends the session like a closed one:
-		// what it sent before still counts.
+		// Decoded as each message arrives (its buffer is only valid until then), handled
+		// in order. A reset connection ends the session like a closed one: what it sent
+		// before still counts.
 		return socket.receive()
 			.onErrorComplete()
 			.map((message) -> decode(session, decoder, message))
@@ -102,7 +102,7 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 			.doFinally((signal) -> {
 				// However it ended (DISCONNECT, closed socket, missed heart-beats), its
 				// participants are now away.
-				this.fanout.sessionClosed(session.id());
+				this.sessions.closed(session.id());
 				this.presence.sessionEnded(session.id());
 			});
 	}
@@ -113,7 +113,7 @@ class StompWebSocketHandler implements WebSocketHandler, DisposableBean {
 	 */
 	private List<Message<byte[]>> decode(StompSession session, BufferingStompDecoder decoder,
 			WebSocketMessage message) {
-		session.received();
+		session.liveness().received();
 		if (message.getType() != WebSocketMessage.Type.TEXT && message.getType() != WebSocketMessage.Type.BINARY) {
 			// A pong (or a ping, answered by the server): only that the client is there.
 			return List.of();

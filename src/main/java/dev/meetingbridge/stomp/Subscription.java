@@ -1,7 +1,7 @@
 package dev.meetingbridge.stomp;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -11,7 +11,9 @@ import dev.meetingbridge.event.EventType;
 
 /**
  * One STOMP subscription to one topic of one meeting, with the grounds on which it may
- * receive.
+ * receive and the {@link MeetingHold}s that keep the instance listening to every meeting
+ * whose events it receives or whose events can take its grounds away. It releases them
+ * exactly once, when it stops being routed to.
  */
 final class Subscription {
 
@@ -27,33 +29,26 @@ final class Subscription {
 	private final byte[] escapedId;
 
 	/**
-	 * Immutable, replaced when grounds are lost (rarely): an idle instance holds tens of
-	 * thousands of subscriptions, and a one-element immutable set is a seventh of a
-	 * HashSet's size.
+	 * Immutable, and replaced on the rare loss of a ground: an instance holds many idle
+	 * subscriptions, and an immutable set of one ground is the smallest a set can be.
 	 */
 	private Set<Ground> grounds;
 
-	/**
-	 * The meetings this subscription keeps the instance listening to, fixed when it is
-	 * registered.
-	 */
-	private final Set<String> meetingsHeld;
+	private final List<MeetingHold> holds;
 
 	private volatile boolean cancelled;
 
 	private final AtomicBoolean dropped = new AtomicBoolean();
 
-	Subscription(StompSession session, String id, String meetingId, EventType type, Set<Ground> grounds) {
+	Subscription(StompSession session, String id, String meetingId, EventType type, Set<Ground> grounds,
+			List<MeetingHold> holds) {
 		this.session = session;
 		this.id = id;
 		this.meetingId = meetingId;
 		this.type = type;
 		this.escapedId = StompFrames.escapeHeader(id).getBytes(StandardCharsets.UTF_8);
 		this.grounds = Set.copyOf(grounds);
-		Set<String> held = new HashSet<>();
-		held.add(meetingId);
-		grounds.forEach((ground) -> held.add(ground.dependsOn()));
-		this.meetingsHeld = Set.copyOf(held);
+		this.holds = List.copyOf(holds);
 	}
 
 	StompSession session() {
@@ -76,8 +71,25 @@ final class Subscription {
 		return this.type;
 	}
 
-	Set<String> meetingsHeld() {
-		return this.meetingsHeld;
+	/**
+	 * Makes it a dependent of every meeting it holds, so that every event that takes a
+	 * ground away from now on finds it.
+	 */
+	void watchGrounds() {
+		this.holds.forEach((hold) -> hold.route().watchGrounds(this));
+	}
+
+	/** From now on it receives its meeting's events (unless it was dropped meanwhile). */
+	void goLive() {
+		for (MeetingHold hold : this.holds) {
+			if (hold.meetingId().equals(this.meetingId)) {
+				hold.route().deliverTo(this);
+				if (isDropped()) {
+					// It lost its last ground while being registered.
+					hold.route().forget(this);
+				}
+			}
+		}
 	}
 
 	/** Removes the grounds that no longer hold; true when none is left. */
@@ -92,21 +104,38 @@ final class Subscription {
 		return this.grounds.stream().anyMatch(test);
 	}
 
+	/** Whether frames still waiting to be written to it are to be skipped. */
 	boolean cancelled() {
 		return this.cancelled;
 	}
 
-	void cancel() {
+	/** Unsubscribed, replaced or its session closed: nothing more is written to it. */
+	void close() {
 		this.cancelled = true;
+		drop();
+	}
+
+	/**
+	 * It lost its last ground: it leaves its session and is routed to no more; what was
+	 * handed to its writer before still goes out.
+	 */
+	void revoke() {
+		this.session.subscriptions().remove(this);
+		drop();
 	}
 
 	boolean isDropped() {
 		return this.dropped.get();
 	}
 
-	/** True exactly once: for whoever stops routing to it first. */
-	boolean markDropped() {
-		return this.dropped.compareAndSet(false, true);
+	/**
+	 * Stops routing to it and releases what it held; only the first call does anything.
+	 */
+	private void drop() {
+		if (this.dropped.compareAndSet(false, true)) {
+			this.holds.forEach((hold) -> hold.route().forget(this));
+			this.holds.forEach(MeetingHold::close);
+		}
 	}
 
 }

@@ -13,22 +13,22 @@ import org.springframework.stereotype.Component;
 @Component
 class SwitchQueue implements SwitchRecipients {
 
-	private final TopicFanout fanout;
+	private final StompSessions sessions;
 
-	SwitchQueue(TopicFanout fanout) {
-		this.fanout = fanout;
+	SwitchQueue(StompSessions sessions) {
+		this.sessions = sessions;
 	}
 
 	@Override
 	public int deliver(String participantId, byte[] message) {
 		int reached = 0;
-		for (StompSession session : this.fanout.sessions()) {
+		for (StompSession session : this.sessions.all()) {
 			BridgePrincipal principal = session.principal();
 			if (principal == null || principal.server() || !participantId.equals(principal.participantId())
-					|| !session.isOpen() || session.switchSubscriptions().isEmpty()) {
+					|| !session.isOpen() || session.subscriptions().switchQueue().isEmpty()) {
 				continue;
 			}
-			for (String subscriptionId : session.switchSubscriptions()) {
+			for (String subscriptionId : session.subscriptions().switchQueue()) {
 				session.send(StompFrames.queueMessage(StompDestinations.SWITCH_MEETING, subscriptionId,
 						session.nextQueueMessageId(), message));
 			}

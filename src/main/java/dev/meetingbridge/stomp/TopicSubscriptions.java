@@ -2,6 +2,7 @@ package dev.meetingbridge.stomp;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.problem.BridgeException;
@@ -12,68 +13,60 @@ import dev.meetingbridge.security.ReadGrounds;
 import org.springframework.stereotype.Component;
 
 /**
- * Authorises a SUBSCRIBE to a meeting topic and registers it with the grounds it was
- * allowed on.
+ * Authorises a SUBSCRIBE to a meeting topic and makes it live with the grounds it was
+ * allowed on. The instance listens to every meeting involved before the grounds are read,
+ * so that no event that could take one away is missed; the grounds are read once more
+ * after the subscription is watching them, which catches any taken away in between.
  */
 @Component
 class TopicSubscriptions {
 
-	private final TopicFanout fanout;
+	private final MeetingHolds holds;
 
 	private final AccessRules access;
 
-	TopicSubscriptions(TopicFanout fanout, AccessRules access) {
-		this.fanout = fanout;
+	TopicSubscriptions(MeetingHolds holds, AccessRules access) {
+		this.holds = holds;
 		this.access = access;
 	}
 
-	void subscribe(String sessionId, String subscriptionId, BridgePrincipal principal, String meetingId,
+	void subscribe(StompSession session, String subscriptionId, BridgePrincipal principal, String meetingId,
 			EventType type) {
-		Set<String> held = new HashSet<>();
-		boolean registered = false;
-		try {
-			// Listen first, then read the grounds; registering reads them again once an
-			// event that takes
-			// one away can no longer slip past the subscription.
-			this.fanout.hold(meetingId);
+		try (HeldMeetings held = new HeldMeetings(this.holds)) {
 			held.add(meetingId);
 			ReadGrounds grounds = this.access.readGrounds(principal, meetingId);
-			if (!grounds.via().isEmpty()) {
-				for (String other : grounds.via().values()) {
-					if (held.add(other)) {
-						this.fanout.hold(other);
-					}
-				}
-				grounds = this.access.readGrounds(principal, meetingId);
-			}
-			Set<Ground> kept = groundsOf(principal, meetingId, grounds, held);
+			// A meeting connected to this one gives grounds only once its events can
+			// take them away.
+			grounds.via().values().forEach(held::add);
+			Set<Ground> kept = groundsOf(principal, meetingId, grounds, held::contains);
 			if (kept.isEmpty()) {
 				throw forbidden(meetingId, type);
 			}
 			Set<String> needed = new HashSet<>();
 			needed.add(meetingId);
 			kept.forEach((ground) -> needed.add(ground.dependsOn()));
-			for (String meeting : Set.copyOf(held)) {
-				if (!needed.contains(meeting)) {
-					this.fanout.release(meeting);
-					held.remove(meeting);
-				}
+			held.keepOnly(needed);
+			if (session.subscriptions().closed()) {
+				return;
 			}
-			// Registering takes over what is held, unless the session is gone.
-			registered = true;
-			TopicFanout.Registration registration = this.fanout.register(sessionId, subscriptionId, meetingId, type,
-					kept, () -> groundsOf(principal, meetingId, this.access.readGrounds(principal, meetingId), held));
-			if (registration == TopicFanout.Registration.GONE) {
-				held.forEach(this.fanout::release);
+			Subscription subscription = new Subscription(session, subscriptionId, meetingId, type, kept,
+					held.handOver());
+			subscription.watchGrounds();
+			session.subscriptions().add(subscription);
+			Set<Ground> current;
+			try {
+				current = groundsOf(principal, meetingId, this.access.readGrounds(principal, meetingId),
+						needed::contains);
 			}
-			else if (registration == TopicFanout.Registration.REFUSED) {
+			catch (RuntimeException ex) {
+				subscription.revoke();
+				throw ex;
+			}
+			if (subscription.lose((ground) -> !current.contains(ground))) {
+				subscription.revoke();
 				throw forbidden(meetingId, type);
 			}
-		}
-		finally {
-			if (!registered) {
-				held.forEach(this.fanout::release);
-			}
+			subscription.goLive();
 		}
 	}
 
@@ -82,8 +75,12 @@ class TopicSubscriptions {
 				+ " or of a meeting connected to it may subscribe to " + type.topic(meetingId));
 	}
 
+	/**
+	 * The grounds read, counting a connected meeting's only while it is {@code listened}
+	 * to.
+	 */
 	private static Set<Ground> groundsOf(BridgePrincipal principal, String meetingId, ReadGrounds grounds,
-			Set<String> held) {
+			Predicate<String> listened) {
 		Set<Ground> result = new HashSet<>();
 		if (grounds.server()) {
 			result.add(new Ground.Server(meetingId));
@@ -97,9 +94,7 @@ class TopicSubscriptions {
 			result.add(new Ground.Member(meetingId, self));
 		}
 		grounds.via().forEach((connectionId, other) -> {
-			// A connection that appeared between the two reads counts only once we listen
-			// to its meeting.
-			if (held.contains(other)) {
+			if (listened.test(other)) {
 				result.add(new Ground.Via(connectionId, other, self));
 			}
 		});

@@ -228,8 +228,7 @@ class FailoverTests {
 
 		private Set<String> serverParticipants() {
 			// With replica-acks, changes run on connections of their own, which may be
-			// back
-			// before the shared one that reads use.
+			// back before the shared one that reads use.
 			AtomicReference<Api.Response> read = new AtomicReference<>();
 			await("reads succeed again").atMost(WRITES_BACK).pollInterval(Duration.ofMillis(200)).until(() -> {
 				read.set(this.api.get("/api/meetings/" + this.meeting + "/participants"));

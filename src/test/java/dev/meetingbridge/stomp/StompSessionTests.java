@@ -65,9 +65,9 @@ class StompSessionTests {
 		});
 		StompSession broken = new StompSession(brokenChannel, "s2", this.session.writer(), brokenEnded::add);
 		Subscription healthy = new Subscription(this.session, "sub-1", "m1", EventType.CHAT_MESSAGE,
-				Set.of(new Ground.Server("m1")));
+				Set.of(new Ground.Server("m1")), List.of());
 		Subscription failing = new Subscription(broken, "sub-2", "m1", EventType.CHAT_MESSAGE,
-				Set.of(new Ground.Server("m1")));
+				Set.of(new Ground.Server("m1")), List.of());
 		this.session.writer().submit(delivery("m1-1", List.of(failing, healthy)));
 		this.channel.runPendingTasks();
 		assertThat(payload(this.channel.readOutbound())).contains("message-id:m1-1\nsubscription:sub-1");
@@ -81,7 +81,7 @@ class StompSessionTests {
 	@Test
 	void aFanOutThatFailsHalfWayEndsTheSessionsItCannotBeSureOfAndLaterEventsGoOut() {
 		Subscription subscription = new Subscription(this.session, "sub-1", "m1", EventType.CHAT_MESSAGE,
-				Set.of(new Ground.Server("m1")));
+				Set.of(new Ground.Server("m1")), List.of());
 		List<Subscription> failing = new AbstractList<>() {
 			@Override
 			public Subscription get(int index) {

@@ -389,8 +389,7 @@ class StompTopicsTests extends IntegrationTest {
 		await().until(() -> total(fromTheStart.values()) >= latest);
 		assertContiguous(fromTheStart, meeting, 1, latest);
 		// Alice subscribed after her own join and, as a member until the meeting ended,
-		// saw the whole
-		// ending cascade up to meeting-ended.
+		// saw the whole ending cascade up to meeting-ended.
 		await().until(() -> highest(fromTheirJoin.values()) >= latest);
 		assertThat(assertContiguousFrom(fromTheirJoin, meeting, 2)).isEqualTo(latest);
 	}

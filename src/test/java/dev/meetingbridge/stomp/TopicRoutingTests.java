@@ -3,6 +3,7 @@ package dev.meetingbridge.stomp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.meetingbridge.event.BridgeEvent;
@@ -11,6 +12,10 @@ import dev.meetingbridge.event.EventType;
 import dev.meetingbridge.event.ReceivedEvent;
 import dev.meetingbridge.meeting.LeaveReason;
 import dev.meetingbridge.meeting.Participant;
+import dev.meetingbridge.problem.BridgeException;
+import dev.meetingbridge.security.AccessRules;
+import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.security.ReadGrounds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -20,22 +25,33 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
- * The fan-out's routing and live authority, without Redis: events handed over by the
- * relay (a stand-in that only records who listens) reach each local subscription of their
- * topic once, as a whole frame with its own {@code subscription} header, written on the
- * subscriber's socket (Netty's embedded channels); a leave takes the leaver's grounds
- * away after its own event.
+ * The fan-out's registration, routing and live authority, without Redis: events handed
+ * over by the relay (a stand-in that only records who listens) reach each local
+ * subscription of their topic once, as a whole frame with its own {@code subscription}
+ * header, written on the subscriber's socket (Netty's embedded channels); a leave takes
+ * the leaver's grounds away after its own event; the meeting is listened to while a
+ * subscription holds it.
  */
-class TopicFanoutTests {
+class TopicRoutingTests {
 
 	private final EventRelay relay = mock(EventRelay.class);
 
-	private final TopicFanout fanout = new TopicFanout(this.relay, new SimpleMeterRegistry());
+	private final StompSessions sessions = new StompSessions(this.relay, new SimpleMeterRegistry());
+
+	private final AccessRules access = mock(AccessRules.class);
+
+	private final TopicSubscriptions topics = new TopicSubscriptions(new MeetingHolds(this.relay, this.sessions),
+			this.access);
 
 	private final EmbeddedChannel aliceSocket = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
 
@@ -47,13 +63,13 @@ class TopicFanoutTests {
 
 	@BeforeEach
 	void twoMembersSubscribed() {
-		this.fanout.sessionOpened(this.aliceSocket, "alice-session");
-		this.fanout.sessionOpened(this.bobSocket, "bob-session");
+		this.sessions.opened(this.aliceSocket, "alice-session");
+		this.sessions.opened(this.bobSocket, "bob-session");
 		subscribe("alice-session", "a-joined", EventType.PARTICIPANT_JOINED, "alice");
 		subscribe("alice-session", "a-left", EventType.PARTICIPANT_LEFT, "alice");
 		subscribe("bob-session", "b-joined", EventType.PARTICIPANT_JOINED, "bob");
 		ArgumentCaptor<EventRelay.Listener> listener = ArgumentCaptor.forClass(EventRelay.Listener.class);
-		verify(this.relay, org.mockito.Mockito.atLeastOnce()).listen(eq("m"), listener.capture());
+		verify(this.relay).listen(eq("m"), listener.capture());
 		this.meeting = listener.getValue();
 	}
 
@@ -78,15 +94,15 @@ class TopicFanoutTests {
 		this.meeting.onEvent(joined("dave"));
 		assertThat(frames(this.aliceSocket)).isEmpty();
 		assertThat(frames(this.bobSocket)).singleElement().asString().contains("\"id\":\"dave\"");
-		assertThat(this.fanout.session("alice-session").subscriptions()).isEmpty();
-		assertThat(this.fanout.session("bob-session").subscriptions()).containsOnlyKeys("b-joined");
+		assertThat(session("alice-session").subscriptions().topicIds()).isEmpty();
+		assertThat(session("bob-session").subscriptions().topicIds()).containsOnly("b-joined");
 	}
 
 	@Test
 	void aSubscriptionMadeAfterEventsWentOutReceivesTheNextOnes() {
 		this.meeting.onEvent(joined("carol"));
 		EmbeddedChannel carolSocket = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
-		this.fanout.sessionOpened(carolSocket, "carol-session");
+		this.sessions.opened(carolSocket, "carol-session");
 		subscribe("carol-session", "c-joined", EventType.PARTICIPANT_JOINED, "carol");
 		this.meeting.onEvent(joined("dave"));
 		assertThat(frames(carolSocket)).singleElement().asString().contains("subscription:c-joined").contains("dave");
@@ -99,18 +115,51 @@ class TopicFanoutTests {
 		this.meeting.onEvent(joined("carol"));
 		assertThat(frames(this.aliceSocket)).singleElement().asString().contains("carol");
 		assertThat(frames(this.bobSocket)).singleElement().asString().contains("carol");
-		this.fanout.unsubscribe("bob-session", "b-joined");
-		this.fanout.sessionClosed("alice-session");
+		session("bob-session").subscriptions().end("b-joined");
+		this.sessions.closed("alice-session");
 		this.meeting.onEvent(joined("erin"));
 		assertThat(frames(this.aliceSocket)).isEmpty();
 		assertThat(frames(this.bobSocket)).isEmpty();
 	}
 
+	@Test
+	void theMeetingIsListenedToOnceAndLetGoWhenItsLastSubscriptionEnds() {
+		this.sessions.closed("alice-session");
+		verify(this.relay, never()).unlisten(eq("m"), any());
+		session("bob-session").subscriptions().end("b-joined");
+		verify(this.relay).unlisten("m", this.meeting);
+		verify(this.relay).listen(eq("m"), any());
+	}
+
+	@Test
+	void aRefusedSubscriptionLetsGoOfTheMeeting() {
+		this.sessions.closed("alice-session");
+		this.sessions.closed("bob-session");
+		EmbeddedChannel mallorySocket = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+		this.sessions.opened(mallorySocket, "mallory-session");
+		given(this.access.readGrounds(any(), eq("m"))).willReturn(new ReadGrounds(false, false, Map.of()));
+		assertThatExceptionOfType(BridgeException.class).isThrownBy(() -> this.topics
+			.subscribe(session("mallory-session"), "x", participant("mallory"), "m", EventType.PARTICIPANT_JOINED));
+		assertThat(session("mallory-session").subscriptions().topicIds()).isEmpty();
+		verify(this.relay, times(2)).unlisten(eq("m"), any());
+	}
+
 	private void subscribe(String sessionId, String subscriptionId, EventType type, String participantId) {
-		this.fanout.hold("m");
-		Set<Ground> grounds = Set.of(new Ground.Member("m", participantId));
-		assertThat(this.fanout.register(sessionId, subscriptionId, "m", type, grounds, () -> grounds))
-			.isEqualTo(TopicFanout.Registration.LIVE);
+		given(this.access.readGrounds(any(), eq("m"))).willReturn(new ReadGrounds(false, true, Map.of()));
+		this.topics.subscribe(session(sessionId), subscriptionId, participant(participantId), "m", type);
+		assertThat(session(sessionId).subscriptions().topicIds()).contains(subscriptionId);
+	}
+
+	private StompSession session(String sessionId) {
+		return this.sessions.all()
+			.stream()
+			.filter((session) -> session.id().equals(sessionId))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static BridgePrincipal participant(String participantId) {
+		return new BridgePrincipal(participantId, false, Set.of(), null);
 	}
 
 	private ReceivedEvent joined(String participantId) {
