@@ -9,6 +9,7 @@ import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.meeting.MeetingStatus;
 import dev.meetingbridge.meeting.Participant;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.AccessRules;
@@ -29,8 +30,6 @@ public class ChatService {
 
 	private final ConnectionService connections;
 
-	private final MeetingService meetings;
-
 	private final AccessRules access;
 
 	private final ChatRateLimit rateLimit;
@@ -41,10 +40,9 @@ public class ChatService {
 
 	private final int maxLength;
 
-	ChatService(ConnectionService connections, MeetingService meetings, AccessRules access, ChatRateLimit rateLimit,
-			ChatStore store, IdempotencyRecords records, BridgeProperties properties) {
+	ChatService(ConnectionService connections, AccessRules access, ChatRateLimit rateLimit, ChatStore store,
+			IdempotencyRecords records, BridgeProperties properties) {
 		this.connections = connections;
-		this.meetings = meetings;
 		this.access = access;
 		this.rateLimit = rateLimit;
 		this.store = store;
@@ -97,7 +95,7 @@ public class ChatService {
 
 	private Participant requireSender(BridgePrincipal principal, MeetingId meetingId, ParticipantId sender,
 			ChatStore.SenderSide side) {
-		MeetingService.requireActive(meetingId, side.status());
+		MeetingStatus.requireActive(meetingId, side.status());
 		this.access.requireChat(principal, meetingId.value(), sender.value(), () -> side.sender() != null);
 		Participant from = side.sender();
 		if (from == null) {

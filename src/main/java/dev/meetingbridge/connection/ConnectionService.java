@@ -13,6 +13,7 @@ import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.meeting.Meeting;
+import dev.meetingbridge.meeting.MeetingLookup;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
@@ -44,7 +45,9 @@ public class ConnectionService {
 
 	private final ConnectionStore store;
 
-	private final MeetingService meetings;
+	private final MeetingLookup meetings;
+
+	private final MeetingService meetingService;
 
 	private final AccessRules access;
 
@@ -52,10 +55,11 @@ public class ConnectionService {
 
 	private final JsonMapper json;
 
-	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access, IdempotencyRecords records,
-			JsonMapper json) {
+	ConnectionService(ConnectionStore store, MeetingLookup meetings, MeetingService meetingService, AccessRules access,
+			IdempotencyRecords records, JsonMapper json) {
 		this.store = store;
 		this.meetings = meetings;
+		this.meetingService = meetingService;
 		this.access = access;
 		this.records = records;
 		this.json = json;
@@ -206,7 +210,7 @@ public class ConnectionService {
 			this.access.requireManageConnections(principal, meetingId.value());
 			throw ConnectionStore.notFound(meetingId, connectionId);
 		}
-		return this.meetings.endFromConnected(record.get().otherMeetingId(),
+		return this.meetingService.endFromConnected(record.get().otherMeetingId(),
 				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()), idempotency,
 				() -> {
 					this.meetings.require(meetingId);
