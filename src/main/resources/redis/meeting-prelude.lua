@@ -96,6 +96,12 @@ local function refuseUnlessActive()
   return nil
 end
 
+-- One side of a connection, for a script that reads it beside its own things: { the record or false, 1 when
+-- open }, as the connection feature decodes it.
+local function connectionSide(id)
+  return { redis.call('HGET', CONNECTION_INFO, id) or false, redis.call('HEXISTS', CONNECTIONS, id) }
+end
+
 -- For a request with an Idempotency-Key whose answer is kept: that answer ({ 'replayed', status, body }), or
 -- why it cannot be given (the key was used for another request, or that request is still under way); nil
 -- when this request is the first with its key.

@@ -1,5 +1,6 @@
 -- KEYS 1 link; ARGV 1 connection id. Only the connection that holds the link releases it.
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current).id == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
