@@ -99,7 +99,14 @@ class ConnectionStore {
 		MeetingId other = proposed.otherMeetingId();
 		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(), other.value())),
 				this.json.writeValueAsString(proposed), (replaceable != null) ? replaceable.value() : "");
-		return parse(holder).towards(other);
+		if (holder.startsWith("{")) {
+			return parse(holder).towards(other);
+		}
+		// A pair key that names only its connection: the record is on the sides.
+		ConnectionId id = new ConnectionId(holder);
+		return record(meetingId, id).or(() -> record(other, id))
+			.orElseGet(() -> new ConnectionRecord(id, "", proposed.createdAt(), other))
+			.towards(other);
 	}
 
 	void releaseLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId) {

@@ -74,8 +74,7 @@ class ConnectRaceTests extends IntegrationTest {
 					assertThat(response.json().path("createdAt").asString())
 						.isEqualTo(opened.path("createdAt").asString());
 				});
-				assertOnlyOpen(a, opened.path("id").asString());
-				assertOnlyOpen(b, opened.path("id").asString());
+				assertOnlyOpen(opened.path("id").asString(), a, b);
 				assertThat(events(a, "connection-close")).isEmpty();
 				assertThat(events(b, "connection-close")).isEmpty();
 			}
@@ -102,8 +101,7 @@ class ConnectRaceTests extends IntegrationTest {
 		assertThat(connected.json().path("id").asString()).isEqualTo(claimed);
 		assertThat(connected.json().path("payload").asString()).isEqualTo("left behind");
 		assertThat(connected.json().path("meeting").path("id").asString()).isEqualTo(a);
-		assertOnlyOpen(a, claimed);
-		assertOnlyOpen(b, claimed);
+		assertOnlyOpen(claimed, a, b);
 	}
 
 	@Test
@@ -123,18 +121,37 @@ class ConnectRaceTests extends IntegrationTest {
 		assertThat(events(b, "connection-close")).singleElement()
 			.satisfies((closed) -> assertThat(closed.path("connectionId").asString()).isEqualTo(first));
 		assertThat(api.get(connections(b) + "/" + first).code()).isEqualTo("connection-closed");
-		assertOnlyOpen(a, second);
-		assertOnlyOpen(b, second);
+		assertOnlyOpen(second, a, b);
 	}
 
-	/** The meeting has this one connection open, and opened it once. */
-	private void assertOnlyOpen(String meetingId, String connectionId) {
-		JsonNode open = api.get(connections(meetingId)).json().path("connections");
-		assertThat(open.size()).as("open connections of %s", meetingId).isEqualTo(1);
-		assertThat(open.get(0).path("id").asString()).isEqualTo(connectionId);
-		assertThat(events(meetingId, "connection-open"))
-			.filteredOn((event) -> connectionId.equals(event.path("connection").path("id").asString()))
-			.hasSize(1);
+	@Test
+	void aPairKeyThatNamesOnlyItsConnectionStillAnswersAndReleasesIt() {
+		String a = fixtures.activeMeetingWith();
+		String b = fixtures.activeMeetingWith();
+		String first = fixtures.connect(a, b);
+		this.redis.opsForValue().set(this.keys.link(a, b), first);
+
+		Api.Response again = api.post(connections(b), Map.of("meetingId", a));
+		assertThat(again.status()).as(again.toString()).isEqualTo(200);
+		assertThat(again.json().path("id").asString()).isEqualTo(first);
+		assertThat(again.json().path("payload").asString()).isEqualTo("hello");
+
+		assertThat(api.delete(connections(a) + "/" + first).status()).isEqualTo(204);
+		Api.Response next = api.post(connections(a), Map.of("meetingId", b));
+		assertThat(next.status()).as(next.toString()).isEqualTo(201);
+		assertOnlyOpen(next.json().path("id").asString(), a, b);
+	}
+
+	/** Each meeting has this one connection open, and opened it once. */
+	private void assertOnlyOpen(String connectionId, String... meetingIds) {
+		for (String meetingId : meetingIds) {
+			JsonNode open = api.get(connections(meetingId)).json().path("connections");
+			assertThat(open.size()).as("open connections of %s", meetingId).isEqualTo(1);
+			assertThat(open.get(0).path("id").asString()).isEqualTo(connectionId);
+			assertThat(events(meetingId, "connection-open"))
+				.filteredOn((event) -> connectionId.equals(event.path("connection").path("id").asString()))
+				.hasSize(1);
+		}
 	}
 
 }
