@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Meetings and their participants in Redis. Changes go through the meeting scripts; reads
- * are single commands or snapshot scripts. The connection and chat features ask
- * {@link MeetingService}.
+ * are single commands or snapshot scripts. A new meeting also enters the
+ * {@link MeetingIndex}. Other features ask {@link MeetingService} or
+ * {@link MeetingLookup}.
  */
 @Component
 class MeetingStore {

@@ -23,16 +23,13 @@ class MeetingScriptCall {
 
 	private final WebhookKeys webhookKeys;
 
-	private final String maxEvents;
-
-	private final String keepMillis;
+	private final BridgeProperties properties;
 
 	MeetingScriptCall(RedisKeys keys, RedisClock clock, WebhookKeys webhookKeys, BridgeProperties properties) {
 		this.keys = keys;
 		this.clock = clock;
 		this.webhookKeys = webhookKeys;
-		this.maxEvents = Integer.toString(properties.history().maxEvents());
-		this.keepMillis = Long.toString(properties.idempotency().ttl().toMillis());
+		this.properties = properties;
 	}
 
 	/**
@@ -44,13 +41,13 @@ class MeetingScriptCall {
 		List<String> argv = new ArrayList<>(9 + args.length);
 		argv.add(meetingId);
 		argv.add(this.keys.eventChannel(meetingId));
-		argv.add(this.maxEvents);
+		argv.add(Integer.toString(this.properties.history().maxEvents()));
 		argv.add(timestamp);
 		argv.addAll(List.of(args));
 		argv.addAll(this.webhookKeys.recordingArguments(meetingId));
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
-		argv.add(this.keepMillis);
+		argv.add(Long.toString(this.properties.idempotency().ttl().toMillis()));
 		argv.add(Long.toString(Math.min(notAfter, this.clock.deadline())));
 		return argv;
 	}
