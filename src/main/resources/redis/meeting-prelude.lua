@@ -29,8 +29,8 @@ end
 local EMITTED = {}
 
 -- The meeting's epoch names its history: (epoch, sequence) names one event, and the epoch changes when
--- the history may have gone back (epoch-reset.lua). A meeting stored before epochs existed gets one on
--- first use, from Redis's clock.
+-- the history may have gone back (epoch-reset.lua). A meeting hash without one gets one on first use, from
+-- Redis's clock.
 local EPOCH
 local function epoch()
   if not EPOCH then
@@ -94,6 +94,28 @@ local function refuseUnlessActive()
     return 'meeting-ended'
   end
   return nil
+end
+
+-- The participant leaves: its record and binding go, and participant-left is published with `rest` after the
+-- participant. Returns its record, or false and the refusal when the meeting or the participant is not there.
+local function removeParticipant(id, rest)
+  if not meetingStatus() then
+    return false, 'meeting-not-found'
+  end
+  local existing = redis.call('HGET', PARTICIPANTS, id)
+  if not existing then
+    return false, 'participant-not-found'
+  end
+  redis.call('HDEL', PARTICIPANTS, id)
+  redis.call('HDEL', PRESENCE, id)
+  emit('participant-left', ',"participant":' .. existing .. rest)
+  return existing
+end
+
+-- One side of a connection, for a script that reads it beside its own things: { the record or false, 1 when
+-- open }, as the connection feature decodes it.
+local function connectionSide(id)
+  return { redis.call('HGET', CONNECTION_INFO, id) or false, redis.call('HEXISTS', CONNECTIONS, id) }
 end
 
 -- For a request with an Idempotency-Key whose answer is kept: that answer ({ 'replayed', status, body }), or

@@ -8,17 +8,11 @@ local done = redis.call('HMGET', MARKER, 'participant', 'binding')
 if done[1] then
   return { 'ok', done[1], done[2] or '' }
 end
-if not meetingStatus() then
-  return { 'meeting-not-found' }
-end
-local existing = redis.call('HGET', PARTICIPANTS, ARGV[5])
-if not existing then
-  return { 'participant-not-found' }
-end
 local binding = redis.call('HGET', PRESENCE, ARGV[5]) or ''
-redis.call('HDEL', PARTICIPANTS, ARGV[5])
-redis.call('HDEL', PRESENCE, ARGV[5])
-emit('participant-left', ',"participant":' .. existing .. ',"reason":"switched","to":"' .. ARGV[6] .. '"')
+local existing, refusal = removeParticipant(ARGV[5], ',"reason":"switched","to":"' .. ARGV[6] .. '"')
+if not existing then
+  return { refusal }
+end
 redis.call('HSET', MARKER, 'participant', existing, 'binding', binding)
 redis.call('PEXPIRE', MARKER, ARGV[7])
 return { 'ok', existing, binding }

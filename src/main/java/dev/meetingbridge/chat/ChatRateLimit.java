@@ -8,12 +8,11 @@ import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
-import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.ScriptSource;
+import dev.meetingbridge.store.StoreAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
@@ -28,9 +27,7 @@ class ChatRateLimit {
 
 	private final RedisScript<Long> giveBack = RedisScript.of(ScriptSource.read("chat-rate"), Long.class);
 
-	private final StringRedisTemplate redis;
-
-	private final RedisKeys keys;
+	private final StoreAccess store;
 
 	private final String ratePerSecond;
 
@@ -38,9 +35,8 @@ class ChatRateLimit {
 
 	private final Counter rateLimited;
 
-	ChatRateLimit(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, MeterRegistry meters) {
-		this.redis = redis;
-		this.keys = keys;
+	ChatRateLimit(StoreAccess store, BridgeProperties properties, MeterRegistry meters) {
+		this.store = store;
 		this.ratePerSecond = Integer.toString(properties.chat().ratePerSecond());
 		this.burst = Integer.toString(properties.chat().burst());
 		this.rateLimited = Counter.builder("bridge.chat.rate.limited")
@@ -49,7 +45,7 @@ class ChatRateLimit {
 	}
 
 	String bucket(MeetingId meetingId, ParticipantId sender) {
-		return this.keys.chatRate(meetingId.value(), sender.value());
+		return this.store.keys().chatRate(meetingId.value(), sender.value());
 	}
 
 	String ratePerSecond() {
@@ -74,7 +70,7 @@ class ChatRateLimit {
 
 	/** Gives back the token of a message that was refused or answered as a repeat. */
 	void giveBack(MeetingId meetingId, ParticipantId sender) {
-		this.redis.execute(this.giveBack, List.of(bucket(meetingId, sender)), this.burst);
+		this.store.redis().execute(this.giveBack, List.of(bucket(meetingId, sender)), this.burst);
 	}
 
 }

@@ -26,7 +26,11 @@ class ClosingOnEnd implements EndingConnections {
 		connections.forEach((id, other) -> {
 			ConnectionId connectionId = new ConnectionId(id);
 			MeetingId otherMeetingId = new MeetingId(other);
-			this.store.closeSide(otherMeetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, timestamp, null);
+			// The ended side's record, kept after it closed, is the other side's too.
+			ConnectionRecord record = this.store.record(ended, connectionId)
+				.orElseGet(() -> new ConnectionRecord(connectionId, "", timestamp, otherMeetingId));
+			this.store.closeSide(otherMeetingId, record.towards(ended), ConnectionCloseReason.MEETING_ENDED, timestamp,
+					null);
 			this.store.releaseLink(ended, otherMeetingId, connectionId);
 		});
 	}

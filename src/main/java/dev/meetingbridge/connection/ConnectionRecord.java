@@ -8,4 +8,10 @@ import dev.meetingbridge.ids.MeetingId;
  * 409 rather than 404.
  */
 record ConnectionRecord(ConnectionId id, String payload, String createdAt, MeetingId otherMeetingId) {
+
+	/** The same connection as the side whose other meeting is {@code other} holds it. */
+	ConnectionRecord towards(MeetingId other) {
+		return new ConnectionRecord(this.id, this.payload, this.createdAt, other);
+	}
+
 }

@@ -1,10 +1,8 @@
 package dev.meetingbridge.connection;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.idempotency.Replayed;
@@ -13,6 +11,7 @@ import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.meeting.EndedBy;
 import dev.meetingbridge.meeting.Meeting;
+import dev.meetingbridge.meeting.MeetingLookup;
 import dev.meetingbridge.meeting.MeetingService;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
@@ -34,17 +33,13 @@ public class ConnectionService {
 
 	static final int MAX_PAYLOAD = 4096;
 
-	/**
-	 * How long a connect waits for a concurrent connect of the same two meetings before
-	 * taking over its claim.
-	 */
-	private static final Duration PENDING_WAIT = Duration.ofSeconds(3);
-
-	private static final Duration PENDING_POLL = Duration.ofMillis(2);
-
 	private final ConnectionStore store;
 
-	private final MeetingService meetings;
+	private final ConnectionOpener opener;
+
+	private final MeetingLookup meetings;
+
+	private final MeetingService ending;
 
 	private final AccessRules access;
 
@@ -52,10 +47,12 @@ public class ConnectionService {
 
 	private final JsonMapper json;
 
-	ConnectionService(ConnectionStore store, MeetingService meetings, AccessRules access, IdempotencyRecords records,
-			JsonMapper json) {
+	ConnectionService(ConnectionStore store, ConnectionOpener opener, MeetingLookup meetings, MeetingService ending,
+			AccessRules access, IdempotencyRecords records, JsonMapper json) {
 		this.store = store;
+		this.opener = opener;
 		this.meetings = meetings;
+		this.ending = ending;
 		this.access = access;
 		this.records = records;
 		this.json = json;
@@ -70,7 +67,7 @@ public class ConnectionService {
 	public ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, @Nullable MeetingId otherMeetingId,
 			@Nullable String payload, @Nullable Idempotency idempotency) {
 		MeetingId other = IdFormat.present(MeetingId.FIELD, otherMeetingId);
-		String text = payload == null ? "" : payload;
+		String text = (payload != null) ? payload : "";
 		if (text.length() > MAX_PAYLOAD) {
 			throw BridgeException.invalid("payload", "must be at most " + MAX_PAYLOAD + " characters");
 		}
@@ -80,62 +77,12 @@ public class ConnectionService {
 		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
 		return this.records.once(idempotency, record, ConnectionId.generate().value(),
 				(result) -> this.json.writeValueAsString(result.connection()), (attempt) -> {
-					ConnectResult result = connect(principal, meetingId, other, text,
-							new ConnectionId(attempt.chosen()));
+					this.meetings.requireActive(meetingId);
+					this.access.requireManageConnections(principal, meetingId.value());
+					this.meetings.requireActive(other);
+					ConnectResult result = this.opener.open(meetingId, other, new ConnectionId(attempt.chosen()), text);
 					return new IdempotencyRecords.Answer<>(result, result.opened() ? 201 : 200);
 				});
-	}
-
-	private ConnectResult connect(BridgePrincipal principal, MeetingId meetingId, MeetingId other, String text,
-			ConnectionId connectionId) {
-		this.meetings.requireActive(meetingId);
-		this.access.requireManageConnections(principal, meetingId.value());
-		this.meetings.requireActive(other);
-
-		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
-		ConnectionId holder;
-		while (!(holder = this.store.claimLink(meetingId, other, connectionId, null)).equals(connectionId)) {
-			// Records first, then open flags: a side is opened (record and flag at once)
-			// before anything closes it, so a record with no open side means the holder
-			// has closed, not that it is opening.
-			boolean recorded = this.store.record(meetingId, holder).isPresent()
-					|| this.store.record(other, holder).isPresent();
-			if (this.store.isOpen(meetingId, holder) || this.store.isOpen(other, holder)) {
-				return new ConnectResult(view(meetingId, holder, other), false);
-			}
-			if (recorded || System.nanoTime() > deadline) {
-				// The pair still names a connection that is open on neither side: it
-				// closed without releasing the pair (an interrupted close), or its opener
-				// vanished, so this connect takes its place.
-				this.store.claimLink(meetingId, other, connectionId, holder);
-			}
-			else {
-				// A concurrent connect of the same pair is opening it: wait for its
-				// outcome.
-				LockSupport.parkNanos(PENDING_POLL.toNanos());
-			}
-		}
-		String now = this.store.now();
-		ConnectionRecord mine = new ConnectionRecord(connectionId, text, now, other);
-		ConnectionRecord theirs = new ConnectionRecord(connectionId, text, now, meetingId);
-		Connection fromHere = new Connection(connectionId.value(), text, now, meetingId.value(),
-				new Connection.ConnectionMeeting(other.value(), this.meetings.participants(other)));
-		Connection fromThere = new Connection(connectionId.value(), text, now, other.value(),
-				new Connection.ConnectionMeeting(meetingId.value(), this.meetings.participants(meetingId)));
-		Refusal refusal = this.store.openSide(meetingId, mine, fromHere, now);
-		if (refusal != null) {
-			this.store.releaseLink(meetingId, other, connectionId);
-			throw refusal.toException(meetingId);
-		}
-		refusal = this.store.openSide(other, theirs, fromThere, now);
-		if (refusal != null) {
-			// The other meeting ended in between: this side closes again, as ending would
-			// have closed it.
-			this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.MEETING_ENDED, this.store.now(), null);
-			this.store.releaseLink(meetingId, other, connectionId);
-			throw refusal.toException(other);
-		}
-		return new ConnectResult(fromHere, true);
 	}
 
 	public List<Connection> list(BridgePrincipal principal, MeetingId meetingId) {
@@ -144,7 +91,7 @@ public class ConnectionService {
 		List<Connection> connections = new ArrayList<>();
 		for (String connectionId : meeting.connections()) {
 			this.store.record(meetingId, new ConnectionId(connectionId))
-				.ifPresent((record) -> connections.add(view(meetingId, record)));
+				.ifPresent((record) -> connections.add(this.opener.view(meetingId, record)));
 		}
 		return connections;
 	}
@@ -152,7 +99,7 @@ public class ConnectionService {
 	public Connection get(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId) {
 		this.meetings.require(meetingId);
 		this.access.requireRead(principal, meetingId.value());
-		return view(meetingId, this.store.requireOpen(meetingId, connectionId));
+		return this.opener.view(meetingId, requireOpen(meetingId, connectionId));
 	}
 
 	/**
@@ -168,28 +115,27 @@ public class ConnectionService {
 			}
 			this.meetings.require(meetingId);
 			this.access.requireManageConnections(principal, meetingId.value());
-			record = this.store.requireOpen(meetingId, connectionId);
-			if (!this.store.closeSide(meetingId, connectionId, ConnectionCloseReason.CLOSED, this.store.now(),
-					idempotency)) {
+			record = requireOpen(meetingId, connectionId);
+			if (!this.store.closeSide(meetingId, record, ConnectionCloseReason.CLOSED, this.store.now(), idempotency)) {
 				throw ConnectionStore.closed(connectionId);
 			}
 		}
 		catch (Replayed replayed) {
 			// The first attempt closed this side; it may have stopped before the other.
-			this.store.record(meetingId, connectionId)
-				.ifPresent((closed) -> closeOtherSide(meetingId, closed.otherMeetingId(), connectionId));
+			this.store.record(meetingId, connectionId).ifPresent((closed) -> closeOtherSide(meetingId, closed));
 			throw replayed;
 		}
-		closeOtherSide(meetingId, record.otherMeetingId(), connectionId);
+		closeOtherSide(meetingId, record);
 	}
 
 	/**
 	 * Closes the other side of a connection whose side in {@code meetingId} is closed,
 	 * and frees the pair; safe to repeat.
 	 */
-	private void closeOtherSide(MeetingId meetingId, MeetingId other, ConnectionId connectionId) {
-		this.store.closeSide(other, connectionId, ConnectionCloseReason.CLOSED, this.store.now(), null);
-		this.store.releaseLink(meetingId, other, connectionId);
+	private void closeOtherSide(MeetingId meetingId, ConnectionRecord record) {
+		MeetingId other = record.otherMeetingId();
+		this.store.closeSide(other, record.towards(meetingId), ConnectionCloseReason.CLOSED, this.store.now(), null);
+		this.store.releaseLink(meetingId, other, record.id());
 	}
 
 	/**
@@ -206,26 +152,31 @@ public class ConnectionService {
 			this.access.requireManageConnections(principal, meetingId.value());
 			throw ConnectionStore.notFound(meetingId, connectionId);
 		}
-		return this.meetings.endFromConnected(record.get().otherMeetingId(),
+		return this.ending.endFromConnected(record.get().otherMeetingId(),
 				new EndedBy(meetingId.value(), principal.server() ? null : principal.participantId()), idempotency,
 				() -> {
 					this.meetings.require(meetingId);
 					this.access.requireManageConnections(principal, meetingId.value());
-					ConnectionStore.requireOpen(meetingId, connectionId, record,
-							() -> this.store.isOpen(meetingId, connectionId), this::refuseIfOtherEnded);
+					requireOpenToActive(new ConnectionSide(meetingId, connectionId, record.get(),
+							this.store.isOpen(meetingId, connectionId)));
 				});
 	}
 
 	/**
-	 * The open connection's other meeting, for chat, from the connection's stored record
-	 * and open flag as read with the chat's other checks; 404 or 409 otherwise (409
-	 * {@code meeting-ended} when that meeting has ended).
+	 * The meeting's side of the connection as a script of that meeting read it with
+	 * {@code connectionSide} (in {@code meeting-prelude.lua}), beside its own things.
 	 */
-	public MeetingId requireOpenOther(MeetingId meetingId, ConnectionId connectionId, @Nullable String storedRecord,
-			boolean open) {
-		Optional<ConnectionRecord> record = Optional.ofNullable(storedRecord).map(this.store::parse);
-		return ConnectionStore.requireOpen(meetingId, connectionId, record, () -> open, this::refuseIfOtherEnded)
-			.otherMeetingId();
+	public ConnectionSide side(MeetingId meetingId, ConnectionId connectionId, List<?> read) {
+		return this.store.side(meetingId, connectionId, read);
+	}
+
+	/**
+	 * The other meeting of the open connection, for chat; 404, or 409
+	 * {@code meeting-ended} when the connection closed and that meeting has ended,
+	 * {@code connection-closed} otherwise.
+	 */
+	public MeetingId requireOpenOther(ConnectionSide side) {
+		return requireOpenToActive(side).otherMeetingId();
 	}
 
 	/**
@@ -233,35 +184,20 @@ public class ConnectionService {
 	 * {@code connection-closed} otherwise. Access is the caller's to check.
 	 */
 	public MeetingId openOther(MeetingId meetingId, ConnectionId connectionId) {
-		return this.store.requireOpen(meetingId, connectionId).otherMeetingId();
+		return requireOpen(meetingId, connectionId).otherMeetingId();
 	}
 
-	/**
-	 * The meeting at the other end of a connection, from its stored record (open or
-	 * closed), without any check.
-	 */
-	public Optional<MeetingId> otherMeeting(@Nullable String storedRecord) {
-		return Optional.ofNullable(storedRecord).map(this.store::parse).map(ConnectionRecord::otherMeetingId);
+	private ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId) {
+		return this.store.side(meetingId, connectionId).requireOpen((closed) -> {
+		});
 	}
 
-	private void refuseIfOtherEnded(ConnectionRecord closed) {
-		if (this.meetings.hasEnded(closed.otherMeetingId())) {
-			throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
-		}
-	}
-
-	private Connection view(MeetingId meetingId, ConnectionId connectionId, MeetingId other) {
-		ConnectionRecord record = this.store.record(meetingId, connectionId)
-			.or(() -> this.store.record(other, connectionId)
-				.map((theirs) -> new ConnectionRecord(theirs.id(), theirs.payload(), theirs.createdAt(), other)))
-			.orElseThrow(() -> ConnectionStore.closed(connectionId));
-		return view(meetingId, record);
-	}
-
-	private Connection view(MeetingId meetingId, ConnectionRecord record) {
-		return new Connection(record.id().value(), record.payload(), record.createdAt(), meetingId.value(),
-				new Connection.ConnectionMeeting(record.otherMeetingId().value(),
-						this.meetings.participants(record.otherMeetingId())));
+	private ConnectionRecord requireOpenToActive(ConnectionSide side) {
+		return side.requireOpen((closed) -> {
+			if (this.meetings.hasEnded(closed.otherMeetingId())) {
+				throw Refusal.MEETING_ENDED.toException(closed.otherMeetingId());
+			}
+		});
 	}
 
 }

@@ -2,8 +2,6 @@ package dev.meetingbridge.connection;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
@@ -14,8 +12,8 @@ import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
-import dev.meetingbridge.store.ScriptResult;
 import dev.meetingbridge.store.ScriptSource;
+import dev.meetingbridge.store.StoreAccess;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,8 +23,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Connections in Redis. Each side keeps its own record and open-connections entry; a pair
- * key names the one connection that joins two meetings. Opening and closing are
- * single-meeting steps in a fixed order, so they are safe on Redis Cluster.
+ * key names the one connection that joins two meetings and holds its record. Opening and
+ * closing are single-meeting steps, so they are safe on Redis Cluster; a side closes a
+ * connection for good, so no late step opens it again.
  */
 @Component
 class ConnectionStore {
@@ -43,11 +42,11 @@ class ConnectionStore {
 
 	private final RedisScript<Long> releaseLink = RedisScript.of(ScriptSource.read("release-link"), Long.class);
 
-	ConnectionStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json) {
-		this.redis = redis;
-		this.scripts = scripts;
-		this.keys = keys;
-		this.json = json;
+	ConnectionStore(StoreAccess store) {
+		this.redis = store.redis();
+		this.scripts = store.scripts();
+		this.keys = store.keys();
+		this.json = store.json();
 	}
 
 	/** The meeting's record of a connection, open or closed. */
@@ -57,36 +56,25 @@ class ConnectionStore {
 		return Optional.ofNullable(value).map(this::parse);
 	}
 
-	ConnectionRecord parse(String stored) {
+	private ConnectionRecord parse(String stored) {
 		return this.json.readValue(stored, ConnectionRecord.class);
 	}
 
-	/** The meeting's open connection, or 404 / 409 {@code connection-closed}. */
-	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId) {
-		return requireOpen(meetingId, connectionId, (closed) -> {
-		});
+	/** The meeting's side of the connection, read now. */
+	ConnectionSide side(MeetingId meetingId, ConnectionId connectionId) {
+		Optional<ConnectionRecord> record = record(meetingId, connectionId);
+		return new ConnectionSide(meetingId, connectionId, record.orElse(null),
+				record.isPresent() && isOpen(meetingId, connectionId));
 	}
 
 	/**
-	 * The meeting's open connection, or 404 / 409; a closed one is first shown to
-	 * {@code whenClosed}, which may throw a more telling refusal than
-	 * {@code connection-closed}.
+	 * The side as a meeting script read it with {@code connectionSide} (in
+	 * {@code meeting-prelude.lua}): the record or nothing, and 1 when it is open.
 	 */
-	ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
-			Consumer<ConnectionRecord> whenClosed) {
-		return requireOpen(meetingId, connectionId, record(meetingId, connectionId),
-				() -> isOpen(meetingId, connectionId), whenClosed);
-	}
-
-	/** As above, from the record and the open flag as they were read. */
-	static ConnectionRecord requireOpen(MeetingId meetingId, ConnectionId connectionId,
-			Optional<ConnectionRecord> stored, BooleanSupplier open, Consumer<ConnectionRecord> whenClosed) {
-		ConnectionRecord record = stored.orElseThrow(() -> notFound(meetingId, connectionId));
-		if (!open.getAsBoolean()) {
-			whenClosed.accept(record);
-			throw closed(connectionId);
-		}
-		return record;
+	ConnectionSide side(MeetingId meetingId, ConnectionId connectionId, List<?> read) {
+		ConnectionRecord record = (read.get(0) instanceof String stored) ? parse(stored) : null;
+		return new ConnectionSide(meetingId, connectionId, record,
+				read.get(1) instanceof Number open && open.longValue() == 1);
 	}
 
 	boolean isOpen(MeetingId meetingId, ConnectionId connectionId) {
@@ -103,15 +91,22 @@ class ConnectionStore {
 	}
 
 	/**
-	 * Claims the two meetings' link for the connection (taking it from
-	 * {@code replaceable}); returns the holder.
+	 * Claims the pair of the meeting and {@code proposed}'s other meeting for
+	 * {@code proposed} (taking it from {@code replaceable}, a connection found closed),
+	 * and returns the record of the connection that holds it, as the meeting sees it.
 	 */
-	ConnectionId claimLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId,
-			@Nullable ConnectionId replaceable) {
-		String holder = this.redis.execute(this.claimLink,
-				List.of(this.keys.link(meetingId.value(), otherMeetingId.value())), connectionId.value(),
-				replaceable == null ? "" : replaceable.value());
-		return new ConnectionId(holder);
+	ConnectionRecord claimLink(MeetingId meetingId, ConnectionRecord proposed, @Nullable ConnectionId replaceable) {
+		MeetingId other = proposed.otherMeetingId();
+		String holder = this.redis.execute(this.claimLink, List.of(this.keys.link(meetingId.value(), other.value())),
+				this.json.writeValueAsString(proposed), (replaceable != null) ? replaceable.value() : "");
+		if (holder.startsWith("{")) {
+			return parse(holder).towards(other);
+		}
+		// A pair key that names only its connection: the record is on the sides.
+		ConnectionId id = new ConnectionId(holder);
+		return record(meetingId, id).or(() -> record(other, id))
+			.orElseGet(() -> new ConnectionRecord(id, "", proposed.createdAt(), other))
+			.towards(other);
 	}
 
 	void releaseLink(MeetingId meetingId, MeetingId otherMeetingId, ConnectionId connectionId) {
@@ -119,23 +114,27 @@ class ConnectionStore {
 				connectionId.value());
 	}
 
-	/** Opens one side; returns the refusal, or null when this side is open. */
+	/**
+	 * Opens one side; returns the refusal ({@code connection-closed}: the side has closed
+	 * it), or null when this side is open.
+	 */
 	@Nullable Refusal openSide(MeetingId meetingId, ConnectionRecord record, Connection view, String timestamp) {
-		ScriptResult result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId.value(), timestamp,
-				record.id().value(), record.otherMeetingId().value(), this.json.writeValueAsString(record),
+		var result = this.scripts.run(MeetingScript.CONNECTION_OPEN, meetingId.value(), timestamp, record.id().value(),
+				record.otherMeetingId().value(), this.json.writeValueAsString(record),
 				this.json.writeValueAsString(view));
-		return result.ok() || result.refusal() == Refusal.ALREADY_OPEN ? null : result.refusal();
+		return (result.ok() || result.refusal() == Refusal.ALREADY_OPEN) ? null : result.refusal();
 	}
 
 	/**
-	 * Closes one side; false when it was not open. With an {@code Idempotency-Key}, the
-	 * answer is kept in the same step.
+	 * Closes the meeting's side of the connection ({@code record}, as the meeting sees
+	 * it); false when it was not open, and then the side keeps the record as closed. With
+	 * an {@code Idempotency-Key}, the answer is kept in the same step.
 	 */
-	boolean closeSide(MeetingId meetingId, ConnectionId connectionId, ConnectionCloseReason reason, String timestamp,
+	boolean closeSide(MeetingId meetingId, ConnectionRecord record, ConnectionCloseReason reason, String timestamp,
 			@Nullable Idempotency idempotency) {
 		return this.scripts
-			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, idempotency, connectionId.value(),
-					reason.wire())
+			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, idempotency, record.id().value(),
+					reason.wire(), this.json.writeValueAsString(record))
 			.ok();
 	}
 

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * A request that carries an {@code Idempotency-Key}: where its record is kept and what
  * the request was. The key is scoped to the token's subject, so two callers may use the
  * same key; the record names the request by a fingerprint of its method, path and body,
- * so that the same key with another request is refused ({@code idempotency-key-reused})
- * instead of answered with the other request's answer.
+ * so that the same key with another request is refused ({@code idempotency-key-reused}),
+ * never answered with the other request's answer.
  *
  * @param recordId the record's id: derived from the subject and the key, never the key
  * itself

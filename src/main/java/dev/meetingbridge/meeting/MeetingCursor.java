@@ -20,7 +20,7 @@ final class MeetingCursor {
 	 * The position, or null for the first page; a {@code validation-failed} problem for
 	 * anything we did not write.
 	 */
-	static MeetingStore.@Nullable IndexEntry decode(@Nullable String cursor) {
+	static MeetingIndex.@Nullable Entry decode(@Nullable String cursor) {
 		if (cursor == null || cursor.isEmpty()) {
 			return null;
 		}
@@ -33,14 +33,14 @@ final class MeetingCursor {
 			}
 			// Cursors carry whole milliseconds; anything else (NaN, Infinity, 1e999) is
 			// not one of ours.
-			return new MeetingStore.IndexEntry(id, Long.parseLong(decoded.substring(0, split)));
+			return new MeetingIndex.Entry(id, Long.parseLong(decoded.substring(0, split)));
 		}
 		catch (IllegalArgumentException ex) {
 			throw BridgeException.invalid("cursor", "is not a cursor this service returned");
 		}
 	}
 
-	static String encode(MeetingStore.IndexEntry entry) {
+	static String encode(MeetingIndex.Entry entry) {
 		String raw = (long) entry.score() + ":" + entry.id();
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
 	}

@@ -2,18 +2,13 @@ package dev.meetingbridge.meeting;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.IdempotencyRecords;
@@ -34,6 +29,10 @@ public class MeetingService {
 
 	private final MeetingStore store;
 
+	private final MeetingIndex index;
+
+	private final MeetingLookup lookup;
+
 	private final AccessRules access;
 
 	private final Clock clock;
@@ -42,8 +41,11 @@ public class MeetingService {
 
 	private final JsonMapper json;
 
-	MeetingService(MeetingStore store, AccessRules access, Clock clock, IdempotencyRecords records, JsonMapper json) {
+	MeetingService(MeetingStore store, MeetingIndex index, MeetingLookup lookup, AccessRules access, Clock clock,
+			IdempotencyRecords records, JsonMapper json) {
 		this.store = store;
+		this.index = index;
+		this.lookup = lookup;
 		this.access = access;
 		this.clock = clock;
 		this.records = records;
@@ -77,33 +79,7 @@ public class MeetingService {
 		if (limit < 1 || limit > 500) {
 			throw BridgeException.invalid("limit", "must be between 1 and 500");
 		}
-		MeetingStore.@Nullable IndexEntry position = MeetingCursor.decode(cursor);
-		List<MeetingSummary> page = new ArrayList<>();
-		MeetingStore.@Nullable IndexEntry last = position;
-		boolean exhausted = false;
-		while (page.size() < limit) {
-			List<MeetingStore.IndexEntry> entries = this.store.indexPage(last, limit);
-			if (entries.isEmpty()) {
-				exhausted = true;
-				break;
-			}
-			Map<String, MeetingStore.IndexEntry> byId = new LinkedHashMap<>();
-			entries.forEach((entry) -> byId.put(entry.id(), entry));
-			for (MeetingSummary summary : this.store.summaries(List.copyOf(byId.keySet()))) {
-				if (page.size() < limit && (wanted == null || wanted == summary.status())) {
-					page.add(summary);
-					last = byId.get(summary.id());
-				}
-			}
-			if (page.size() < limit) {
-				last = entries.get(entries.size() - 1);
-			}
-		}
-		@Nullable String next = null;
-		if (!exhausted && last != null && !this.store.indexPage(last, 1).isEmpty()) {
-			next = MeetingCursor.encode(last);
-		}
-		return new MeetingPage(page, next);
+		return this.index.page(wanted, MeetingCursor.decode(cursor), limit);
 	}
 
 	public Meeting get(BridgePrincipal principal, MeetingId meetingId) {
@@ -201,10 +177,11 @@ public class MeetingService {
 	 */
 	public Meeting end(BridgePrincipal principal, MeetingId meetingId, @Nullable Idempotency idempotency) {
 		String by = principal.server() ? null : principal.participantId();
-		return endOnce(meetingId, by == null ? null : new EndedBy(meetingId.value(), by), idempotency, () -> {
-			requireActive(meetingId);
-			this.access.requireEnd(principal, meetingId.value());
-		});
+		return endFromConnected(meetingId, (by != null) ? new EndedBy(meetingId.value(), by) : null, idempotency,
+				() -> {
+					this.lookup.requireActive(meetingId);
+					this.access.requireEnd(principal, meetingId.value());
+				});
 	}
 
 	/**
@@ -224,71 +201,26 @@ public class MeetingService {
 		this.store.require(meetingId);
 		this.access.requireRead(principal, meetingId.value());
 		EventHistory history = this.store.history(meetingId, after, limit);
-		if (epoch != null && !epoch.equals(history.epoch())) {
-			throw new BridgeException(Problem.HISTORY_RESET, "The history of meeting " + meetingId
-					+ " was reset since epoch " + epoch + " (it is now " + history.epoch() + "): reload the meeting");
-		}
-		if (epoch != null && after > history.latestSequence()) {
-			throw new BridgeException(Problem.HISTORY_RESET, "The history of meeting " + meetingId + " ends at "
-					+ history.latestSequence() + ", before " + after + ": reload the meeting");
-		}
+		history.requireContinues(meetingId, after, epoch);
 		return history;
 	}
 
-	// For the connection and chat features, which check access themselves.
-
-	/** The meeting, or 404. */
-	public Meeting require(MeetingId meetingId) {
-		return this.store.require(meetingId);
-	}
-
-	/** The meeting's participants (none when it does not exist). */
-	public Map<String, Participant> participants(MeetingId meetingId) {
-		return this.store.participants(meetingId);
-	}
-
-	public boolean hasEnded(MeetingId meetingId) {
-		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isPresent();
-	}
-
 	/**
-	 * Ends the meeting from a meeting connected to it, once per {@code Idempotency-Key};
-	 * {@code checks} run first (they throw to refuse). The ended meeting.
+	 * Ends the meeting (from a meeting connected to it, or its own {@link #end}), once
+	 * per {@code Idempotency-Key}; {@code checks} run first (they throw to refuse),
+	 * except for a repeat that takes over an attempt which ended the meeting and stopped
+	 * before its answer. The ended meeting.
 	 */
-	public Meeting endFromConnected(MeetingId meetingId, EndedBy endedBy, @Nullable Idempotency idempotency,
-			Runnable checks) {
-		return endOnce(meetingId, endedBy, idempotency, checks);
-	}
-
-	private Meeting endOnce(MeetingId meetingId, @Nullable EndedBy endedBy, @Nullable Idempotency idempotency,
+	public Meeting endFromConnected(MeetingId meetingId, @Nullable EndedBy endedBy, @Nullable Idempotency idempotency,
 			Runnable checks) {
 		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
 		return this.records.once(idempotency, record, meetingId.value(), this.json::writeValueAsString, (attempt) -> {
-			if (!attempt.takeover() || hasNotEnded(meetingId)) {
+			if (!attempt.takeover() || !this.lookup.hasEnded(meetingId)) {
 				checks.run();
 			}
 			this.store.end(meetingId, endedBy, (idempotency != null) ? idempotency.recordId() : null);
 			return new IdempotencyRecords.Answer<>(this.store.require(meetingId), 200);
 		});
-	}
-
-	private boolean hasNotEnded(MeetingId meetingId) {
-		return this.store.status(meetingId).filter(MeetingStatus.ENDED::equals).isEmpty();
-	}
-
-	/** Fails with 404 or 409 unless the meeting exists and is active. */
-	public void requireActive(MeetingId meetingId) {
-		requireActive(meetingId, this.store.status(meetingId));
-	}
-
-	/**
-	 * Fails with 404 or 409 unless the status, read with other things in one step, says
-	 * the meeting exists and is active.
-	 */
-	public static void requireActive(MeetingId meetingId, Optional<MeetingStatus> status) {
-		if (status.orElseThrow(() -> MeetingStore.notFound(meetingId)) != MeetingStatus.ACTIVE) {
-			throw MeetingStore.ended(meetingId);
-		}
 	}
 
 	/**

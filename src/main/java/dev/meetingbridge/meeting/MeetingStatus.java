@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.meetingbridge.ids.MeetingId;
+import dev.meetingbridge.store.Refusal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +42,16 @@ public enum MeetingStatus {
 	 */
 	public static Optional<MeetingStatus> read(@Nullable String storedField) {
 		return Optional.ofNullable(storedField).map(MeetingStatus::stored);
+	}
+
+	/**
+	 * Fails with 404 or 409 unless the status, read with other things in one step, says
+	 * the meeting exists and is active.
+	 */
+	public static void requireActive(MeetingId meetingId, Optional<MeetingStatus> status) {
+		if (status.orElseThrow(() -> Refusal.MEETING_NOT_FOUND.toException(meetingId)) != ACTIVE) {
+			throw Refusal.MEETING_ENDED.toException(meetingId);
+		}
 	}
 
 	@Override

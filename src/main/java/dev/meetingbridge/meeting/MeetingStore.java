@@ -1,7 +1,5 @@
 package dev.meetingbridge.meeting;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +16,19 @@ import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
+import dev.meetingbridge.store.StoreAccess;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Meetings and their participants in Redis. Changes go through the meeting scripts; reads
- * are single commands or snapshot scripts. The connection and chat features ask
- * {@link MeetingService}.
+ * are single commands or snapshot scripts. A new meeting also enters the
+ * {@link MeetingIndex}. Other features ask {@link MeetingService} or
+ * {@link MeetingLookup}.
  */
 @Component
 class MeetingStore {
@@ -42,17 +41,19 @@ class MeetingStore {
 
 	private final JsonMapper json;
 
-	private final long retentionSeconds;
+	private final MeetingIndex index;
 
 	private final EndingConnections connections;
 
-	MeetingStore(StringRedisTemplate redis, MeetingScripts scripts, RedisKeys keys, JsonMapper json,
-			BridgeProperties properties, EndingConnections connections) {
-		this.redis = redis;
+	private final long retentionSeconds;
+
+	MeetingStore(StoreAccess store, MeetingIndex index, EndingConnections connections, BridgeProperties properties) {
+		this.redis = store.redis();
+		this.scripts = store.scripts();
+		this.keys = store.keys();
+		this.json = store.json();
+		this.index = index;
 		this.connections = connections;
-		this.scripts = scripts;
-		this.keys = keys;
-		this.json = json;
 		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
 	}
 
@@ -66,7 +67,7 @@ class MeetingStore {
 		if (!result.ok()) {
 			return false;
 		}
-		this.redis.opsForZSet().add(this.keys.meetingIndex(), meetingId.value(), createdAtMillis);
+		this.index.add(meetingId, createdAtMillis);
 		return true;
 	}
 
@@ -88,10 +89,6 @@ class MeetingStore {
 
 	public static BridgeException notFound(MeetingId meetingId) {
 		return Refusal.MEETING_NOT_FOUND.toException(meetingId);
-	}
-
-	public static BridgeException ended(MeetingId meetingId) {
-		return Refusal.MEETING_ENDED.toException(meetingId);
 	}
 
 	public Optional<MeetingStatus> status(MeetingId meetingId) {
@@ -210,89 +207,6 @@ class MeetingStore {
 		}
 		return new EventHistory(result.list(2).stream().map(this.json::readTree).toList(), result.number(1),
 				result.string(3));
-	}
-
-	/**
-	 * Index entries, newest first, from the one after the cursor position (or the
-	 * newest).
-	 */
-	List<IndexEntry> indexPage(@Nullable IndexEntry after, int count) {
-		List<IndexEntry> entries = new ArrayList<>();
-		double max = after == null ? Double.POSITIVE_INFINITY : after.score();
-		long offset = 0;
-		while (entries.size() < count) {
-			var batch = this.redis.opsForZSet()
-				.reverseRangeByScoreWithScores(this.keys.meetingIndex(), Double.NEGATIVE_INFINITY, max, offset, count);
-			if (batch == null || batch.isEmpty()) {
-				break;
-			}
-			for (var tuple : batch) {
-				String id = tuple.getValue();
-				double score = tuple.getScore() == null ? 0 : tuple.getScore();
-				// Same-score entries come in descending member order: skip those at or
-				// before the cursor.
-				if (after != null && score == after.score() && id != null && id.compareTo(after.id()) >= 0) {
-					continue;
-				}
-				if (id != null && entries.size() < count) {
-					entries.add(new IndexEntry(id, score));
-				}
-			}
-			offset += batch.size();
-		}
-		return entries;
-	}
-
-	/**
-	 * Summaries of the given meetings in one round trip; meetings that have expired are
-	 * dropped from the index.
-	 */
-	List<MeetingSummary> summaries(List<String> meetingIds) {
-		List<Object> results = this.scripts.cluster() ? summaryFieldsOneByOne(meetingIds)
-				: summaryFieldsPipelined(meetingIds);
-		return summariesOf(meetingIds, results);
-	}
-
-	/** Redis Cluster does not pipeline across slots: one command at a time there. */
-	private List<Object> summaryFieldsOneByOne(List<String> meetingIds) {
-		List<Object> results = new ArrayList<>();
-		for (String id : meetingIds) {
-			results.add(this.redis.<String, String>opsForHash().entries(this.keys.meeting(id)));
-			results.add(this.redis.opsForHash().size(this.keys.participants(id)));
-			results.add(this.redis.opsForHash().size(this.keys.connections(id)));
-		}
-		return results;
-	}
-
-	private List<Object> summaryFieldsPipelined(List<String> meetingIds) {
-		return this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-			for (String id : meetingIds) {
-				connection.hashCommands().hGetAll(this.keys.meeting(id).getBytes(StandardCharsets.UTF_8));
-				connection.hashCommands().hLen(this.keys.participants(id).getBytes(StandardCharsets.UTF_8));
-				connection.hashCommands().hLen(this.keys.connections(id).getBytes(StandardCharsets.UTF_8));
-			}
-			return null;
-		});
-	}
-
-	private List<MeetingSummary> summariesOf(List<String> meetingIds, List<Object> results) {
-		List<MeetingSummary> summaries = new ArrayList<>();
-		for (int i = 0; i < meetingIds.size(); i++) {
-			@SuppressWarnings("unchecked")
-			Map<String, String> fields = (Map<String, String>) results.get(3 * i);
-			String id = meetingIds.get(i);
-			if (fields == null || fields.isEmpty()) {
-				this.redis.opsForZSet().remove(this.keys.meetingIndex(), id);
-				continue;
-			}
-			summaries.add(new MeetingSummary(id, MeetingStatus.stored(fields.get("status")),
-					fields.getOrDefault("createdAt", ""), fields.get("endedAt"), (Long) results.get(3 * i + 1),
-					(Long) results.get(3 * i + 2)));
-		}
-		return summaries;
-	}
-
-	record IndexEntry(String id, double score) {
 	}
 
 }

@@ -88,7 +88,7 @@ public class IdempotencyRecords {
 	public Attempt begin(String record, Idempotency idempotency, String chosen) {
 		ScriptResult outcome = run(this.begin, record, List.of(idempotency.fingerprint(), Long.toString(LEASE_MILLIS),
 				this.keepMillis, chosen, Long.toString(this.clock.deadline())));
-		MeetingScripts.refuseOrReplay(outcome, "idempotency-begin", "a request");
+		ScriptOutcome.refuseOrReplay(outcome, "idempotency-begin", "a request");
 		return switch (outcome.status()) {
 			case "begun" -> new Attempt(outcome.string(1), false);
 			case "takeover" -> new Attempt(outcome.string(1), true);
@@ -158,13 +158,13 @@ public class IdempotencyRecords {
 			return;
 		}
 		if (!idempotency.fingerprint().equals(kept.get(0))) {
-			MeetingScripts.refuseOrReplay(new ScriptResult(List.of("idempotency-key-reused")), "", "");
+			ScriptOutcome.refuseOrReplay(new ScriptResult(List.of("idempotency-key-reused")), "", "");
 		}
 		if ("done".equals(kept.get(1))) {
 			throw new Replayed(Integer.parseInt(String.valueOf(kept.get(2))),
 					(kept.get(3) != null) ? String.valueOf(kept.get(3)) : "");
 		}
-		MeetingScripts.refuseOrReplay(new ScriptResult(List.of("idempotency-key-in-progress", 1000L)), "", "");
+		ScriptOutcome.refuseOrReplay(new ScriptResult(List.of("idempotency-key-in-progress", 1000L)), "", "");
 	}
 
 	private void abandonQuietly(String record, Idempotency idempotency) {

@@ -1,24 +1,14 @@
 package dev.meetingbridge.store;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.meetingbridge.config.BridgeProperties;
 import dev.meetingbridge.idempotency.Idempotency;
-import dev.meetingbridge.idempotency.Replayed;
-import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -38,49 +28,35 @@ import org.springframework.stereotype.Component;
 @Component
 public class MeetingScripts {
 
-	private static final Logger logger = LoggerFactory.getLogger(MeetingScripts.class);
-
 	@SuppressWarnings("rawtypes")
 	private final Map<MeetingScript, RedisScript<List>> scripts = new EnumMap<>(MeetingScript.class);
 
 	private final StringRedisTemplate redis;
 
-	private final RedisKeys keys;
+	private final ReactiveScripts reactive;
+
+	private final ReplicaAcks replicaAcks;
+
+	private final MeetingScriptCall call;
 
 	private final RedisClock clock;
 
 	private final ScriptMetrics metrics;
 
-	private final ReplicaAcks replicaAcks;
-
-	private final String maxEvents;
-
-	private final String keepMillis;
+	private final RecordedEventsListeners listeners;
 
 	private final boolean cluster;
 
-	private final ReactiveScripts reactive;
-
-	private final WebhookKeys webhookKeys;
-
-	private final ObjectProvider<RecordedEvents> listenerProvider;
-
-	/** Resolved on first use: the listeners themselves run scripts. */
-	private volatile @Nullable List<RecordedEvents> listeners;
-
-	MeetingScripts(StringRedisTemplate redis, RedisKeys keys, BridgeProperties properties, RedisClock clock,
-			ScriptMetrics metrics, ReplicaAcks replicaAcks, RedisConnectionFactory connectionFactory,
-			ReactiveScripts reactive, WebhookKeys webhookKeys, ObjectProvider<RecordedEvents> listeners) {
+	MeetingScripts(StringRedisTemplate redis, ReactiveScripts reactive, ReplicaAcks replicaAcks, MeetingScriptCall call,
+			RedisClock clock, ScriptMetrics metrics, RecordedEventsListeners listeners,
+			RedisConnectionFactory connectionFactory) {
 		this.redis = redis;
 		this.reactive = reactive;
-		this.webhookKeys = webhookKeys;
-		this.listenerProvider = listeners;
-		this.keys = keys;
+		this.replicaAcks = replicaAcks;
+		this.call = call;
 		this.clock = clock;
 		this.metrics = metrics;
-		this.replicaAcks = replicaAcks;
-		this.maxEvents = Integer.toString(properties.history().maxEvents());
-		this.keepMillis = Long.toString(properties.idempotency().ttl().toMillis());
+		this.listeners = listeners;
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
 		// Sharded pub/sub keeps each meeting's events on the node that owns the meeting's
 		// slot.
@@ -116,9 +92,9 @@ public class MeetingScripts {
 	/**
 	 * Runs a meeting script for a request that may carry an {@code Idempotency-Key}: a
 	 * script that changes something keeps the answer in the same step, and a repeat of a
-	 * request whose answer is kept throws {@link Replayed} with it (a key used for
-	 * another request: {@code idempotency-key-reused}; one whose request is under way:
-	 * {@code idempotency-key-in-progress}).
+	 * request whose answer is kept throws {@link dev.meetingbridge.idempotency.Replayed}
+	 * with it (a key used for another request: {@code idempotency-key-reused}; one whose
+	 * request is under way: {@code idempotency-key-in-progress}).
 	 */
 	public ScriptResult run(MeetingScript script, String meetingId, String timestamp, @Nullable Idempotency idempotency,
 			String... args) {
@@ -146,8 +122,8 @@ public class MeetingScripts {
 
 	private ScriptResult run(MeetingScript script, String meetingId, List<String> extraKeys, String timestamp,
 			@Nullable Idempotency idempotency, long notAfter, String... args) {
-		List<String> argv = arguments(meetingId, timestamp, idempotency, notAfter, args);
-		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
+		List<String> argv = this.call.arguments(meetingId, timestamp, idempotency, notAfter, args);
+		List<String> scriptKeys = this.call.keys(meetingId, extraKeys, idempotency);
 		Timer.Sample sample = Timer.start();
 		List<?> result;
 		try {
@@ -188,8 +164,8 @@ public class MeetingScripts {
 	 */
 	public Mono<ScriptResult> runReactive(MeetingScript script, String meetingId, List<String> extraKeys,
 			String timestamp, @Nullable Idempotency idempotency, String... args) {
-		List<String> argv = arguments(meetingId, timestamp, idempotency, Long.MAX_VALUE, args);
-		List<String> scriptKeys = keys(meetingId, extraKeys, idempotency);
+		List<String> argv = this.call.arguments(meetingId, timestamp, idempotency, Long.MAX_VALUE, args);
+		List<String> scriptKeys = this.call.keys(meetingId, extraKeys, idempotency);
 		return Mono.defer(() -> {
 			Timer.Sample sample = Timer.start();
 			return this.reactive.run(this.scripts.get(script), scriptKeys, argv)
@@ -199,80 +175,18 @@ public class MeetingScripts {
 		});
 	}
 
-	private List<String> arguments(String meetingId, String timestamp, @Nullable Idempotency idempotency, long notAfter,
-			String... args) {
-		List<String> argv = new ArrayList<>(9 + args.length);
-		argv.add(meetingId);
-		argv.add(this.keys.eventChannel(meetingId));
-		argv.add(this.maxEvents);
-		argv.add(timestamp);
-		argv.addAll(List.of(args));
-		argv.addAll(this.webhookKeys.recordingArguments(meetingId));
-		// Last, so that every script keeps its own arguments at ARGV 5 and on.
-		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
-		argv.add(this.keepMillis);
-		argv.add(Long.toString(Math.min(notAfter, this.clock.deadline())));
-		return argv;
-	}
-
-	private List<String> keys(String meetingId, List<String> extraKeys, @Nullable Idempotency idempotency) {
-		List<String> scriptKeys = this.keys.meetingScriptKeys(meetingId,
-				(idempotency != null) ? idempotency.recordId() : null);
-		if (!extraKeys.isEmpty()) {
-			scriptKeys = new ArrayList<>(scriptKeys);
-			scriptKeys.addAll(extraKeys);
-		}
-		return scriptKeys;
-	}
-
 	private ScriptResult outcome(MeetingScript script, String meetingId, @Nullable List<?> result) {
 		if (result == null || result.size() != 2) {
 			return new ScriptResult(null);
 		}
 		List<?> emitted = (List<?>) result.get(1);
 		this.metrics.published(emitted);
-		if (!emitted.isEmpty()) {
-			List<RecordedEvents> told = this.listeners;
-			if (told == null) {
-				told = this.listenerProvider.orderedStream().toList();
-				this.listeners = told;
-			}
-			for (RecordedEvents listener : told) {
-				try {
-					listener.recorded(meetingId, emitted);
-				}
-				catch (RuntimeException ex) {
-					// The change is made and its events scheduled: a listener cannot
-					// undo the answer (listeners must not block: on the asynchronous
-					// path this runs on the Redis client's I/O thread).
-					logger.warn("A listener of the events of {} failed", meetingId, ex);
-				}
-			}
-		}
+		this.listeners.recorded(meetingId, emitted);
 		ScriptResult outcome = new ScriptResult((List<?>) result.get(0));
 		if (!outcome.ok()) {
-			refuseOrReplay(outcome, script.fileName(), meetingId);
+			ScriptOutcome.refuseOrReplay(outcome, script.fileName(), meetingId);
 		}
 		return outcome;
-	}
-
-	/**
-	 * Throws what a script's answer means beyond its own refusals: it started too late,
-	 * or it answered for an {@code Idempotency-Key}.
-	 */
-	static void refuseOrReplay(ScriptResult outcome, String what, String where) {
-		switch (outcome.status()) {
-			case "expired" -> throw new QueryTimeoutException(
-					"Redis started the " + what + " script of " + where + " after its deadline; it changed nothing");
-			case "replayed" -> throw new Replayed(Integer.parseInt(outcome.string(1)), outcome.string(2));
-			case "idempotency-key-reused" -> throw new BridgeException(Problem.IDEMPOTENCY_KEY_REUSED,
-					"This Idempotency-Key was used for another request (method, path or body)");
-			case "idempotency-key-in-progress" -> throw new BridgeException(Problem.IDEMPOTENCY_KEY_IN_PROGRESS,
-					"The request with this Idempotency-Key is still being carried out; retry shortly", List.of(),
-					Duration.ofMillis(Math.max(1, outcome.number(1))));
-			default -> {
-			}
-		}
 	}
 
 }

@@ -9,10 +9,11 @@ import dev.meetingbridge.problem.Problem;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The status codes the Lua scripts answer with instead of {@code ok}, and the one mapping
- * from a refusal to the contract's problem. Codes a caller handles itself (already a
- * member, already open, the presence scripts' own) map to {@code store-unavailable}:
- * reaching the mapping with one of them is a bug, not a client error.
+ * The status codes other than {@code ok} that the Lua scripts answer with, and the one
+ * mapping from a refusal to the contract's problem. Codes a caller handles itself
+ * (already a member, already open, the presence scripts' own) map to
+ * {@code store-unavailable}: reaching the mapping with one of them is a bug, not a client
+ * error.
  */
 public enum Refusal {
 

@@ -17,18 +17,15 @@ import dev.meetingbridge.event.EventRelay;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.presence.PresenceService;
-import dev.meetingbridge.store.MeetingScripts;
-import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.ScriptSource;
+import dev.meetingbridge.store.StoreAccess;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
@@ -50,15 +47,11 @@ class SwitchInbox implements DisposableBean {
 
 	private final EventRelay relay;
 
-	private final StringRedisTemplate redis;
-
-	private final RedisKeys keys;
+	private final StoreAccess store;
 
 	private final PresenceService presence;
 
 	private final SwitchRecipients recipients;
-
-	private final JsonMapper json;
 
 	private final RedisScript<Long> publish;
 
@@ -68,17 +61,13 @@ class SwitchInbox implements DisposableBean {
 	private final ExecutorService handling = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("switch-inbox-", 0).factory());
 
-	SwitchInbox(EventRelay relay, StringRedisTemplate redis, RedisKeys keys, PresenceService presence,
-			SwitchRecipients recipients, JsonMapper json, MeetingScripts scripts) {
+	SwitchInbox(EventRelay relay, StoreAccess store, PresenceService presence, SwitchRecipients recipients) {
 		this.relay = relay;
-		this.redis = redis;
-		this.keys = keys;
+		this.store = store;
 		this.presence = presence;
 		this.recipients = recipients;
-		this.json = json;
-		this.publish = RedisScript.of(
-				ScriptSource.read("inbox-publish").replace("__PUBLISH__", scripts.cluster() ? "SPUBLISH" : "PUBLISH"),
-				Long.class);
+		String command = store.scripts().cluster() ? "SPUBLISH" : "PUBLISH";
+		this.publish = RedisScript.of(ScriptSource.read("inbox-publish").replace("__PUBLISH__", command), Long.class);
 	}
 
 	/** A binding that moved from one meeting to another with its participant. */
@@ -118,7 +107,7 @@ class SwitchInbox implements DisposableBean {
 		Answers answers = new Answers();
 		this.waiting.put(requestId, answers);
 		try {
-			String text = this.json.writeValueAsString(envelope);
+			String text = this.store.json().writeValueAsString(envelope);
 			int expected = 0;
 			Set<String> instances = this.presence.liveInstances();
 			for (String other : instances) {
@@ -142,7 +131,7 @@ class SwitchInbox implements DisposableBean {
 	}
 
 	private long publish(String channel, String text) {
-		Long received = this.redis.execute(this.publish, List.of(channel), text);
+		Long received = this.store.redis().execute(this.publish, List.of(channel), text);
 		return (received != null) ? received : 0;
 	}
 
@@ -160,7 +149,7 @@ class SwitchInbox implements DisposableBean {
 	private void received(String channel, String text) {
 		this.handling.execute(() -> {
 			try {
-				Envelope envelope = this.json.readValue(text, Envelope.class);
+				Envelope envelope = this.store.json().readValue(text, Envelope.class);
 				if ("delivered".equals(envelope.kind())) {
 					Answers answers = this.waiting.get(envelope.requestId());
 					if (answers != null) {
@@ -170,8 +159,10 @@ class SwitchInbox implements DisposableBean {
 					return;
 				}
 				int reached = handle(envelope);
-				publish(envelope.replyTo(), this.json.writeValueAsString(new Envelope("delivered", envelope.requestId(),
-						"", envelope.participantId(), "", null, reached)));
+				publish(envelope.replyTo(),
+						this.store.json()
+							.writeValueAsString(new Envelope("delivered", envelope.requestId(), "",
+									envelope.participantId(), "", null, reached)));
 			}
 			catch (JacksonException ex) {
 				logger.warn("Ignoring an unreadable message on {}", channel);
@@ -183,7 +174,7 @@ class SwitchInbox implements DisposableBean {
 	}
 
 	private String inbox(String instance) {
-		return this.keys.instanceInbox(instance);
+		return this.store.keys().instanceInbox(instance);
 	}
 
 	@Override

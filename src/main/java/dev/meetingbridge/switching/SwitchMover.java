@@ -10,13 +10,11 @@ import dev.meetingbridge.presence.PresenceService;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
-import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.ScriptResult;
+import dev.meetingbridge.store.StoreAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,9 +41,7 @@ class SwitchMover {
 
 	private final MeetingScripts scripts;
 
-	private final RedisKeys keys;
-
-	private final StringRedisTemplate redis;
+	private final StoreAccess store;
 
 	private final SwitchIntents intents;
 
@@ -53,19 +49,14 @@ class SwitchMover {
 
 	private final SwitchHook hook;
 
-	private final JsonMapper json;
-
 	private final String keepMillis = Long.toString(SwitchIntents.KEEP.toMillis());
 
-	SwitchMover(MeetingScripts scripts, RedisKeys keys, StringRedisTemplate redis, SwitchIntents intents,
-			PresenceService presence, SwitchHook hook, JsonMapper json) {
-		this.scripts = scripts;
-		this.keys = keys;
-		this.redis = redis;
+	SwitchMover(StoreAccess store, SwitchIntents intents, PresenceService presence, SwitchHook hook) {
+		this.scripts = store.scripts();
+		this.store = store;
 		this.intents = intents;
 		this.presence = presence;
 		this.hook = hook;
-		this.json = json;
 	}
 
 	/** A finished move: the binding that moved with the participant ('' for none). */
@@ -81,8 +72,8 @@ class SwitchMover {
 		String owner = this.presence.instance();
 		long notAfter = this.intents.begin(switchId, participantId, from, to, message, owner) - MARGIN_MILLIS;
 		ScriptResult left = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_LEAVE, from.value(),
-				List.of(this.keys.switchMarker(from.value(), switchId)), this.scripts.now(), participantId.value(),
-				to.value(), this.keepMillis);
+				List.of(this.store.keys().switchMarker(from.value(), switchId)), this.scripts.now(),
+				participantId.value(), to.value(), this.keepMillis);
 		if (!left.ok()) {
 			this.intents.finish(switchId, owner);
 			throw left.refusal().toException(from, participantId.value());
@@ -96,8 +87,8 @@ class SwitchMover {
 			this.intents.finish(switchId, owner);
 			throw undone;
 		}
-		// Anything else (Redis failed, the lease ran out) leaves the intent to be taken
-		// over.
+		// Anything else (Redis failed, the lease ran out) leaves the intent for another
+		// instance to take over.
 		this.intents.finish(switchId, owner);
 		return moved;
 	}
@@ -113,8 +104,10 @@ class SwitchMover {
 			return Optional.empty();
 		}
 		SwitchIntents.Intent intent = claimed.get();
-		List<Object> marker = this.redis.opsForHash()
-			.multiGet(this.keys.switchMarker(intent.from().value(), switchId), List.of("participant", "binding"));
+		List<Object> marker = this.store.redis()
+			.opsForHash()
+			.multiGet(this.store.keys().switchMarker(intent.from().value(), switchId),
+					List.of("participant", "binding"));
 		if (marker.get(0) == null) {
 			// The first step never happened, and no late one can start any more.
 			logger.info("Dropped switch {}: {} had not left meeting {}", switchId, intent.participantId(),
@@ -145,15 +138,15 @@ class SwitchMover {
 	 */
 	private void join(Moved moved, String leftAs, long notAfter) {
 		String id = moved.participantId().value();
-		Participant before = this.json.readValue(leftAs, Participant.class);
-		String arriving = this.json
+		Participant before = this.store.json().readValue(leftAs, Participant.class);
+		String arriving = this.store.json()
 			.writeValueAsString(new Participant(before.id(), before.displayName(), this.scripts.now()));
 		if (!moved.binding().isEmpty()) {
 			this.presence.prepareMove(moved.binding(), moved.to(), moved.participantId());
 		}
 		ScriptResult joined = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_JOIN, moved.to().value(),
-				List.of(this.keys.switchMarker(moved.to().value(), moved.switchId())), this.scripts.now(), id, arriving,
-				moved.binding(), moved.from().value(), this.keepMillis);
+				List.of(this.store.keys().switchMarker(moved.to().value(), moved.switchId())), this.scripts.now(), id,
+				arriving, moved.binding(), moved.from().value(), this.keepMillis);
 		if (joined.ok()) {
 			if (!moved.binding().isEmpty()) {
 				this.presence.moved(moved.binding(), moved.from(), moved.to(), moved.participantId());
@@ -161,8 +154,8 @@ class SwitchMover {
 			return;
 		}
 		ScriptResult back = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_JOIN, moved.from().value(),
-				List.of(this.keys.switchMarker(moved.from().value(), moved.switchId() + ":undo")), this.scripts.now(),
-				id, leftAs, moved.binding(), "", this.keepMillis);
+				List.of(this.store.keys().switchMarker(moved.from().value(), moved.switchId() + ":undo")),
+				this.scripts.now(), id, leftAs, moved.binding(), "", this.keepMillis);
 		if (!back.ok()) {
 			logger.warn("Switch {}: meeting {} could not take {} and meeting {} could not take it back ({})",
 					moved.switchId(), moved.to(), id, moved.from(), back.status());

@@ -5,7 +5,7 @@ import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
-import dev.meetingbridge.meeting.MeetingService;
+import dev.meetingbridge.meeting.MeetingLookup;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
@@ -26,7 +26,7 @@ public class SwitchService {
 
 	static final int MAX_PAYLOAD = 4096;
 
-	private final MeetingService meetings;
+	private final MeetingLookup meetings;
 
 	private final ConnectionService connections;
 
@@ -38,7 +38,7 @@ public class SwitchService {
 
 	private final JsonMapper json;
 
-	SwitchService(MeetingService meetings, ConnectionService connections, AccessRules access, SwitchMover mover,
+	SwitchService(MeetingLookup meetings, ConnectionService connections, AccessRules access, SwitchMover mover,
 			SwitchInbox inbox, JsonMapper json) {
 		this.meetings = meetings;
 		this.connections = connections;

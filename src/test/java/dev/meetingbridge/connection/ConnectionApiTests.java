@@ -1,13 +1,7 @@
 package dev.meetingbridge.connection;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.IntegrationTest;
@@ -405,47 +399,6 @@ class ConnectionApiTests extends IntegrationTest {
 		assertThat(api.get(connections(a)).json().path("connections").get(0).path("id").asString()).isEqualTo(second);
 		assertThat(api.get(connections(a)).json().path("connections").size()).isEqualTo(1);
 		assertThat(api.get(connections(b) + "/" + first).code()).isEqualTo("connection-closed");
-	}
-
-	@Test
-	void concurrentConnectsInBothDirectionsOpenExactlyOneConnection() throws Exception {
-		int threads = 8;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			for (int round = 0; round < 5; round++) {
-				String a = fixtures.activeMeetingWith();
-				String b = fixtures.activeMeetingWith();
-				CountDownLatch start = new CountDownLatch(1);
-				List<Future<Api.Response>> attempts = new ArrayList<>();
-				for (int i = 0; i < threads; i++) {
-					String from = (i % 2 == 0) ? a : b;
-					String to = (i % 2 == 0) ? b : a;
-					attempts.add(pool.submit(() -> {
-						start.await();
-						return api.post(connections(from), Map.of("meetingId", to));
-					}));
-				}
-				start.countDown();
-				Map<Integer, Integer> statuses = new HashMap<>();
-				List<String> ids = new ArrayList<>();
-				for (Future<Api.Response> attempt : attempts) {
-					Api.Response response = attempt.get();
-					assertThat(response.status()).as(response.toString()).isIn(200, 201);
-					statuses.merge(response.status(), 1, Integer::sum);
-					ids.add(response.json().path("id").asString());
-				}
-
-				assertThat(statuses).as("statuses in round %d", round).containsEntry(201, 1);
-				assertThat(ids).as("ids in round %d", round).containsOnly(ids.get(0));
-				assertThat(api.get(connections(a)).json().path("connections").size()).isEqualTo(1);
-				assertThat(api.get(connections(b)).json().path("connections").size()).isEqualTo(1);
-				assertThat(events(a, "connection-open")).hasSize(1);
-				assertThat(events(b, "connection-open")).hasSize(1);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
 	}
 
 	private void assertClosedOn(String meetingId, String connectionId, String reason) {

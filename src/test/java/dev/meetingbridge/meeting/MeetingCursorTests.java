@@ -20,7 +20,7 @@ class MeetingCursorTests {
 
 	@Test
 	void aCursorReadsBackAsThePositionItWasWrittenFor() {
-		MeetingStore.IndexEntry position = new MeetingStore.IndexEntry("abcd-efgh-ijkl", 1_764_590_400_123d);
+		MeetingIndex.Entry position = new MeetingIndex.Entry("abcd-efgh-ijkl", 1_764_590_400_123d);
 		String cursor = MeetingCursor.encode(position);
 		assertThat(cursor).matches("[A-Za-z0-9_-]+");
 		assertThat(MeetingCursor.decode(cursor)).isEqualTo(position);
@@ -34,9 +34,8 @@ class MeetingCursorTests {
 
 	@Test
 	void positionsCarryWholeMilliseconds() {
-		MeetingStore.IndexEntry position = new MeetingStore.IndexEntry("m", 42.9);
-		assertThat(MeetingCursor.decode(MeetingCursor.encode(position)))
-			.isEqualTo(new MeetingStore.IndexEntry("m", 42));
+		MeetingIndex.Entry position = new MeetingIndex.Entry("m", 42.9);
+		assertThat(MeetingCursor.decode(MeetingCursor.encode(position))).isEqualTo(new MeetingIndex.Entry("m", 42));
 	}
 
 	@ParameterizedTest

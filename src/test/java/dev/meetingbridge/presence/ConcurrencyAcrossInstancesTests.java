@@ -180,41 +180,45 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 	void concurrentJoinsOfOneParticipantThroughSeveralInstancesAddItOnce() throws Exception {
 		String meeting = fixtures.activeMeetingWith();
 		String grace = fixtures.participant("grace");
-		long before = MeetingHistory.of(api, meeting).latestSequence();
 
-		List<Api.Response> responses = concurrently(6,
+		List<Api.Response> responses = changedOnce(meeting, 201, 200,
 				(caller) -> serverApi(caller).post("/api/meetings/" + meeting + "/participants",
 						Map.of("participantId", grace, "displayName", "Grace")));
 
-		assertThat(responses).extracting(Api.Response::status)
-			.containsOnly(200, 201)
-			.filteredOn((status) -> status == 201)
-			.hasSize(1);
 		assertThat(responses)
 			.allSatisfy((response) -> assertThat(response.json().path("id").asString()).isEqualTo(grace));
-		MeetingHistory history = MeetingHistory.of(api, meeting);
-		assertThat(history.joined(grace)).hasSize(1);
-		assertThat(history.latestSequence()).isEqualTo(before + 1);
+		assertThat(MeetingHistory.of(api, meeting).joined(grace)).hasSize(1);
 	}
 
 	@Test
 	void concurrentLeavesOfOneParticipantThroughSeveralInstancesRemoveItOnce() throws Exception {
 		String heidi = fixtures.participant("heidi");
 		String meeting = fixtures.activeMeetingWith(heidi);
-		long before = MeetingHistory.of(api, meeting).latestSequence();
 
-		List<Api.Response> responses = concurrently(6,
+		List<Api.Response> responses = changedOnce(meeting, 204, 404,
 				(caller) -> serverApi(caller).delete("/api/meetings/" + meeting + "/participants/" + heidi));
 
-		assertThat(responses).extracting(Api.Response::status)
-			.containsOnly(204, 404)
-			.filteredOn((status) -> status == 204)
-			.hasSize(1);
 		assertThat(responses).filteredOn((response) -> response.status() == 404)
 			.allSatisfy((response) -> assertThat(response.code()).isEqualTo("participant-not-found"));
-		MeetingHistory history = MeetingHistory.of(api, meeting);
-		assertThat(history.left(heidi)).hasSize(1);
-		assertThat(history.latestSequence()).isEqualTo(before + 1);
+		assertThat(MeetingHistory.of(api, meeting).left(heidi)).hasSize(1);
+	}
+
+	@Test
+	void concurrentConnectsOfOnePairThroughSeveralInstancesOpenOneConnection() throws Exception {
+		String a = fixtures.activeMeetingWith();
+		String b = fixtures.activeMeetingWith();
+		long beforeOnB = MeetingHistory.of(api, b).latestSequence();
+
+		List<Api.Response> responses = changedOnce(a, 201, 200, (caller) -> {
+			String from = (caller % 2 == 0) ? a : b;
+			return serverApi(caller).post(connections(from), Map.of("meetingId", (caller % 2 == 0) ? b : a));
+		});
+
+		String id = responses.get(0).json().path("id").asString();
+		assertThat(responses).allSatisfy((response) -> assertThat(response.json().path("id").asString()).isEqualTo(id));
+		assertThat(MeetingHistory.of(api, a).ofType("connection-open")).hasSize(1);
+		assertThat(MeetingHistory.of(api, b).ofType("connection-open")).hasSize(1);
+		assertThat(MeetingHistory.of(api, b).latestSequence()).isEqualTo(beforeOnB + 1);
 	}
 
 	@Test
@@ -224,9 +228,8 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 		String connection = fixtures.connect(a, b);
 		String chat = "/api/meetings/" + a + "/connections/" + connection + "/chat-messages";
 		// The burst is 3 and one token comes back per second: a fourth chat within the
-		// second of the
-		// first is refused. A machine too busy to send four requests within a second gets
-		// another go.
+		// second of the first is refused. A machine too busy to send four requests within
+		// a second gets another go.
 		for (int attempt = 0; attempt < 3; attempt++) {
 			String ivan = fixtures.participant("ivan");
 			fixtures.join(a, ivan);
@@ -331,6 +334,23 @@ class ConcurrencyAcrossInstancesTests extends IntegrationTest {
 			case 1 -> second.api(tokens.server());
 			default -> third.api(tokens.server());
 		};
+	}
+
+	/**
+	 * Runs the calls at once through the instances and returns their responses: exactly
+	 * one made the change ({@code changed}), which recorded one event on the meeting, and
+	 * the others were answered {@code unchanged}.
+	 */
+	private List<Api.Response> changedOnce(String meeting, int changed, int unchanged,
+			Function<Integer, Api.Response> call) throws Exception {
+		long before = MeetingHistory.of(api, meeting).latestSequence();
+		List<Api.Response> responses = concurrently(6, call);
+		assertThat(responses).extracting(Api.Response::status)
+			.containsOnly(changed, unchanged)
+			.filteredOn((status) -> status == changed)
+			.hasSize(1);
+		assertThat(MeetingHistory.of(api, meeting).latestSequence()).isEqualTo(before + 1);
+		return responses;
 	}
 
 	/**
