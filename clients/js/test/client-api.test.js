@@ -5,31 +5,10 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { BridgeError, MeetingBridge } from '../src/index.js';
+import { closeClients, connect, connectedMeetings } from './clients.js';
 import { FakeBridge, eventually, token } from './fake-bridge.js';
 
-const open = [];
-afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
-
-async function connect(fake, claims = { sub: 'ops', roles: ['server'] }, options = {}) {
-  const bridge = await MeetingBridge.connect({
-    url: 'http://bridge.test', token: token(claims), webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch,
-    reconnectDelayMs: 10, ...options,
-  });
-  open.push(bridge);
-  return bridge;
-}
-
-async function connectedMeetings() {
-  const fake = new FakeBridge();
-  const mars = fake.createMeeting('mars');
-  fake.createMeeting('earth');
-  mars.connections.push({ id: 'c1', payload: '', createdAt: new Date().toISOString(), meetingId: 'mars', meeting: { id: 'earth', participants: {} } });
-  const bridge = await connect(fake);
-  const meeting = await bridge.meeting('mars');
-  const connection = meeting.connections.get('c1');
-  await connection.ready;
-  return { fake, bridge, meeting, connection };
-}
+afterEach(closeClients);
 
 test('on() with VideoSDK\'s spelling chat-meesage hears chat-message; off() with it stops', async () => {
   const { fake, bridge, connection } = await connectedMeetings();
