@@ -1,29 +1,25 @@
+import { BridgeCalls } from './calls.js';
 import { Emitter } from './emitter.js';
 import { MeetingFeed } from './feed.js';
 import { StompLink } from './link.js';
 import { Meeting } from './meeting.js';
-import { bridgeEventType, identityOf, settingsOf } from './options.js';
+import { bridgeEventType } from './options.js';
 import { SessionRecovery } from './recovery.js';
-import { Rest, idempotencyKey, seg } from './rest.js';
+import { idempotencyKey, seg } from './rest.js';
 import { decodeToken } from './token.js';
 import { TokenWatch } from './token-watch.js';
 
 /** @typedef {import('./types.js').BridgeEvent} BridgeEvent */
 /** @typedef {import('./types.js').BridgeEvents} BridgeEvents */
 /** @typedef {import('./types.js').BridgeState} BridgeState */
-/** @typedef {import('./types.js').MeetingInfo} MeetingInfo */
-/** @typedef {import('./types.js').MeetingSummary} MeetingSummary */
 /** @typedef {import('./types.js').Problem} Problem */
-/** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
-/** @typedef {import('./types.js').WebhookEndpointStatus} WebhookEndpointStatus */
 /** @typedef {import('./options.js').ConnectOptions} ConnectOptions */
 /** @typedef {import('./options.js').JoinOptions} JoinOptions */
-/** @typedef {import('./options.js').Identity} Identity */
 /** @typedef {import('./errors.js').BridgeError} BridgeError */
 
 /**
- * A client of one bridge for one token: REST calls, one STOMP session that reconnects by itself,
- * and the meetings it follows. Its own events (`on(type, listener)`):
+ * A client of one bridge for one token: the REST calls of {@link BridgeCalls}, one STOMP session
+ * that reconnects by itself, and the meetings it follows. Its own events (`on(type, listener)`):
  * - `state` `(state)`: `connected`, `reconnecting`, `closed`
  * - `error` `(problem)`: a refused SEND answered on `/user/queue/errors`, a STOMP ERROR frame, or
  *   a background failure (re-subscribing, catching up); never thrown at you
@@ -33,7 +29,7 @@ import { TokenWatch } from './token-watch.js';
  * - `token-expired` `({expiresAt, refused, problem})`: the token's `exp` has passed, or the bridge
  *   refused it (401; `refused: true`): calls fail until `setToken()` gives a new one
  */
-export class MeetingBridge {
+export class MeetingBridge extends BridgeCalls {
   /**
    * Connects (STOMP CONNECT with the token) and resolves once the session is up.
    * @param {ConnectOptions} options
@@ -47,21 +43,10 @@ export class MeetingBridge {
 
   /** @param {ConnectOptions} options */
   constructor(options) {
-    const settings = settingsOf(options);
-    /** The REST base URL, e.g. `http://localhost:8080`. */
-    this.url = settings.url;
-    /** The STOMP endpoint, e.g. `ws://localhost:8080/ws`. */
-    this.wsUrl = settings.wsUrl;
-    this.token = options.token;
-    this.claims = decodeToken(this.token);
-    /** @type {string | undefined} */
-    this.actAs = options.actAs;
+    super(options);
+    const settings = this.settings;
     /** @type {BridgeState} */
     this.state = 'connecting';
-    /** @internal */
-    this.settings = settings;
-    /** @internal */
-    this.rest = new Rest(this.url, settings.fetch, () => this.token, { retryForMs: settings.retryForMs });
     /** @internal @type {Emitter<BridgeEvents>} */
     this.emitter = new Emitter();
     /** @internal */
@@ -69,7 +54,7 @@ export class MeetingBridge {
       token: () => this.token,
       isClosed: () => this.isClosed(),
       onProblem: (problem) => this.report(problem),
-      onSwitch: (message) => this.onSwitchMeeting(message).catch((error) => this.report(error.problem ?? {
+      onSwitch: (message) => this.recovery.onSwitch(message).catch((error) => this.report(error.problem ?? {
         title: 'Switch failed', status: 0, detail: String(error),
       })),
       onDown: (end) => {
@@ -91,11 +76,6 @@ export class MeetingBridge {
     this.meetings = new Map();
     /** @internal Whether the bridge, not `close()`, closed the client (it refused the token). */
     this.closedByRefusal = false;
-  }
-
-  /** @returns {Identity} */
-  get identity() {
-    return identityOf(this.claims, this.actAs);
   }
 
   /**
@@ -137,27 +117,6 @@ export class MeetingBridge {
   }
 
   /**
-   * A `switch-meeting` for this client's participant: every meeting it follows as its own hears
-   * it. When the bridge moved the participant, the client follows the target first (re-binding it
-   * after reconnects as it did the meeting it left); the meeting it left stops by itself on its
-   * `participant-left` (`switched`).
-   * @internal
-   * @param {SwitchMeeting} message
-   */
-  async onSwitchMeeting(message) {
-    const sources = [...this.meetings.values()].filter((meeting) => meeting.id !== message.meetingId);
-    /** @type {Meeting | undefined} */
-    let target;
-    if (message.moved) {
-      const bound = this.recovery.bound;
-      const boundAs = sources.map((meeting) => bound.get(meeting.id)).find((name) => name !== undefined);
-      target = await this.meeting(message.meetingId);
-      if (boundAs !== undefined) bound.set(target.id, boundAs);
-    }
-    for (const meeting of sources) meeting.emitSwitch(message, target);
-  }
-
-  /**
    * Replaces the token, for example on `token-expiring`. REST calls use it at once; the STOMP
    * session keeps running and the next CONNECT (after a reconnect) sends it. A client that the
    * bridge closed because it refused the old token (state `closed` after `token-expired`)
@@ -190,6 +149,7 @@ export class MeetingBridge {
 
   /**
    * The bridge refused the token (401, or an ERROR frame `unauthenticated`).
+   * @override
    * @internal
    * @param {Problem} problem
    */
@@ -211,71 +171,6 @@ export class MeetingBridge {
     this.recovery.stop();
     for (const feed of this.feeds.values()) feed.onDisconnected();
     this.link.stop();
-  }
-
-  /**
-   * One REST call. Resolves with the parsed JSON body (`null` for 204), rejects with a
-   * {@link BridgeError} carrying the problem details. A POST or DELETE carries a fresh
-   * `Idempotency-Key` and is retried with it (see `retryForMs`), so it takes effect once.
-   * @param {string} method
-   * @param {string} path e.g. `/api/meetings/mars`
-   * @param {object} [body]
-   * @returns {Promise<any>}
-   */
-  request(method, path, body) {
-    return this.rest.request(method, path, body).catch((/** @type {BridgeError} */ error) => {
-      if (error?.status === 401) this.tokenRefused(error.problem);
-      throw error;
-    });
-  }
-
-  /**
-   * Creates a meeting (server tokens, or participant tokens with `allow_mod`).
-   * @param {{meetingId?: string}} [options] an id, or none for a generated one
-   * @returns {Promise<MeetingInfo>}
-   */
-  createMeeting({ meetingId } = {}) {
-    return this.request('POST', '/api/meetings', meetingId ? { meetingId } : {});
-  }
-
-  /**
-   * Reads a meeting once, without following it.
-   * @param {string} meetingId
-   * @returns {Promise<MeetingInfo>}
-   */
-  readMeeting(meetingId) {
-    return this.request('GET', `/api/meetings/${seg(meetingId)}`);
-  }
-
-  /**
-   * The webhook endpoints as operators see them (server tokens only).
-   * @returns {Promise<{endpoints: WebhookEndpointStatus[]}>}
-   */
-  listWebhooks() {
-    return this.request('GET', '/api/webhooks');
-  }
-
-  /**
-   * Lists meetings, newest first (server tokens only).
-   * @param {{status?: 'active' | 'ended', cursor?: string, limit?: number}} [query]
-   * @returns {Promise<{meetings: MeetingSummary[], nextCursor?: string}>}
-   */
-  listMeetings({ status, cursor, limit } = {}) {
-    const query = new URLSearchParams();
-    if (status) query.set('status', status);
-    if (cursor) query.set('cursor', cursor);
-    if (limit) query.set('limit', String(limit));
-    const text = query.toString();
-    return this.request('GET', `/api/meetings${text ? `?${text}` : ''}`);
-  }
-
-  /**
-   * Ends a meeting by id (member with `allow_mod`, or a server token).
-   * @param {string} meetingId
-   * @returns {Promise<MeetingInfo>}
-   */
-  endMeeting(meetingId) {
-    return this.request('POST', `/api/meetings/${seg(meetingId)}/end`);
   }
 
   /**
@@ -319,38 +214,22 @@ export class MeetingBridge {
     this.recovery.bound.set(meetingId, displayName);
   }
 
-  /**
-   * Stops re-binding a meeting's participant after reconnects.
-   * @internal
-   * @param {string} meetingId
-   */
+  /** @internal Stops re-binding a meeting's participant after reconnects. @param {string} meetingId */
   unbind(meetingId) {
     this.recovery.bound.delete(meetingId);
   }
 
-  /**
-   * Reports a problem as an `error` event: a refusal, or a background failure.
-   * @internal
-   * @param {Problem} problem
-   */
+  /** @internal Emits `error`: a refusal, or a background failure. @param {Problem} problem */
   report(problem) {
     this.emitter.emit('error', problem);
   }
 
-  /**
-   * Forgets a meeting object that is no longer followed.
-   * @internal
-   * @param {Meeting} meeting
-   */
+  /** @internal Forgets a meeting object that is no longer followed. @param {Meeting} meeting */
   forget(meeting) {
     if (this.meetings.get(meeting.id) === meeting) this.meetings.delete(meeting.id);
   }
 
-  /**
-   * @internal
-   * @param {string} meetingId
-   * @returns {MeetingFeed} the feed of a meeting, made on first use
-   */
+  /** @internal The feed of a meeting, made on first use. @param {string} meetingId @returns {MeetingFeed} */
   feed(meetingId) {
     let feed = this.feeds.get(meetingId);
     if (!feed) {
@@ -360,61 +239,23 @@ export class MeetingBridge {
     return feed;
   }
 
-  /**
-   * Forgets a feed that no view shows any more.
-   * @internal
-   * @param {MeetingFeed} feed
-   */
+  /** @internal Forgets a feed that no view shows any more. @param {MeetingFeed} feed */
   forgetFeed(feed) {
     if (this.feeds.get(feed.id) === feed) this.feeds.delete(feed.id);
   }
 
-  /**
-   * After a reconnect: every feed catches up.
-   * @internal
-   * @param {boolean} resync whether the bridge asked for a reload
-   */
+  /** @internal After a reconnect: every feed catches up. @param {boolean} resync whether to reload */
   async resumeFeeds(resync) {
     await Promise.all([...this.feeds.values()].map((feed) => feed.resume({ resync })));
   }
 
-  /**
-   * @internal
-   * @returns {number} how long to wait for the event that ends what the client follows (`lastEventWaitMs`)
-   */
-  lastEventWaitMs() {
-    return this.settings.lastEventWaitMs;
-  }
-
-  /**
-   * @internal
-   * @returns {number} events asked for per history read
-   */
-  historyPage() {
-    return this.settings.historyPage;
-  }
-
-  /**
-   * The bridge refused the page size: ask for `page` events from now on.
-   * @internal
-   * @param {number} page
-   */
-  limitHistoryPage(page) {
-    this.settings.historyPage = Math.min(this.settings.historyPage, page);
-  }
-
-  /**
-   * @internal
-   * @returns {number} the number of the STOMP session under way: work begun for an earlier one can tell
-   */
+  /** @internal The number of the STOMP session under way: work begun for an earlier one can tell. */
   generation() {
     return this.link.generation;
   }
 
   /**
-   * SUBSCRIBE with a receipt; resolves with the subscription id once it is live (waiting for the
-   * reconnect under way, if any).
-   * @internal
+   * @internal SUBSCRIBE with a receipt, once a session is up; resolves with the subscription id.
    * @param {string} destination
    * @param {(event: BridgeEvent) => void} onMessage
    * @returns {Promise<string>}
@@ -423,27 +264,18 @@ export class MeetingBridge {
     return this.link.subscribe(destination, onMessage);
   }
 
-  /**
-   * @internal
-   * @param {string} id
-   */
+  /** @internal @param {string} id */
   unsubscribe(id) {
     this.link.unsubscribe(id);
   }
 
-  /**
-   * @internal
-   * @param {string} id
-   * @returns {boolean} whether the subscription lives on the current session
-   */
+  /** @internal Whether the subscription lives on the current session. @param {string} id */
   isSubscribed(id) {
     return this.link.isSubscribed(id);
   }
 
   /**
-   * A SEND with its own `idempotency-key`, so that the bridge carries it out once should the
-   * frame reach it twice.
-   * @internal
+   * @internal A SEND with its own `idempotency-key`: carried out once should it arrive twice.
    * @param {string} destination
    * @param {object} body
    */

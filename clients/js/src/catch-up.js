@@ -54,6 +54,33 @@ export class CatchUps {
     return this.running;
   }
 
+  /**
+   * After a reconnect: check access again, re-subscribe (holding live events), then fill what was
+   * missed from the history, or reload the meeting when the bridge asked for a resync.
+   * @param {boolean} resync
+   */
+  async resume(resync) {
+    const feed = this.feed;
+    if (!feed.attached || feed.state.status === 'ended') return;
+    feed.held ??= [];
+    let reset = resync;
+    try {
+      // The bridge checks access before the position: history-reset (the meeting's history was
+      // reset while we were away) still says we may subscribe, and that we must reload.
+      await feed.bridge.request('GET', `${feed.path}/events?after=${feed.state.sequence}&limit=1${feed.state.epochQuery}`)
+        .catch((/** @type {BridgeError} */ error) => {
+          if (error?.code !== HISTORY_RESET) throw error;
+          reset = true;
+        });
+      await feed.subscribeAll();
+    } catch (error) {
+      feed.held = null;
+      feed.failed(/** @type {BridgeError} */ (error), 'Catch-up failed');
+      return;
+    }
+    await this.request(reset ? { reason: 'resync', reload: true } : { reason: 'reconnect', reload: false });
+  }
+
   /** Forgets what was asked for and has not started. */
   cancel() {
     this.pending = undefined;

@@ -1,5 +1,4 @@
 import { CatchUps } from './catch-up.js';
-import { HISTORY_RESET } from './history.js';
 import { seg } from './rest.js';
 import { MeetingState } from './meeting-state.js';
 import { FeedTopics } from './topics.js';
@@ -174,29 +173,11 @@ export class MeetingFeed {
   }
 
   /**
-   * After a reconnect: check access again, re-subscribe (holding live events), then fill what was
-   * missed from the history, or reload the meeting when the bridge asked for a resync.
-   * @param {{resync?: boolean}} [options]
+   * After a reconnect (see {@link CatchUps#resume}).
+   * @param {{resync?: boolean}} [options] whether the bridge asked for a reload
    */
-  async resume({ resync = false } = {}) {
-    if (!this.attached || this.state.status === 'ended') return;
-    this.held ??= [];
-    let reset = resync;
-    try {
-      // The bridge checks access before the position: history-reset (the meeting's history was
-      // reset while we were away) still says we may subscribe, and that we must reload.
-      await this.bridge.request('GET', `${this.path}/events?after=${this.state.sequence}&limit=1${this.state.epochQuery}`)
-        .catch((/** @type {BridgeError} */ error) => {
-          if (error?.code !== HISTORY_RESET) throw error;
-          reset = true;
-        });
-      await this.subscribeAll();
-    } catch (error) {
-      this.held = null;
-      this.failed(/** @type {BridgeError} */ (error), 'Catch-up failed');
-      return;
-    }
-    await this.catchUp(reset ? { reason: 'resync', reload: true } : { reason: 'reconnect', reload: false });
+  resume({ resync = false } = {}) {
+    return this.catchUps.resume(resync);
   }
 
   /**

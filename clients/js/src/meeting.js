@@ -1,5 +1,6 @@
 import { Connection } from './connection.js';
 import { BridgeError } from './errors.js';
+import { MeetingConnections } from './meeting-connections.js';
 import { seg } from './rest.js';
 import { VIEW_EVENTS, MeetingView } from './view.js';
 
@@ -8,7 +9,6 @@ import { VIEW_EVENTS, MeetingView } from './view.js';
 /** @typedef {import('./types.js').MeetingEvents} MeetingEvents */
 /** @typedef {import('./types.js').MeetingInfo} MeetingInfo */
 /** @typedef {import('./types.js').Participant} Participant */
-/** @typedef {import('./types.js').SyncEvent} SyncEvent */
 /** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
 /** @typedef {import('./types.js').LostEvent} LostEvent */
 /** @typedef {import('./emitter.js').Emitter<any>} AnyEmitter */
@@ -30,13 +30,20 @@ export class Meeting extends MeetingView {
    */
   constructor(bridge, id) {
     super(bridge, id);
-    /** @type {Map<string, Connection>} open connections of this meeting, kept live */
-    this.connections = new Map();
-    /** @type {Map<string, Connection>} connections that closed while followed, with `closeReason` */
-    this.closedConnections = new Map();
-    this.loaded = false;
+    /** @internal */
+    this.links = new MeetingConnections(this);
     /** @type {BridgeError | undefined} why the client stopped following, if it lost access */
     this.lostBecause = undefined;
+  }
+
+  /** @returns {Map<string, Connection>} open connections of this meeting, kept live */
+  get connections() {
+    return this.links.open;
+  }
+
+  /** @returns {Map<string, Connection>} connections that closed while followed, with `closeReason` */
+  get closedConnections() {
+    return this.links.closed;
   }
 
   /** @internal */
@@ -62,7 +69,7 @@ export class Meeting extends MeetingView {
   /** @internal */
   async attach() {
     if (!this.feed.views.has(this)) this.feed.addView(this);
-    if (this.feed.attached && !this.loaded) {
+    if (this.feed.attached && !this.links.loaded) {
       // The feed was already followed for a connection to this meeting: load the connections too.
       await this.onSnapshot(await this.bridge.readMeeting(this.id));
     }
@@ -74,17 +81,8 @@ export class Meeting extends MeetingView {
    * @internal
    * @param {MeetingInfo} snapshot
    */
-  async onSnapshot(snapshot) {
-    this.loaded = true;
-    const wanted = new Set(snapshot.connections ?? []);
-    for (const id of [...this.connections.keys()]) {
-      if (!wanted.has(id)) this.dropConnection(id, 'closed');
-    }
-    if (wanted.size === 0 || snapshot.status === 'ended') return;
-    const { connections } = await this.bridge.request('GET', `/api/meetings/${seg(this.id)}/connections`);
-    for (const json of /** @type {ConnectionInfo[]} */ (connections)) {
-      if (!this.connections.has(json.id)) this.addConnection(json);
-    }
+  onSnapshot(snapshot) {
+    return this.links.load(snapshot);
   }
 
   /**
@@ -92,14 +90,7 @@ export class Meeting extends MeetingView {
    * @param {BridgeEvent} event
    */
   onEvent(event) {
-    if (event.type === 'connection-open') this.addConnection(event.connection);
-    if (event.type === 'connection-close') this.dropConnection(event.connectionId, event.reason, { cascade: true });
-    if (event.type === 'meeting-ended') {
-      for (const id of [...this.connections.keys()]) this.dropConnection(id, 'meeting-ended', { cascade: true });
-      queueMicrotask(() => {
-        for (const connection of this.closedConnections.values()) connection.settle();
-      });
-    }
+    this.links.onEvent(event);
     if (event.type === 'participant-left' && event.reason !== 'meeting-ended') {
       // Only a leave needs to know who we are (the identity is worked out from the token).
       const { isServer, participantId } = this.bridge.identity;
@@ -128,7 +119,7 @@ export class Meeting extends MeetingView {
     if (this.feed.state.status === 'ended') return;
     this.feed.suspend();
     this.bridge.unbind(this.id);
-    for (const id of [...this.connections.keys()]) this.dropConnection(id, reason);
+    this.links.dropAll(reason);
     this.emitLost({ type: 'lost', meetingId: this.id, reason });
   }
 
@@ -137,7 +128,7 @@ export class Meeting extends MeetingView {
    * @param {BridgeError} error
    */
   onLost(error) {
-    for (const id of [...this.connections.keys()]) this.dropConnection(id, 'lost');
+    this.links.dropAll('lost');
     this.lostBecause = error;
     this.bridge.unbind(this.id);
     this.emitLost({ type: 'lost', meetingId: this.id, reason: error.code ?? 'forbidden', problem: error.problem });
@@ -158,35 +149,6 @@ export class Meeting extends MeetingView {
    */
   emitSwitch(message, target) {
     /** @type {AnyEmitter} */ (this.emitter).emit('switch-meeting', message, target);
-  }
-
-  /**
-   * @internal
-   * @param {ConnectionInfo} json
-   */
-  addConnection(json) {
-    const existing = this.connections.get(json.id);
-    if (existing) return existing;
-    const connection = new Connection(this, json);
-    this.connections.set(connection.id, connection);
-    connection.ready.catch((error) => {
-      if (!connection.closed) this.bridge.report(error.problem ?? { title: 'Connection', status: 0, detail: String(error) });
-    });
-    return connection;
-  }
-
-  /**
-   * @internal
-   * @param {string} id
-   * @param {string} reason
-   * @param {{cascade?: boolean}} [options] see {@link Connection#markClosed}
-   */
-  dropConnection(id, reason, options) {
-    const connection = this.connections.get(id);
-    if (!connection) return;
-    this.connections.delete(id);
-    this.closedConnections.set(id, connection);
-    connection.markClosed(reason, options);
   }
 
   /**
@@ -229,7 +191,9 @@ export class Meeting extends MeetingView {
     await this.bridge.request('DELETE', `/api/meetings/${seg(this.id)}/participants/${seg(who)}`);
     if (who === this.bridge.identity.participantId) {
       this.bridge.unbind(this.id);
-      if (!this.bridge.identity.isServer && !(await this.stopsFollowing())) this.stopFollowing('left');
+      // Its own participant-left is the last event the bridge sends it; the client then stops following.
+      if (!this.bridge.identity.isServer && this.feed.attached
+        && !(await this.emits('lost', this.bridge.lastEventWaitMs()))) this.stopFollowing('left');
     }
   }
 
@@ -253,7 +217,7 @@ export class Meeting extends MeetingView {
     if (payload !== undefined) body.payload = payload;
     /** @type {ConnectionInfo} */
     const json = await this.bridge.request('POST', `/api/meetings/${seg(this.id)}/connections`, body);
-    const connection = this.connections.get(json.id) ?? (this.attached ? this.addConnection(json) : new Connection(this, json));
+    const connection = this.connections.get(json.id) ?? (this.attached ? this.links.add(json) : new Connection(this, json));
     await connection.ready;
     return connection;
   }
@@ -265,49 +229,6 @@ export class Meeting extends MeetingView {
    */
   history({ after = 0, limit = 100 } = {}) {
     return this.bridge.request('GET', `/api/meetings/${seg(this.id)}/events?after=${after}&limit=${limit}`);
-  }
-
-  /**
-   * Resolves when the client stops following this meeting on its participant's own
-   * `participant-left` (the last event the bridge sends it), at once if it has already.
-   * @internal
-   * @returns {Promise<boolean>} false when that did not happen within `lastEventWaitMs`
-   */
-  stopsFollowing() {
-    if (!this.feed.attached) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (/** @type {boolean} */ stopped) => {
-        clearTimeout(timer);
-        this.emitter.off('lost', listener);
-        resolve(stopped);
-      };
-      const listener = () => done(true);
-      const timer = setTimeout(() => done(false), this.bridge.lastEventWaitMs());
-      this.emitter.on('lost', listener);
-    });
-  }
-
-  /**
-   * Resolves with the first applied event that matches, or `undefined` after `timeoutMs`.
-   * @param {(event: BridgeEvent) => boolean} predicate
-   * @param {number} timeoutMs
-   * @returns {Promise<BridgeEvent | undefined>}
-   */
-  waitFor(predicate, timeoutMs) {
-    return new Promise((resolve) => {
-      /** @param {BridgeEvent | SyncEvent} event */
-      const listener = (event) => {
-        if (event.type === 'sync' || !predicate(event)) return;
-        clearTimeout(timer);
-        this.off('*', listener);
-        resolve(event);
-      };
-      const timer = setTimeout(() => {
-        this.off('*', listener);
-        resolve(undefined);
-      }, timeoutMs);
-      this.on('*', listener);
-    });
   }
 
   /** Stops following this meeting (and its connections' meetings) and forgets the listeners. */

@@ -3,12 +3,16 @@ import { RESYNC_CLOSE_CODE } from './stomp/session.js';
 
 /** @typedef {import('./errors.js').BridgeError} BridgeError */
 /** @typedef {import('./stomp/session.js').SessionEnd} SessionEnd */
+/** @typedef {import('./types.js').SwitchMeeting} SwitchMeeting */
+/** @typedef {import('./meeting.js').Meeting} Meeting */
 /** @typedef {import('./bridge.js').MeetingBridge} MeetingBridge */
 
 /**
- * What the client does when its STOMP session drops: reconnect with a capped, jittered back-off,
- * re-bind the participants it joined bound to its session, then let every followed meeting
- * catch up (from the history, or from a fresh snapshot when the bridge asked for a resync).
+ * Keeps the client's session and the participants bound to it: when the STOMP session drops,
+ * reconnect with a capped, jittered back-off, re-bind the participants it joined bound to its
+ * session, then let every followed meeting catch up (from the history, or from a fresh snapshot
+ * when the bridge asked for a resync); when the bridge moves a bound participant to another
+ * meeting, follow and re-bind it there.
  * @internal
  */
 export class SessionRecovery {
@@ -64,6 +68,27 @@ export class SessionRecovery {
       bridge.setState('connected');
       await this.catchUp();
     }, jittered);
+  }
+
+  /**
+   * A `switch-meeting` for this client's participant: every meeting it follows as its own hears
+   * it. When the bridge moved the participant, the client follows the target first (re-binding it
+   * after reconnects as it did the meeting it left); the meeting it left stops by itself on its
+   * `participant-left` (`switched`).
+   * @param {SwitchMeeting} message
+   */
+  async onSwitch(message) {
+    const bridge = this.bridge;
+    const sources = [...bridge.meetings.values()].filter((meeting) => meeting.id !== message.meetingId);
+    /** @type {Meeting | undefined} */
+    let target;
+    if (message.moved) {
+      const bound = this.bound;
+      const boundAs = sources.map((meeting) => bound.get(meeting.id)).find((name) => name !== undefined);
+      target = await bridge.meeting(message.meetingId);
+      if (boundAs !== undefined) bound.set(target.id, boundAs);
+    }
+    for (const meeting of sources) meeting.emitSwitch(message, target);
   }
 
   /** Stops reconnecting. */

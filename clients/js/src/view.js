@@ -166,6 +166,51 @@ export class MeetingView {
     emitter.emit('*', sync);
   }
 
+  /**
+   * Resolves when this object emits `type`.
+   * @internal
+   * @param {string} type
+   * @param {number} timeoutMs
+   * @returns {Promise<boolean>} false when it did not within `timeoutMs`
+   */
+  emits(type, timeoutMs) {
+    const emitter = /** @type {Emitter<any>} */ (this.emitter);
+    return new Promise((resolve) => {
+      const done = (/** @type {boolean} */ emitted) => {
+        clearTimeout(timer);
+        emitter.off(type, listener);
+        resolve(emitted);
+      };
+      const listener = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      emitter.on(type, listener);
+    });
+  }
+
+  /**
+   * Resolves with the first applied event that matches, or `undefined` after `timeoutMs`.
+   * @param {(event: BridgeEvent) => boolean} predicate
+   * @param {number} timeoutMs
+   * @returns {Promise<BridgeEvent | undefined>}
+   */
+  waitFor(predicate, timeoutMs) {
+    const emitter = /** @type {Emitter<any>} */ (this.emitter);
+    return new Promise((resolve) => {
+      /** @param {BridgeEvent | SyncEvent} event */
+      const listener = (event) => {
+        if (event.type === 'sync' || !predicate(event)) return;
+        clearTimeout(timer);
+        emitter.off('*', listener);
+        resolve(event);
+      };
+      const timer = setTimeout(() => {
+        emitter.off('*', listener);
+        resolve(undefined);
+      }, timeoutMs);
+      emitter.on('*', listener);
+    });
+  }
+
   /** Stops following this meeting through this object and forgets its listeners. */
   dispose() {
     this.emitter.clear();
