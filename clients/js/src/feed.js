@@ -9,17 +9,7 @@ import { FeedTopics } from './topics.js';
 /** @typedef {import('./errors.js').BridgeError} BridgeError */
 /** @typedef {import('./bridge.js').MeetingBridge} MeetingBridge */
 
-/**
- * An object that shows a feed (a meeting view): told about snapshots and events in that order,
- * state first (every view), then listeners (every view).
- * @typedef {object} FeedView
- * @property {(snapshot: MeetingInfo) => Promise<void>} [onSnapshot] loads what it keeps beyond participants
- * @property {(event: BridgeEvent) => void} onEvent updates what it keeps
- * @property {(event: BridgeEvent) => void} deliver calls its listeners
- * @property {(sync: SyncEvent) => void} deliverSync
- * @property {(error: BridgeError) => void} [onLost] the caller may no longer read the meeting
- */
-
+/** @typedef {import('./view.js').FeedView} FeedView */
 /** @typedef {import('./catch-up.js').CatchUp} CatchUp */
 
 /**

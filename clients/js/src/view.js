@@ -2,11 +2,24 @@ import { Emitter } from './emitter.js';
 import { EVENT_TYPES } from './topics.js';
 
 /** @typedef {import('./types.js').BridgeEvent} BridgeEvent */
+/** @typedef {import('./types.js').MeetingInfo} MeetingInfo */
 /** @typedef {import('./types.js').MeetingStatus} MeetingStatus */
 /** @typedef {import('./types.js').Participant} Participant */
 /** @typedef {import('./types.js').SyncEvent} SyncEvent */
 /** @typedef {import('./bridge.js').MeetingBridge} MeetingBridge */
+/** @typedef {import('./errors.js').BridgeError} BridgeError */
 /** @typedef {import('./feed.js').MeetingFeed} MeetingFeed */
+
+/**
+ * An object that shows a feed (a meeting view): told about snapshots and events in that order,
+ * state first (every view), then listeners (every view).
+ * @typedef {object} FeedView
+ * @property {(snapshot: MeetingInfo) => Promise<void>} [onSnapshot] loads what it keeps beyond participants
+ * @property {(event: BridgeEvent) => void} onEvent updates what it keeps
+ * @property {(event: BridgeEvent) => void} deliver calls its listeners
+ * @property {(sync: SyncEvent) => void} deliverSync
+ * @property {(error: BridgeError) => void} [onLost] the caller may no longer read the meeting
+ */
 
 /**
  * Other names accepted for an event type: VideoSDK's own reference spells the chat event
