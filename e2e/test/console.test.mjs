@@ -27,7 +27,11 @@ before(async () => {
 });
 after(() => browser?.close());
 
-/** A page of its own (own session storage) signed in with the token. */
+/**
+ * A page of its own (own session storage) signed in with the token: a string, or a function that
+ * mints it once the page is ready (a short-lived token then starts its time at the sign-in, not
+ * while the browser makes the page).
+ */
 async function signedIn(token, width = 1280, actAs = '') {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
@@ -43,7 +47,7 @@ async function signedIn(token, width = 1280, actAs = '') {
   });
   page.problems = problems;
   await page.goto(`${BRIDGE_URL}/`);
-  await page.getByLabel('Token (JWT)').fill(token);
+  await page.getByLabel('Token (JWT)').fill(typeof token === 'function' ? token() : token);
   if (actAs) await page.getByLabel(/Act as participant/).fill(actAs);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#connection-state', { hasText: 'connected' }).waitFor();
@@ -481,7 +485,7 @@ test('an ended meeting shows ended, also after a reload that may no longer read 
 
 test('an expired token shows signed out and asks to sign in again; the header keeps link, store and token apart', { skip, timeout: 60000 }, async () => {
   const alice = unique('alice');
-  const page = await signedIn(mint({ sub: alice, permissions: ['allow_join'] }, 5));
+  const page = await signedIn(() => mint({ sub: alice, permissions: ['allow_join'] }, 5));
   await page.locator('#store-state', { hasText: 'store: ok' }).waitFor();
   await page.locator('#token-state', { hasText: /token expires \d\d:\d\d:\d\d \(in \d+ s\)/ }).waitFor();
   assert.match(await page.locator('#connection-state').textContent(), /live link: connected/);

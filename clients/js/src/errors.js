@@ -31,7 +31,7 @@ export class BridgeError extends Error {
 
 /**
  * The problem of a STOMP ERROR frame: its body is the problem detail, as on the error queue.
- * A frame without one (another server, or a bridge from before) is read from its `message`
+ * A frame without one (from another STOMP server) is read from its `message`
  * header, `code: detail`, with status 0: the code is what the bridge said, the status unknown.
  * @param {string | undefined} message the `message` header
  * @param {string} [body] the frame's body

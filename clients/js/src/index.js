@@ -31,9 +31,10 @@
  * @module @meeting-bridge/client
  */
 export { MeetingBridge } from './bridge.js';
-export { Connection, ConnectionMeeting, ConnectionParticipant, Meeting } from './meeting.js';
+export { Meeting } from './meeting.js';
+export { Connection, ConnectionMeeting, ConnectionParticipant } from './connection.js';
 export { BridgeError } from './errors.js';
-export { EVENT_TYPES } from './feed.js';
+export { EVENT_TYPES } from './topics.js';
 export { decodeToken } from './token.js';
 export { verifyWebhook, WebhookVerificationError } from './webhook.js';
 export { MeetingBridge as default } from './bridge.js';
@@ -65,9 +66,9 @@ export { MeetingBridge as default } from './bridge.js';
  * @typedef {import('./types.js').ConnectionMeetingEvents} ConnectionMeetingEvents
  * @typedef {import('./types.js').BridgeEvents} BridgeEvents
  * @typedef {import('./types.js').BridgeState} BridgeState
- * @typedef {import('./bridge.js').ConnectOptions} ConnectOptions
- * @typedef {import('./bridge.js').JoinOptions} JoinOptions
- * @typedef {import('./bridge.js').Identity} Identity
+ * @typedef {import('./options.js').ConnectOptions} ConnectOptions
+ * @typedef {import('./options.js').JoinOptions} JoinOptions
+ * @typedef {import('./options.js').Identity} Identity
  * @typedef {import('./webhook.js').WebhookPayload} WebhookPayload
  * @typedef {import('./webhook.js').WebhookHeaders} WebhookHeaders
  */

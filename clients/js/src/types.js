@@ -181,7 +181,7 @@
  *   'participant-left': [participant: Participant, event: ParticipantLeftEvent],
  *   'chat-message': [message: ChatMessage, event: ChatMessageEvent],
  *   'chat-meesage': [message: ChatMessage, event: ChatMessageEvent],
- *   'connection-open': [connection: import('./meeting.js').Connection, event: ConnectionOpenEvent],
+ *   'connection-open': [connection: import('./connection.js').Connection, event: ConnectionOpenEvent],
  *   'connection-close': [event: ConnectionCloseEvent, event: ConnectionCloseEvent],
  *   'meeting-ended': [event: MeetingEndedEvent, event: MeetingEndedEvent],
  *   'sync': [sync: SyncEvent],
@@ -193,7 +193,7 @@
 
 /**
  * Listener arguments of the meeting at the other end of a connection
- * ({@link import('./meeting.js').ConnectionMeeting}); as {@link MeetingEvents}, except that
+ * ({@link import('./connection.js').ConnectionMeeting}); as {@link MeetingEvents}, except that
  * `connection-open` (that meeting connecting to a third one) gives the connection as sent.
  * @typedef {{
  *   'participant-joined': [participant: Participant, event: ParticipantJoinedEvent],

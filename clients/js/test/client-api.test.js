@@ -5,31 +5,10 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { BridgeError, MeetingBridge } from '../src/index.js';
+import { closeClients, connect, connectedMeetings } from './clients.js';
 import { FakeBridge, eventually, token } from './fake-bridge.js';
 
-const open = [];
-afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
-
-async function connect(fake, claims = { sub: 'ops', roles: ['server'] }, options = {}) {
-  const bridge = await MeetingBridge.connect({
-    url: 'http://bridge.test', token: token(claims), webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch,
-    reconnectDelayMs: 10, ...options,
-  });
-  open.push(bridge);
-  return bridge;
-}
-
-async function connectedMeetings() {
-  const fake = new FakeBridge();
-  const mars = fake.createMeeting('mars');
-  fake.createMeeting('earth');
-  mars.connections.push({ id: 'c1', payload: '', createdAt: new Date().toISOString(), meetingId: 'mars', meeting: { id: 'earth', participants: {} } });
-  const bridge = await connect(fake);
-  const meeting = await bridge.meeting('mars');
-  const connection = meeting.connections.get('c1');
-  await connection.ready;
-  return { fake, bridge, meeting, connection };
-}
+afterEach(closeClients);
 
 test('on() with VideoSDK\'s spelling chat-meesage hears chat-message; off() with it stops', async () => {
   const { fake, bridge, connection } = await connectedMeetings();
@@ -152,6 +131,44 @@ test('a gap is filled to the end of the history when the bridge answers fewer ev
   assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
 });
 
+const historyLimits = (fake) => fake.calls.filter((call) => call.includes('/events?after=') && !/[?&]limit=1(&|$)/.test(call))
+  .map((call) => Number(/[?&]limit=(\d+)/.exec(call)[1]));
+
+test('a bridge that refuses the page size (400 naming limit) is read with the size it states, from then on', async () => {
+  const fake = new FakeBridge();
+  fake.createMeeting('mars');
+  fake.maxHistoryLimit = 4;
+  const bridge = await connect(fake);
+  const meeting = await bridge.meeting('mars');
+  const problems = [];
+  bridge.on('error', (problem) => problems.push(problem));
+  for (let i = 0; i < 10; i++) fake.join('mars', `p${i}`, { deliver: false });
+  fake.join('mars', 'last');
+  await eventually(() => meeting.sequence === 11, { message: 'sequence 11' });
+  assert.deepEqual([...meeting.participants.keys()].sort(), fake.participantIds('mars'));
+  const [refused, ...read] = historyLimits(fake);
+  assert.equal(refused, 1000);
+  assert.ok(read.length >= 3 && read.every((limit) => limit === 4), `limits ${read}`);
+
+  for (let i = 0; i < 3; i++) fake.join('mars', `q${i}`, { deliver: false });
+  fake.join('mars', 'later');
+  await eventually(() => meeting.sequence === 15, { message: 'sequence 15' });
+  assert.ok(historyLimits(fake).slice(read.length + 1).every((limit) => limit === 4), 'asked for 4 straight away');
+  assert.deepEqual(problems, []);
+});
+
+test('historyPage sets the events asked for per history read', async () => {
+  const fake = new FakeBridge();
+  fake.createMeeting('mars');
+  const bridge = await connect(fake, undefined, { historyPage: 2 });
+  const meeting = await bridge.meeting('mars');
+  for (let i = 0; i < 5; i++) fake.join('mars', `p${i}`, { deliver: false });
+  fake.join('mars', 'last');
+  await eventually(() => meeting.sequence === 6, { message: 'sequence 6' });
+  assert.ok(historyLimits(fake).every((limit) => limit === 2), `limits ${historyLimits(fake)}`);
+  assert.equal(meeting.participants.size, 6);
+});
+
 test('a refused SUBSCRIBE reports the problem of the ERROR frame\'s body', async () => {
   const fake = new FakeBridge();
   const bridge = await connect(fake);
@@ -161,11 +178,16 @@ test('a refused SUBSCRIBE reports the problem of the ERROR frame\'s body', async
   assert.equal(problems[0].title, 'Unknown destination');
 });
 
-test('meeting.js uses only what MeetingBridge offers as methods, none of its fields', async () => {
-  const source = await readFile(new URL('../src/meeting.js', import.meta.url), 'utf8');
-  const used = new Set([...source.matchAll(/(?<![/.])\bbridge\.(?!js\b)(\w+)/g)].map((match) => match[1]));
-  const methods = new Set(Object.getOwnPropertyNames(MeetingBridge.prototype));
-  assert.deepEqual([...used].filter((name) => !methods.has(name)), []);
+test('the meeting objects and feeds use only what MeetingBridge offers as methods, none of its fields', async () => {
+  const methods = new Set();
+  for (let type = MeetingBridge.prototype; type !== Object.prototype; type = Object.getPrototypeOf(type)) {
+    Object.getOwnPropertyNames(type).forEach((name) => methods.add(name));
+  }
+  for (const file of ['meeting.js', 'connection.js', 'view.js', 'feed.js', 'topics.js', 'catch-up.js', 'history.js']) {
+    const source = await readFile(new URL(`../src/${file}`, import.meta.url), 'utf8');
+    const used = new Set([...source.matchAll(/(?<![/.])\bbridge\.(?!js\b)(\w+)/g)].map((match) => match[1]));
+    assert.deepEqual([...used].filter((name) => !methods.has(name)), [], file);
+  }
 });
 
 test('switchTo() on a connection meeting\'s participant asks it to switch; its meeting hears switch-meeting', async () => {
@@ -213,6 +235,6 @@ test('when the bridge moved the participant (moved), its client follows the targ
   await eventually(() => lost.length === 1, { message: 'earth lost' });
   assert.equal(lost[0].reason, 'switched');
   assert.equal(earth.attached, false);
-  assert.equal(pat.bound.has('venus'), true);
-  assert.equal(pat.bound.has('earth'), false);
+  assert.equal(pat.recovery.bound.has('venus'), true);
+  assert.equal(pat.recovery.bound.has('earth'), false);
 });

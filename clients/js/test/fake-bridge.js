@@ -33,6 +33,12 @@ export class FakeBridge {
     this.epochCount = 0;
     /** the most events a history read answers (the bridge's limit), whatever `limit` asks */
     this.historyLimit = Infinity;
+    /** the largest `limit` a history read accepts: a larger one is refused with 400, as the bridge does */
+    this.maxHistoryLimit = Infinity;
+    /** whether a leave (DELETE) is carried out without its event being delivered; the events wait in `withheld` */
+    this.withholdLeaves = false;
+    /** events published and not delivered, for a test to deliver */
+    this.withheld = [];
     /** meetings whose reads answer 403, as when the caller is no longer a member */
     this.forbidden = new Set();
     /** whether every REST call answers 401, as for an expired token */
@@ -186,6 +192,11 @@ export class FakeBridge {
       }
       const after = Number(url.searchParams.get('after') ?? 0);
       const limit = Number(url.searchParams.get('limit') ?? 100);
+      if (limit > this.maxHistoryLimit) {
+        const message = `must be between 1 and ${this.maxHistoryLimit}`;
+        return respond(400, { title: 'Invalid request', status: 400, code: 'validation-failed', detail: `Invalid limit: ${message}`,
+          errors: [{ field: 'limit', message }] });
+      }
       const epoch = url.searchParams.get('epoch');
       if (epoch !== null && this.checksPositions && (epoch !== meeting.epoch || after > meeting.sequence)) {
         return respond(409, { title: 'History reset', status: 409, code: 'history-reset', detail: `now ${meeting.epoch} at ${meeting.sequence}` });
@@ -200,7 +211,10 @@ export class FakeBridge {
       return respond(201, meeting.participants.get(id));
     }
     if (method === 'DELETE' && parts[3] === 'participants' && parts.length === 5) {
-      if (meeting.participants.has(parts[4])) this.leave(meeting.id, parts[4]);
+      if (meeting.participants.has(parts[4])) {
+        const event = this.leave(meeting.id, parts[4], { deliver: !this.withholdLeaves });
+        if (this.withholdLeaves) this.withheld.push(event);
+      }
       return reply(204, '');
     }
     if (method === 'POST' && parts[3] === 'end' && parts.length === 4) return respond(200, info(this.end(meeting.id)));

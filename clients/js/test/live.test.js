@@ -1,19 +1,14 @@
 // Gap filling, reconnects and resyncs against a bridge in memory (test/fake-bridge.js).
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MeetingBridge } from '../src/index.js';
+import { closeClients, connect } from './clients.js';
 import { FakeBridge, eventually, token } from './fake-bridge.js';
 
-const open = [];
-afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
+afterEach(closeClients);
 
 /** A server-token client of the fake, following `mars`, recording what its listeners get. */
 async function following(fake, meetingId = 'mars') {
-  const bridge = await MeetingBridge.connect({
-    url: 'http://bridge.test', token: token({ sub: 'ops', roles: ['server'] }),
-    webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch, reconnectDelayMs: 10,
-  });
-  open.push(bridge);
+  const bridge = await connect(fake);
   const meeting = await bridge.meeting(meetingId);
   const seen = [];
   meeting.on('*', (event) => seen.push(event));

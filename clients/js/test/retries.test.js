@@ -2,33 +2,11 @@
 // it while its outcome is unknown (test/fake-bridge.js keeps and replays answers per key).
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BridgeError, MeetingBridge } from '../src/index.js';
-import { FakeBridge, token } from './fake-bridge.js';
+import { BridgeError } from '../src/index.js';
+import { SERVER, closeClients, connect, connectedMeetings } from './clients.js';
+import { FakeBridge } from './fake-bridge.js';
 
-const open = [];
-afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
-
-async function connect(fake, options = {}) {
-  const bridge = await MeetingBridge.connect({
-    url: 'http://bridge.test', token: token({ sub: 'ops', roles: ['server'] }),
-    webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch, ...options,
-  });
-  open.push(bridge);
-  return bridge;
-}
-
-/** mars connected to earth; the client follows mars and, through the connection, earth. */
-async function connectedMeetings(options) {
-  const fake = new FakeBridge();
-  const mars = fake.createMeeting('mars');
-  fake.createMeeting('earth');
-  mars.connections.push({ id: 'c1', payload: '', createdAt: new Date().toISOString(), meetingId: 'mars', meeting: { id: 'earth', participants: {} } });
-  const bridge = await connect(fake, options);
-  const meeting = await bridge.meeting('mars');
-  const connection = meeting.connections.get('c1');
-  await connection.ready;
-  return { fake, bridge, meeting, connection };
-}
+afterEach(closeClients);
 
 const chatPosts = (fake) => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/chat-messages'));
 const chats = (fake, text) => fake.meetings.get('earth').history.filter((e) => e.type === 'chat-message' && e.message.message === text);
@@ -104,7 +82,7 @@ test('502, 504 and idempotency-key-in-progress are retried too; other refusals a
 });
 
 test('the retry budget (retryForMs) ends with a rejection carrying the last error', async () => {
-  const { fake, connection } = await connectedMeetings({ retryForMs: 400 });
+  const { fake, connection } = await connectedMeetings({ options: { retryForMs: 400 } });
   fake.refusals.push(...Array.from({ length: 50 }, () => ({ status: 503, code: 'store-unavailable' })));
   const started = Date.now();
   const error = await connection.meeting.sendChatMessage('never').catch((e) => e);
@@ -125,7 +103,7 @@ test('the retry budget (retryForMs) ends with a rejection carrying the last erro
 
   // A bridge that cannot be reached at all.
   const keys = [];
-  const unreachable = await connect(fake, {
+  const unreachable = await connect(fake, SERVER, {
     retryForMs: 300,
     fetchImpl: async (url, init) => {
       keys.push(new Headers(init.headers).get('Idempotency-Key'));
@@ -142,7 +120,7 @@ test('the retry budget (retryForMs) ends with a rejection carrying the last erro
 test('a session-bound join\'s STOMP SEND carries an idempotency-key', async () => {
   const fake = new FakeBridge();
   fake.createMeeting('mars');
-  const bridge = await connect(fake, { token: token({ sub: 'me', permissions: ['allow_join'] }) });
+  const bridge = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
   await bridge.meeting('mars', { join: { displayName: 'Me', bindToSession: true } });
   const sends = fake.socket.frames.filter((f) => f.command === 'SEND');
   assert.equal(sends.length, 1);

@@ -1,35 +1,16 @@
 // The objects an application holds: listeners per object, what listeners get, errors.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BridgeError, EVENT_TYPES, MeetingBridge } from '../src/index.js';
+import { BridgeError, EVENT_TYPES } from '../src/index.js';
 import { Emitter } from '../src/emitter.js';
 import { stompProblem } from '../src/errors.js';
+import { closeClients, connect, connectedMeetings as connectedPair } from './clients.js';
 import { FakeBridge, eventually, token } from './fake-bridge.js';
 
-const open = [];
-afterEach(() => open.splice(0).forEach((bridge) => bridge.close()));
+afterEach(closeClients);
 
-async function connect(fake, claims = { sub: 'ops', roles: ['server'] }, options = {}) {
-  const bridge = await MeetingBridge.connect({
-    url: 'http://bridge.test', token: token(claims), webSocketImpl: fake.WebSocket, fetchImpl: fake.fetch, ...options,
-  });
-  open.push(bridge);
-  return bridge;
-}
-
-/** mars connected to earth: the bridge follows mars, and earth through the connection. */
-async function connectedMeetings() {
-  const fake = new FakeBridge();
-  const mars = fake.createMeeting('mars');
-  fake.createMeeting('earth');
-  fake.join('earth', 'bob');
-  mars.connections.push({ id: 'c1', payload: 'Hello Everyone.', createdAt: new Date().toISOString(), meetingId: 'mars', meeting: { id: 'earth', participants: {} } });
-  const bridge = await connect(fake);
-  const meeting = await bridge.meeting('mars');
-  const connection = meeting.connections.get('c1');
-  await connection.ready;
-  return { fake, bridge, meeting, connection };
-}
+/** mars connected to earth, where bob is. */
+const connectedMeetings = () => connectedPair({ payload: 'Hello Everyone.', inEarth: ['bob'] });
 
 test('following a meeting subscribes to its six topics, once each', async () => {
   const { fake, connection } = await connectedMeetings();
