@@ -75,18 +75,36 @@ class ErrorResponsesTests extends IntegrationTest {
 		assertProblem(api.get("/api/meetings/" + created), 404, "meeting-not-found");
 	}
 
+	/**
+	 * An unknown path, under {@code /api} or not, with or without a body, is a 404 in the
+	 * API's own words: nothing about the handler that found nothing.
+	 */
 	@Test
-	void unknownPathsUnderApiAreNotFound() {
+	void unknownPathsAreNotFound() {
 		String meeting = fixtures.activeMeetingWith();
-		for (String path : List.of("/api/nothing-here", "/api/meetings/" + meeting + "/nothing", "/api")) {
-			assertProblem(api.get(path), 404, "not-found");
+		String connections = "/api/meetings/" + meeting + "/connections/";
+		List<Api.Response> refused = List.of(api.get("/api/nothing-here"),
+				api.get("/api/meetings/" + meeting + "/nothing"), api.get("/api"),
+				api.post(connections + "c1/switch", Map.of("meetingId", meeting)),
+				api.post(connections + "c1/participants/p1/switch/now", Map.of("meetingId", meeting)),
+				api.as(null).get("/nothing-here"));
+		for (Api.Response response : refused) {
+			assertProblem(response, 404, "not-found");
+			assertThat(response.json().path("title").asString()).isEqualTo("Not found");
+			assertThat(response.json().path("detail").asString()).isEqualTo("Nothing is served at this path");
+			assertThat(response.text()).doesNotContainIgnoringCase("static").doesNotContainIgnoringCase("resource");
 		}
+		assertThat(refused.get(3).json().path("instance").asString()).isEqualTo(connections + "c1/switch");
 	}
 
 	@Test
 	void unsupportedMethodsAreNotAllowed() {
 		String meeting = fixtures.activeMeetingWith();
-		assertProblem(api.send("PUT", "/api/meetings", "{}", "application/json"), 405, "method-not-allowed");
+		Api.Response put = api.send("PUT", "/api/meetings", "{}", "application/json");
+		assertProblem(put, 405, "method-not-allowed");
+		assertThat(put.json().path("title").asString()).isEqualTo("Method not allowed");
+		assertThat(put.json().path("detail").asString()).isEqualTo("Method PUT is not allowed at this path");
+		assertThat(put.header("Allow")).contains("GET").contains("POST");
 		assertProblem(api.delete("/api/meetings/" + meeting), 405, "method-not-allowed");
 		assertProblem(api.send("PATCH", "/api/meetings/" + meeting, "{}", "application/json"), 405,
 				"method-not-allowed");
@@ -288,8 +306,7 @@ class ErrorResponsesTests extends IntegrationTest {
 				"413 payload-too-large"));
 		expected.add(Map.entry(api.post("/api/meetings/" + meeting + "/connections", Map.of("meetingId", meeting)),
 				"400 self-connection"));
-		// A server token names no sender: that is checked before the (unknown)
-		// connection.
+		// A server token names no sender: checked before the (unknown) connection.
 		expected.add(Map.entry(
 				api.post("/api/meetings/" + meeting + "/connections/zzz/chat-messages", Map.of("message", "hi")),
 				"400 validation-failed"));
