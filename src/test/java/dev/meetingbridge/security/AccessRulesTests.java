@@ -141,8 +141,7 @@ class AccessRulesTests {
 	void aTokenLimitedToAnotherRoomMayNotReadEvenItsOwnMeeting() {
 		membership.member("C", "alice");
 		forbidden(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "A"));
-		// B is connected to A, but the token is not valid for A, so A's membership does
-		// not count.
+		// B is connected to A, but the token is not valid for A: A's membership is moot.
 		forbidden(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "B"));
 		allowed(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "C"));
 	}
@@ -232,9 +231,8 @@ class AccessRulesTests {
 
 	@Test
 	void aModeratorOfAConnectedMeetingMayNotEndItDirectly() {
-		// bobmod moderates B and sees A through c1, but ending A directly needs
-		// membership of A;
-		// ending it over the connection is checked as managing B's connections.
+		// bobmod moderates B and sees A through c1. Ending A directly needs membership of
+		// A; ending it over the connection is checked as managing B's connections.
 		membership.member("B", "bobmod");
 		forbidden(() -> rules.requireEnd(participant("bobmod", MOD), "A"));
 		allowed(() -> rules.requireManageConnections(participant("bobmod", MOD), "B"));

@@ -191,9 +191,8 @@ class IdempotencyTests extends IntegrationTest {
 
 	@Test
 	void aRepeatAfterTheFirstAttemptsInstanceDiedHalfwayFinishesTheChange() {
-		// The first attempt ended the meeting (its first step) and died before closing
-		// the
-		// other side of its connection and publishing meeting-ended.
+		// The first attempt ended the meeting (its first step) and died there: the other
+		// side's connection still open, no meeting-ended published.
 		Pair pair = connectedMeetings();
 		String key = UUID.randomUUID().toString();
 		String path = "/api/meetings/" + pair.here + "/end";

@@ -155,8 +155,7 @@ class MeetingApiTests extends IntegrationTest {
 
 	@Test
 	void limitsOutsideOneToFiveHundredAndForeignCursorsAreRefused() {
-		// bm9wZQ is "nope", TmFOOmFiYw is "NaN:abc" and MWU5OTk6YWJj is "1e999:abc",
-		// Base64-encoded.
+		// Base64 of "nope", "NaN:abc" and "1e999:abc": bm9wZQ, TmFOOmFiYw, MWU5OTk6YWJj.
 		for (String query : List.of("limit=0", "limit=501", "limit=-1", "limit=ten", "cursor=not-a-cursor",
 				"cursor=bm9wZQ", "cursor=%21%21", "cursor=TmFOOmFiYw", "cursor=MWU5OTk6YWJj")) {
 			Api.Response response = api.get("/api/meetings?" + query);
