@@ -13,7 +13,12 @@
 //      resolver's `valid` time, none fails meanwhile (POST included), a WebSocket opened before
 //      the change to the other bridge stays up, and nginx's master process is the same one;
 //   4. a request sent to a bridge that then drops it is retried on the other bridge for GET and
-//      never for POST.
+//      never for POST;
+//   5. the public port serves health but not metrics, /actuator/info, the OpenAPI document or
+//      Swagger UI: those get nginx's own 404 problem detail, however the path is spelt, and never
+//      reach a bridge;
+//   6. a stop (SIGQUIT, as Compose sends to the nginx image) with a WebSocket open ends within
+//      worker_shutdown_timeout: the WebSocket is closed and nginx exits by itself.
 //
 // Needs nginx and dnsmasq (deploy/check.sh installs them). Usage: node deploy/follow-bridges-test.mjs
 import { spawn } from 'node:child_process';
@@ -163,7 +168,7 @@ function request(method, urlPath) {
         } catch {
           // nginx's own error page
         }
-        resolve({ status: res.statusCode, instance });
+        resolve({ status: res.statusCode, instance, body, type: res.headers['content-type'] });
       });
     });
     req.setTimeout(10000, () => req.destroy(new Error('no answer in 10 s')));
@@ -239,7 +244,7 @@ function nginxConfigCopy(resolverPort, bridgePort) {
   };
   replace(/resolver 127\.0\.0\.11 /, `resolver 127.0.0.1:${resolverPort} `);
   replace(/listen 8080;/, `listen 127.0.0.1:${nginxPort};`);
-  replace(/proxy_pass http:\/\/\$bridges:8080;/, `proxy_pass http://$bridges:${bridgePort};`, 2);
+  replace(/proxy_pass http:\/\/\$bridges:8080;/, `proxy_pass http://$bridges:${bridgePort};`, 3);
   // Logs and temporary files in the work directory, not in the system's.
   replace(/^http \{$/m, `http {\n  access_log ${work}/access.log;\n  client_body_temp_path ${work}/body;\n`
     + `  proxy_temp_path ${work}/proxy;\n  fastcgi_temp_path ${work}/fastcgi;\n  uwsgi_temp_path ${work}/uwsgi;\n`
@@ -390,7 +395,49 @@ async function main() {
   check(gets === 8, `4 dropped GETs should be tried on both bridges (8), but bridges received ${gets}`);
   log('4. a request dropped after it was sent: GET tried on both bridges (8 for 4), POST never twice (4 for 4)');
 
+  // 5. Operations' and developers' endpoints are not served on the public port.
+  const reached = () => servers.reduce((sum, stub) => sum + stub.requests.length, 0);
+  for (const health of ['/actuator/health', '/actuator/health/readiness', '/actuator/health/liveness']) {
+    const res = await request('GET', health);
+    check(res.status === 200 && res.instance, `${health} should reach a bridge, got ${res.status}`);
+  }
+  const before = reached();
+  const hidden = ['/actuator/prometheus', '/actuator/info', '/actuator', '/actuator/', '/actuator/health/../prometheus',
+    '/actuator/%70rometheus', '//actuator/prometheus', '/actuator/health/readiness/../../metrics', '/v3/api-docs',
+    '/v3/api-docs.yaml', '/v3/api-docs/swagger-config', '/swagger-ui.html', '/swagger-ui/index.html',
+    '/webjars/swagger-ui/index.html'];
+  for (const hiddenPath of hidden) {
+    for (const method of ['GET', 'POST']) {
+      const res = await request(method, hiddenPath);
+      let code;
+      try {
+        code = JSON.parse(res.body).code;
+      } catch {
+        code = undefined;
+      }
+      check(res.status === 404 && code === 'not-found' && res.type === 'application/problem+json',
+        `${method} ${hiddenPath} should get nginx's 404 not-found problem, got ${res.status} ${res.type} ${res.body}`);
+    }
+  }
+  check(reached() === before, `${reached() - before} request(s) for hidden paths reached a bridge`);
+  log(`5. the public port serves health; ${hidden.length} metrics, info and API-document paths get 404 (GET and POST), `
+    + 'none reaches a bridge');
+
   log('nginx followed every change without a restart');
+
+  // 6. A graceful stop does not wait for open WebSockets beyond worker_shutdown_timeout.
+  const shutdownSeconds = Number(config.match(/^worker_shutdown_timeout (\d+)s;/m)?.[1]);
+  check(shutdownSeconds > 0, 'nginx.conf: no worker_shutdown_timeout in seconds');
+  const open = await openWebSocket();
+  const closed = new Promise((resolve) => open.socket.on('close', resolve));
+  const t6 = Date.now();
+  nginx.kill('SIGQUIT');
+  const exit = await Promise.race([nginx.exited, sleep((shutdownSeconds + 5) * 1000).then(() => null)]);
+  check(exit !== null, `nginx was still running ${shutdownSeconds + 5} s after SIGQUIT with a WebSocket open`);
+  check(exit.code === 0, `nginx should exit 0 after a graceful stop, got ${JSON.stringify(exit)}`);
+  await closed;
+  log(`6. SIGQUIT with a WebSocket open: closed and exited 0 after ${Date.now() - t6} ms `
+    + `(worker_shutdown_timeout ${shutdownSeconds}s)`);
   console.log('follow-bridges-test: 1 passed, 0 failed');
 }
 
