@@ -81,14 +81,9 @@ class ApiResponseWriter {
 	Mono<Void> refuse(ServerHttpRequest request, ServerHttpResponse response, Throwable failure, ApiRoutes.Route route,
 			long started) {
 		if (failure instanceof Replayed replayed) {
-			response.setStatusCode(HttpStatus.valueOf(replayed.status()));
 			response.getHeaders().set(ReplayedAnswers.HEADER, "true");
 			byte[] body = replayed.body().isEmpty() ? null : replayed.body().getBytes(StandardCharsets.UTF_8);
-			if (body != null) {
-				response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-				response.getHeaders().setContentLength(body.length);
-			}
-			return send(request, response, body, route, started, null);
+			return write(request, response, new Answer(replayed.status(), body), route, started);
 		}
 		BridgeException refusal = refusal(failure);
 		response.setStatusCode(refusal.problem().status());
