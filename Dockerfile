@@ -15,6 +15,8 @@ RUN ./mvnw -B -q dependency:go-offline
 COPY clients/js/package.json clients/js/package-lock.json clients/js/
 RUN cd clients/js && npm ci --no-audit --no-fund
 COPY clients/js/ clients/js/
+# The jar carries the project's LICENSE and NOTICE in its META-INF (each library in lib/ carries its own).
+COPY LICENSE NOTICE ./
 COPY src/ src/
 RUN ./mvnw -B -q -DskipTests package \
     && java -Djarmode=tools -jar target/meeting-bridge-*.jar extract --layers \
@@ -35,6 +37,7 @@ COPY scripts/aot-cache.sh scripts/aot-train.mjs /train/
 RUN /train/aot-cache.sh /app /app/meeting-bridge.aot 40
 
 FROM eclipse-temurin:25-jre
+LABEL org.opencontainers.image.licenses="Apache-2.0"
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \

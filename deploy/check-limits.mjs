@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks that the deployment's limits agree with each other: the sessions each bridge accepts, the
 // connections and open files of nginx's workers, and the containers' ulimits; and that nginx reaches
-// the bridges through a name it re-resolves, waits for their health and never meets an unset limit.
+// the bridges through a name it re-resolves, waits for their health, never meets an unset limit, and
+// exits on a stop before Compose's grace period ends.
 // deploy/check.sh runs it on the output of `docker-compose config`, so anchors and defaults are
 // already resolved.
 //
@@ -46,6 +47,16 @@ const number = (text, what) => {
 const workers = number(directive('worker_processes'), 'nginx.conf: worker_processes');
 const workerFiles = number(directive('worker_rlimit_nofile'), 'nginx.conf: worker_rlimit_nofile');
 const workerConnections = number(directive('worker_connections'), 'nginx.conf: worker_connections');
+/** Seconds in an nginx or Compose duration: 10s, 1m30s, 500ms; a bare number is seconds. */
+const seconds = (text, what) => {
+  const value = String(text).trim();
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)?/g)];
+  const valid = parts.length > 0 && parts.map((p) => p[0]).join('') === value;
+  expect(valid, `${what} must be a duration, not '${value}'`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] ?? 's'], 0);
+};
+const shutdownTimeout = seconds(directive('worker_shutdown_timeout'), 'nginx.conf: worker_shutdown_timeout');
 const resolver = directive('resolver');
 expect(/^127\.0\.0\.11\b/.test(resolver) && /\bvalid=\d+s\b/.test(resolver),
   `nginx.conf: the resolver must be Docker's DNS (127.0.0.11) with valid=Ns, not '${resolver}'`);
@@ -117,6 +128,10 @@ for (const [name, service] of balancers) {
     expect(service.depends_on?.[bridge]?.condition === 'service_healthy',
       `${name}: must depend on ${bridge} with condition service_healthy`);
   }
+  // Compose's default grace is 10 s; nginx must have closed the last WebSockets and exited by then.
+  const grace = seconds(service.stop_grace_period ?? '10s', `${name}: stop_grace_period`);
+  expect(grace > shutdownTimeout, `${name}: stop_grace_period ${grace} s must exceed nginx's worker_shutdown_timeout `
+    + `${shutdownTimeout} s, or a stop with WebSockets open ends in a SIGKILL`);
   expect(String(service.sysctls?.['net.ipv4.tcp_tw_reuse']) === '1',
     `${name}: sysctl net.ipv4.tcp_tw_reuse must be 1 (a connection per REST request to a bridge)`);
 }
@@ -132,4 +147,4 @@ if (problems.length > 0) {
 }
 console.log(`limits: ${bridges.length} bridges, ${sessions} sessions -> ${needed} proxied connections; `
   + `nginx ${workers} workers x ${workerConnections} connections, ${workerFiles} files each; `
-  + `load balancer nofile ${nofile(balancers[0][1]).hard}: consistent`);
+  + `load balancer nofile ${nofile(balancers[0][1]).hard}, closes WebSockets ${shutdownTimeout} s into a stop: consistent`);

@@ -2,10 +2,12 @@
 # Offline checks of the container deployment (no Docker engine needed), run by .ci/run:
 #  1. the Compose file resolves, with docker-compose 1.29 and with Compose v2 where installed;
 #  2. the limits agree: the bridges' sessions, nginx's connections and open files, the containers'
-#     ulimits; nginx re-resolves the bridges and waits for their health (check-limits.mjs);
+#     ulimits, nginx's shutdown timeout and the load balancer's stop grace period; nginx re-resolves
+#     the bridges and waits for their health (check-limits.mjs);
 #  3. nginx parses deploy/nginx.conf;
-#  4. nginx follows a recreated bridge without a restart (follow-bridges-test.mjs: Debian's nginx,
-#     dnsmasq and stub bridges on loopback, about 10 s);
+#  4. nginx follows a recreated bridge without a restart, keeps metrics and the API documents off
+#     the public port, and stops within worker_shutdown_timeout with WebSockets open
+#     (follow-bridges-test.mjs: Debian's nginx, dnsmasq and stub bridges on loopback, about 20 s);
 #  5. the Dockerfile passes dockerfilelint.
 set -euo pipefail
 cd "$(dirname "$0")/.."

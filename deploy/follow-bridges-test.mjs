@@ -13,246 +13,27 @@
 //      resolver's `valid` time, none fails meanwhile (POST included), a WebSocket opened before
 //      the change to the other bridge stays up, and nginx's master process is the same one;
 //   4. a request sent to a bridge that then drops it is retried on the other bridge for GET and
-//      never for POST.
+//      never for POST;
+//   5. the public port serves health but not metrics, /actuator/info, the OpenAPI document or
+//      Swagger UI: those get nginx's own 404 problem detail, however the path is spelt, and never
+//      reach a bridge;
+//   6. a stop (SIGQUIT, as Compose sends to the nginx image) with a WebSocket open ends within
+//      worker_shutdown_timeout: the WebSocket is closed and nginx exits by itself.
 //
 // Needs nginx and dnsmasq (deploy/check.sh installs them). Usage: node deploy/follow-bridges-test.mjs
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import dgram from 'node:dgram';
 import dns from 'node:dns';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const NAME = 'bridge';
-const ADDRESSES = { A: '127.0.0.2', B: '127.0.0.3', C: '127.0.0.4' };
-const started = Date.now();
-const children = [];
-const servers = [];
-let work;
-
-function log(message) {
-  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
-}
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls fn until it returns a truthy value; fails after timeoutMs. */
-async function until(what, timeoutMs, fn) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Stub bridges: say who they are, count what they got, answer WebSocket upgrades and echo.
-
-function stubBridge(name, host, port) {
-  const stub = { name, requests: [], sockets: new Set() };
-  const server = http.createServer((req, res) => {
-    stub.requests.push(`${req.method} ${req.url}`);
-    if (req.url.startsWith('/drop')) {
-      req.socket.destroy();
-      return;
-    }
-    req.resume();
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ instance: name, method: req.method }));
-    });
-  });
-  server.on('connection', (socket) => {
-    stub.sockets.add(socket);
-    socket.on('close', () => stub.sockets.delete(socket));
-  });
-  server.on('upgrade', (req, socket) => {
-    stub.requests.push(`UPGRADE ${req.url}`);
-    const accept = crypto.createHash('sha1')
-      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
-      + `Sec-WebSocket-Accept: ${accept}\r\n\r\n${name}\n`);
-    socket.on('data', (data) => socket.write(data));
-    socket.on('error', () => {});
-  });
-  stub.listen = () => new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  stub.stop = () => new Promise((resolve) => {
-    server.close(() => resolve());
-    for (const socket of stub.sockets) socket.destroy();
-  });
-  stub.count = (prefix) => stub.requests.filter((r) => r.startsWith(prefix)).length;
-  stub.served = (urlPrefix) => stub.count(`GET ${urlPrefix}`) + stub.count(`POST ${urlPrefix}`);
-  servers.push(stub);
-  return stub;
-}
-
-/** One port on which every stub address can listen (they must share it: DNS answers carry no port). */
-async function stubBridges() {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = 20000 + crypto.randomInt(30000);
-    const stubs = Object.fromEntries(Object.entries(ADDRESSES).map(([name, host]) => [name, stubBridge(name, host, port)]));
-    try {
-      for (const stub of Object.values(stubs)) await stub.listen();
-      return { port, stubs };
-    } catch (error) {
-      if (error.code !== 'EADDRINUSE') throw error;
-      for (const stub of Object.values(stubs)) await stub.stop();
-    }
-  }
-  throw new Error('found no port free on every stub address');
-}
-
-function freeTcpPort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A port free for both UDP and TCP: dnsmasq listens on both. */
-async function freeDnsPort() {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freeTcpPort();
-    const free = await new Promise((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('found no port free for both UDP and TCP');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Clients through nginx
-
-let nginxPort;
-
-function request(method, urlPath) {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port: nginxPort, method, path: urlPath, agent: false,
-      headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => {
-        let instance = null;
-        try {
-          instance = JSON.parse(body).instance ?? null;
-        } catch {
-          // nginx's own error page
-        }
-        resolve({ status: res.statusCode, instance });
-      });
-    });
-    req.setTimeout(10000, () => req.destroy(new Error('no answer in 10 s')));
-    req.on('error', (error) => resolve({ status: 0, error: error.message }));
-    req.end(method === 'POST' ? '{"message":"hello"}' : undefined);
-  });
-}
-
-/** A WebSocket upgrade through nginx; resolves with the bridge that answered and a tunnel to it. */
-function openWebSocket() {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: nginxPort, path: '/ws', agent: false, headers: {
-      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-      'Sec-WebSocket-Key': crypto.randomBytes(16).toString('base64'),
-    } });
-    req.setTimeout(10000, () => req.destroy(new Error('no upgrade in 10 s')));
-    req.on('response', (res) => reject(new Error(`upgrade answered ${res.statusCode}`)));
-    req.on('error', reject);
-    req.on('upgrade', (res, socket, head) => {
-      let buffered = head.toString();
-      const ws = { socket, instance: null };
-      ws.echo = (text) => new Promise((ok, fail) => {
-        let got = '';
-        const timer = setTimeout(() => fail(new Error('no echo in 5 s')), 5000);
-        const onData = (data) => {
-          got += data;
-          if (got.includes(text)) {
-            clearTimeout(timer);
-            socket.off('data', onData);
-            ok(true);
-          }
-        };
-        socket.on('data', onData);
-        socket.write(text);
-      });
-      const onData = (data) => {
-        buffered += data;
-        const end = buffered.indexOf('\n');
-        if (end >= 0) {
-          socket.off('data', onData);
-          ws.instance = buffered.slice(0, end);
-          resolve(ws);
-        }
-      };
-      socket.on('error', () => {});
-      if (buffered.includes('\n')) onData('');
-      else socket.on('data', onData);
-    });
-    req.end();
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// dnsmasq and nginx
-
-function run(command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.output = '';
-  child.stdout.on('data', (d) => { child.output += d; });
-  child.stderr.on('data', (d) => { child.output += d; });
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  children.push(child);
-  return child;
-}
-
-/** deploy/nginx.conf with only what cannot work here replaced; each replacement must apply exactly once. */
-function nginxConfigCopy(resolverPort, bridgePort) {
-  let text = fs.readFileSync(path.join(here, 'nginx.conf'), 'utf8');
-  const replace = (pattern, replacement, times = 1) => {
-    const found = text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
-    check(found === times, `nginx.conf: expected ${times} match(es) of ${pattern} but found ${found}: the test needs updating`);
-    text = text.replace(new RegExp(pattern.source, `${pattern.flags}g`), replacement);
-  };
-  replace(/resolver 127\.0\.0\.11 /, `resolver 127.0.0.1:${resolverPort} `);
-  replace(/listen 8080;/, `listen 127.0.0.1:${nginxPort};`);
-  replace(/proxy_pass http:\/\/\$bridges:8080;/, `proxy_pass http://$bridges:${bridgePort};`, 2);
-  // Logs and temporary files in the work directory, not in the system's.
-  replace(/^http \{$/m, `http {\n  access_log ${work}/access.log;\n  client_body_temp_path ${work}/body;\n`
-    + `  proxy_temp_path ${work}/proxy;\n  fastcgi_temp_path ${work}/fastcgi;\n  uwsgi_temp_path ${work}/uwsgi;\n`
-    + `  scgi_temp_path ${work}/scgi;`);
-  return text;
-}
-
-function valid(text) {
-  return Number(text.match(/resolver [^;]*valid=(\d+)s/)?.[1] ?? NaN);
-}
+import {
+  ADDRESSES, NAME, check, freeDnsPort, freeTcpPort, log, nginxConfigCopy, openWebSocket, readLog, request, run,
+  runTest, servers, sleep, state, stubBridges, until, valid,
+} from './nginx-harness.mjs';
 
 async function main() {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'follow-bridges-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'follow-bridges-'));
+  state.work = work;
   fs.chmodSync(work, 0o755); // dnsmasq reads its hosts file after dropping privileges
   const hostsFile = path.join(work, 'hosts');
   const answer = (...names) => {
@@ -264,13 +45,13 @@ async function main() {
   const { port: bridgePort, stubs } = await stubBridges();
   const { A, B, C } = stubs;
   const dnsPort = await freeDnsPort();
-  nginxPort = await freeTcpPort();
+  state.nginxPort = await freeTcpPort();
   const config = nginxConfigCopy(dnsPort, bridgePort);
   const validSeconds = valid(config);
   check(validSeconds > 0, 'nginx.conf: the resolver has no valid=Ns');
   fs.writeFileSync(path.join(work, 'nginx.conf'), config);
   log(`stub bridges A ${ADDRESSES.A}, B ${ADDRESSES.B}, C ${ADDRESSES.C} on port ${bridgePort}; `
-    + `dnsmasq on ${dnsPort}; nginx on ${nginxPort}; resolver valid=${validSeconds}s`);
+    + `dnsmasq on ${dnsPort}; nginx on ${state.nginxPort}; resolver valid=${validSeconds}s`);
 
   answer();
   const dnsmasq = run('dnsmasq', ['--keep-in-foreground', '--conf-file=/dev/null', `--port=${dnsPort}`,
@@ -390,52 +171,50 @@ async function main() {
   check(gets === 8, `4 dropped GETs should be tried on both bridges (8), but bridges received ${gets}`);
   log('4. a request dropped after it was sent: GET tried on both bridges (8 for 4), POST never twice (4 for 4)');
 
+  // 5. Operations' and developers' endpoints are not served on the public port.
+  const reached = () => servers.reduce((sum, stub) => sum + stub.requests.length, 0);
+  for (const health of ['/actuator/health', '/actuator/health/readiness', '/actuator/health/liveness']) {
+    const res = await request('GET', health);
+    check(res.status === 200 && res.instance, `${health} should reach a bridge, got ${res.status}`);
+  }
+  const before = reached();
+  const hidden = ['/actuator/prometheus', '/actuator/info', '/actuator', '/actuator/', '/actuator/health/../prometheus',
+    '/actuator/%70rometheus', '//actuator/prometheus', '/actuator/health/readiness/../../metrics', '/v3/api-docs',
+    '/v3/api-docs.yaml', '/v3/api-docs/swagger-config', '/swagger-ui.html', '/swagger-ui/index.html',
+    '/webjars/swagger-ui/index.html'];
+  for (const hiddenPath of hidden) {
+    for (const method of ['GET', 'POST']) {
+      const res = await request(method, hiddenPath);
+      let code;
+      try {
+        code = JSON.parse(res.body).code;
+      } catch {
+        code = undefined;
+      }
+      check(res.status === 404 && code === 'not-found' && res.type === 'application/problem+json',
+        `${method} ${hiddenPath} should get nginx's 404 not-found problem, got ${res.status} ${res.type} ${res.body}`);
+    }
+  }
+  check(reached() === before, `${reached() - before} request(s) for hidden paths reached a bridge`);
+  log(`5. the public port serves health; ${hidden.length} metrics, info and API-document paths get 404 (GET and POST), `
+    + 'none reaches a bridge');
+
   log('nginx followed every change without a restart');
+
+  // 6. A graceful stop does not wait for open WebSockets beyond worker_shutdown_timeout.
+  const shutdownSeconds = Number(config.match(/^worker_shutdown_timeout (\d+)s;/m)?.[1]);
+  check(shutdownSeconds > 0, 'nginx.conf: no worker_shutdown_timeout in seconds');
+  const open = await openWebSocket();
+  const closed = new Promise((resolve) => open.socket.on('close', resolve));
+  const t6 = Date.now();
+  nginx.kill('SIGQUIT');
+  const exit = await Promise.race([nginx.exited, sleep((shutdownSeconds + 5) * 1000).then(() => null)]);
+  check(exit !== null, `nginx was still running ${shutdownSeconds + 5} s after SIGQUIT with a WebSocket open`);
+  check(exit.code === 0, `nginx should exit 0 after a graceful stop, got ${JSON.stringify(exit)}`);
+  await closed;
+  log(`6. SIGQUIT with a WebSocket open: closed and exited 0 after ${Date.now() - t6} ms `
+    + `(worker_shutdown_timeout ${shutdownSeconds}s)`);
   console.log('follow-bridges-test: 1 passed, 0 failed');
 }
 
-function readLog(name) {
-  try {
-    return fs.readFileSync(path.join(work, name), 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-async function cleanUp() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  }
-  await Promise.race([Promise.all(children.map((c) => c.exited)), sleep(5000)]);
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  await Promise.all(servers.map((s) => s.stop()));
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-}
-
-const guard = setTimeout(() => {
-  console.error('follow-bridges-test: gave up after 60 s');
-  cleanUp().finally(() => process.exit(1));
-}, 60000);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => cleanUp().finally(() => process.exit(1)));
-}
-
-let status = 0;
-try {
-  await main();
-} catch (error) {
-  status = 1;
-  console.error(`follow-bridges-test FAILED: ${error.message}`);
-  const errors = readLog('error.log').trim().split('\n').slice(-15).join('\n');
-  if (errors) console.error(`nginx error.log (last lines):\n${errors}`);
-  for (const child of children) {
-    if (child.output.trim()) console.error(`${child.spawnfile} output:\n${child.output.trim().split('\n').slice(-15).join('\n')}`);
-  }
-  console.log('follow-bridges-test: 0 passed, 1 failed');
-} finally {
-  clearTimeout(guard);
-  await cleanUp();
-}
-process.exit(status);
+await runTest('follow-bridges-test', main, 60000);

@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Every {@code bridge.*} setting, validated at start-up so that a bad value names its
- * property instead of failing later.
+ * Every {@code bridge.*} setting, validated at start-up so that a bad value stops the
+ * start with its property's name, not a failure later.
  */
 @Validated
 @ConfigurationProperties("bridge")

@@ -65,10 +65,10 @@ class RedisClientConfig {
 	}
 
 	/**
-	 * The client's timer (command timeouts, reconnect delays) ticks every 250 ms instead
-	 * of Netty's 100: timeouts of seconds need no finer grain, and an idle instance wakes
-	 * four times a second for it instead of ten. Stopped with the context: the client
-	 * does not stop a timer it was given.
+	 * The client's timer (command timeouts, reconnect delays) ticks every 250 ms, not at
+	 * Netty's default 100: timeouts of seconds need no finer grain, and an idle instance
+	 * wakes less often. Stopped with the context: the client does not stop a timer it is
+	 * given.
 	 */
 	@Bean(destroyMethod = "stop")
 	HashedWheelTimer lettuceTimer() {

@@ -1,6 +1,8 @@
 package dev.meetingbridge.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -77,9 +79,29 @@ class ServerTransport implements NettyServerCustomizer, InfoContributor {
 			logger.info("HTTP and WebSocket server on {} (bridge.transport.io-uring={})", transport, this.ioUring);
 		}
 		else {
+			Throwable cause = IoUring.unavailabilityCause();
 			logger.info("HTTP and WebSocket server on {}: io_uring is not available here ({})", transport,
-					IoUring.unavailabilityCause());
+					reason(cause));
+			logger.debug("Why io_uring is not available", cause);
 		}
+	}
+
+	/**
+	 * Why io_uring is not available, in one line for the start-up log (the stack trace
+	 * goes to DEBUG): the messages of the failure and its causes, which name what the
+	 * kernel or the native library refused.
+	 */
+	static String reason(@Nullable Throwable cause) {
+		List<String> messages = new ArrayList<>();
+		for (Throwable failure = cause; failure != null && messages.size() < 4; failure = failure.getCause()) {
+			String message = failure.getMessage();
+			message = (message == null || message.isBlank()) ? failure.getClass().getSimpleName()
+					: message.strip().replaceAll("\\s+", " ");
+			if (messages.isEmpty() || !messages.getLast().contains(message)) {
+				messages.add(message);
+			}
+		}
+		return messages.isEmpty() ? "no reason given" : String.join(": ", messages);
 	}
 
 	private static String transportOf(Channel serverChannel) {

@@ -39,6 +39,22 @@ public class BridgeException extends RuntimeException {
 	}
 
 	/**
+	 * A path nothing answers: worded the same whichever handler found nothing, and naming
+	 * neither the handler nor the path (the problem's {@code instance} names it).
+	 */
+	public static BridgeException noSuchPath() {
+		return new BridgeException(Problem.NOT_FOUND, "Nothing is served at this path");
+	}
+
+	/**
+	 * A method the path does not take; the {@code Allow} header, where the path exists,
+	 * lists those it does.
+	 */
+	public static BridgeException methodNotAllowed(String method) {
+		return new BridgeException(Problem.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed at this path");
+	}
+
+	/**
 	 * The refusal behind a failure, or null: a value that Jackson or a converter could
 	 * not make (an invalid id in a body or a path) fails with the value's own refusal as
 	 * a cause.

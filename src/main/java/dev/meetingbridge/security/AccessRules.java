@@ -67,8 +67,7 @@ public class AccessRules {
 		Map<String, String> via = new HashMap<>();
 		if (!(member && firstOnly)) {
 			this.membership.openConnections(meetingId).forEach((connectionId, other) -> {
-				// A token limited to one meeting sees other meetings only through that
-				// meeting's connections.
+				// A token for one meeting sees others only through its connections.
 				if (principal.roomAllows(other) && this.membership.isMember(other, self)) {
 					via.put(connectionId, other);
 				}

@@ -13,12 +13,12 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The protective response headers Spring Security writes by default (no caching,
- * {@code nosniff}, no framing, no referrer, the XSS auditor off, and HSTS on HTTPS), in
- * one writer instead of six. Each default writer first builds a case-insensitive copy of
- * every response header name to see whether its own is there; on a REST answer that costs
- * more than the rest of the security chain. The defaults' rules are kept: the three
- * caching headers go together, only when the answer set none of them and is not a 304;
- * every other header only when the answer did not set it.
+ * {@code nosniff}, no framing, no referrer, the XSS auditor off, and HSTS on HTTPS), by
+ * one writer that looks each header up directly: Spring Security's six default writers
+ * each build a case-insensitive copy of every response header name to see whether their
+ * own is there, on every answer. The defaults' rules are kept: the three caching headers
+ * go together, only when the answer set none of them and is not a 304; every other header
+ * only when the answer did not set it.
  */
 public final class ResponseHeaders implements ServerHttpHeadersWriter {
 

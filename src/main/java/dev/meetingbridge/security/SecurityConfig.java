@@ -37,9 +37,9 @@ class SecurityConfig {
 			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
 
 	/**
-	 * No observation per security filter, authentication and authorization: on a REST
-	 * call that does little else they were a large share of its CPU. Requests are still
-	 * timed as a whole ({@code http.server.requests}); refusals show there by status.
+	 * No observation per security filter, authentication and authorization: a request is
+	 * timed as a whole ({@code http.server.requests}), where refusals show by status, and
+	 * a span per filter would add work to every request for detail nobody reads.
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -61,18 +61,15 @@ class SecurityConfig {
 					.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(authenticator)))
 				.authenticationEntryPoint(unauthenticated)
 				.accessDeniedHandler(denied))
-			// Stateless: every request carries its token; nothing is kept between
-			// requests.
+			// Stateless: every request carries its token, nothing is kept between them.
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
-			// Bearer tokens only, never cookies: there is no ambient credential for CSRF
-			// to abuse.
+			// Bearer tokens only, no cookies: no ambient credential for CSRF to abuse.
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			// The same headers as Spring Security's defaults, from one writer
-			// (ResponseHeaders says why).
+			// Spring Security's default headers, from one writer (ResponseHeaders).
 			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.addFilterAt(new HttpHeaderWriterWebFilter(new ResponseHeaders()),
 					SecurityWebFiltersOrder.HTTP_HEADERS_WRITER);
@@ -102,7 +99,7 @@ class SecurityConfig {
 			HttpMethod method = exchange.getRequest().getMethod();
 			BridgeException refusal = STANDARD_METHODS.contains(method)
 					? new BridgeException(Problem.BAD_REQUEST, "The request path or headers are not acceptable")
-					: new BridgeException(Problem.METHOD_NOT_ALLOWED, "Method " + method.name() + " is not allowed");
+					: BridgeException.methodNotAllowed(method.name());
 			return problems.write(exchange, refusal);
 		};
 	}

@@ -80,8 +80,7 @@ class ApiDocumentation {
 	private static void addProblems(Operation operation) {
 		BY_STATUS.forEach((status, problems) -> {
 			if (status == 413 || status == 415 || status == 429) {
-				// Only where a body is read, or chat is sent; harmless to list elsewhere,
-				// but noisy.
+				// Listed only where a body is read or chat is sent (elsewhere: noise).
 				if (operation.getRequestBody() == null) {
 					return;
 				}

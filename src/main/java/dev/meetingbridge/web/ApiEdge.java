@@ -1,19 +1,14 @@
 package dev.meetingbridge.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 
 import dev.meetingbridge.idempotency.Idempotency;
-import dev.meetingbridge.idempotency.Replayed;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.InvalidTokenException;
 import dev.meetingbridge.problem.Problem;
-import dev.meetingbridge.problem.ProblemDetails;
-import dev.meetingbridge.problem.ProblemResponses;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.security.HeaderCharacters;
-import dev.meetingbridge.security.ResponseHeaders;
 import dev.meetingbridge.security.TokenAuthenticator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,14 +22,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -47,15 +38,16 @@ import org.springframework.stereotype.Component;
  * of {@link ApiRoutes} is authenticated (the bearer token, verified by Spring Security's
  * JWT decoder through {@link TokenAuthenticator}), its body read and bound, its
  * controller method run on a virtual thread when it may wait for Redis (on the event loop
- * that read the request when it cannot), and its answer written, with the same headers,
- * problem details and idempotent replays as before. Everything else (unknown paths,
- * another method, a body that is not JSON, an answer the client does not accept, headers
- * or paths the firewall refuses), and every path outside {@code /api}, goes on to WebFlux
- * and Spring Security as it is, so the API refuses what it did and the same way.
+ * that read the request when it cannot), and its answer written by
+ * {@link ApiResponseWriter}. Everything else (unknown paths, another method, a body that
+ * is not JSON, an answer the client does not accept, headers or paths the firewall
+ * refuses), and every path outside {@code /api}, goes on to WebFlux and Spring Security,
+ * which refuse it with the same problem details.
  * <p>
- * Why: WebFlux's annotated dispatch and Spring Security's reactive filter chain cost a
- * REST request several times the work it does (their operators, context look-ups and
- * header copies, measured in bench/RESULTS.md); a request answered here costs a fraction.
+ * Why: a REST call does little work of its own, so the generic machinery around it
+ * (WebFlux's annotated dispatch, Spring Security's reactive filter chain, with their
+ * operators, context look-ups and header copies) would be most of its cost; here a
+ * matched route goes straight from the request to its controller method.
  */
 @Component
 class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
@@ -66,23 +58,19 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 
 	private final TokenAuthenticator authenticator;
 
-	private final ProblemResponses problems;
+	private final ApiResponseWriter writer;
 
 	private final JsonMapper json;
-
-	private final ApiMetrics metrics;
 
 	/** Controller methods wait for Redis: each request runs on a virtual thread. */
 	private final Scheduler blocking = Schedulers
 		.fromExecutorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory()));
 
-	ApiEdge(ApiRoutes routes, TokenAuthenticator authenticator, ProblemResponses problems, JsonMapper json,
-			ApiMetrics metrics) {
+	ApiEdge(ApiRoutes routes, TokenAuthenticator authenticator, ApiResponseWriter writer, JsonMapper json) {
 		this.routes = routes;
 		this.authenticator = authenticator;
-		this.problems = problems;
+		this.writer = writer;
 		this.json = json;
-		this.metrics = metrics;
 	}
 
 	@Override
@@ -103,7 +91,7 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 	/**
 	 * Whether this edge answers the request the way the framework would: JSON accepted, a
 	 * body (if any) in JSON, headers the firewall allows. Otherwise the framework refuses
-	 * it (406, 415, 400) as it always did.
+	 * it (406, 415, 400).
 	 */
 	private static boolean answerable(ServerHttpRequest request, ApiRoutes.Route route) {
 		HttpHeaders headers = request.getHeaders();
@@ -137,15 +125,16 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 		ApiRoutes.Route route = match.route();
 		String token = bearerToken(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
 		if (token == null) {
-			return refuse(request, response,
+			return this.writer.refuse(request, response,
 					new BridgeException(Problem.UNAUTHENTICATED, "A valid bearer token is required"), route, started);
 		}
 		BridgePrincipal principal = this.authenticator.authenticate(token);
 		if (principal == null) {
-			return refuse(request, response, new InvalidTokenException(), route, started);
+			return this.writer.refuse(request, response, new InvalidTokenException(), route, started);
 		}
 		if (request.getHeaders().getContentLength() > BodyLimitFilter.LIMIT) {
-			return refuse(request, response, new BodyTooLargeException(BodyLimitFilter.LIMIT), route, started);
+			return this.writer.refuse(request, response, new BodyTooLargeException(BodyLimitFilter.LIMIT), route,
+					started);
 		}
 		Mono<byte[]> body = (route.body() == ApiRoutes.Body.NONE) ? Mono.just(new byte[0])
 				: DataBufferUtils.join(request.getBody(), (int) BodyLimitFilter.LIMIT).map((buffer) -> {
@@ -156,13 +145,13 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 				}).defaultIfEmpty(new byte[0]);
 		return body
 			.flatMap((bytes) -> answered(route, new ApiCall(request, principal, match.variables(), bytes, this.json)))
-			.flatMap((answer) -> write(request, response, answer, route, started))
+			.flatMap((answer) -> this.writer.write(request, response, answer, route, started))
 			.onErrorResume(AbortedException.class, (gone) -> {
 				// The client closed its connection before the answer: nobody to tell.
 				logger.debug("A REST client left before its answer: {}", gone.getMessage());
 				return Mono.empty();
 			})
-			.onErrorResume((ex) -> refuse(request, response, refusal(ex), route, started));
+			.onErrorResume((ex) -> this.writer.refuse(request, response, ex, route, started));
 	}
 
 	/**
@@ -171,18 +160,18 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 	 * otherwise on a virtual thread when the call may wait for Redis, or here when it
 	 * cannot.
 	 */
-	private Mono<Answer> answered(ApiRoutes.Route route, ApiCall call) {
+	private Mono<ApiResponseWriter.Answer> answered(ApiRoutes.Route route, ApiCall call) {
 		ApiRoutes.ReactiveHandler reactive = route.reactive();
 		if (reactive != null && call.header(Idempotency.HEADER) == null) {
 			Mono<?> result = reactive.handle(call);
 			if (result != null) {
-				return result.publishOn(eventLoopOf(call.request())).map(this::answer);
+				return result.publishOn(eventLoopOf(call.request())).map(this.writer::answer);
 			}
 		}
 		if (!route.waits().test(call.request())) {
-			return Mono.just(answer(route.handler().handle(call)));
+			return Mono.just(this.writer.answer(route.handler().handle(call)));
 		}
-		return Mono.fromCallable(() -> answer(route.handler().handle(call))).subscribeOn(this.blocking);
+		return Mono.fromCallable(() -> this.writer.answer(route.handler().handle(call))).subscribeOn(this.blocking);
 	}
 
 	/** The event loop of the request's connection (or the calling thread). */
@@ -197,85 +186,6 @@ class ApiEdge implements HttpHandlerDecoratorFactory, DisposableBean {
 			return null;
 		}
 		return authorization.substring(7).strip();
-	}
-
-	/** A controller method's result as status and body. */
-	private Answer answer(@Nullable Object result) {
-		if (result instanceof ResponseEntity<?> entity) {
-			Object body = entity.getBody();
-			return new Answer(entity.getStatusCode().value(),
-					(body != null) ? this.json.writeValueAsBytes(body) : null);
-		}
-		return (result != null) ? new Answer(200, this.json.writeValueAsBytes(result)) : new Answer(204, null);
-	}
-
-	private record Answer(int status, byte @Nullable [] body) {
-	}
-
-	private Mono<Void> write(ServerHttpRequest request, ServerHttpResponse response, Answer answer,
-			ApiRoutes.Route route, long started) {
-		response.setStatusCode(HttpStatus.valueOf(answer.status()));
-		HttpHeaders headers = response.getHeaders();
-		byte[] body = answer.body();
-		if (body != null) {
-			headers.setContentType(MediaType.APPLICATION_JSON);
-			headers.setContentLength(body.length);
-		}
-		return send(request, response, body, route, started, null);
-	}
-
-	private Mono<Void> refuse(ServerHttpRequest request, ServerHttpResponse response, Throwable failure,
-			ApiRoutes.Route route, long started) {
-		if (failure instanceof Replayed replayed) {
-			response.setStatusCode(HttpStatus.valueOf(replayed.status()));
-			response.getHeaders().set(ReplayedAnswers.HEADER, "true");
-			byte[] body = replayed.body().isEmpty() ? null : replayed.body().getBytes(StandardCharsets.UTF_8);
-			if (body != null) {
-				response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-				response.getHeaders().setContentLength(body.length);
-			}
-			return send(request, response, body, route, started, null);
-		}
-		BridgeException refusal = (BridgeException) failure;
-		response.setStatusCode(refusal.problem().status());
-		HttpHeaders headers = response.getHeaders();
-		headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		ProblemResponses.addHeaders(refusal, headers);
-		byte[] body = this.problems.body(refusal, request.getPath().value());
-		headers.setContentLength(body.length);
-		return send(request, response, body, route, started, refusal);
-	}
-
-	/**
-	 * What a failure means to the client: a replay, a refusal, or (a bug, logged) an
-	 * internal error without internals.
-	 */
-	private Throwable refusal(Throwable failure) {
-		if (failure instanceof Replayed) {
-			return failure;
-		}
-		if (failure instanceof DataBufferLimitException) {
-			return new BodyTooLargeException(BodyLimitFilter.LIMIT);
-		}
-		BridgeException refusal = ProblemDetails.refusal(failure);
-		if (refusal == null) {
-			logger.error("A REST request failed", failure);
-			return new BridgeException(Problem.INTERNAL_ERROR, "The request could not be completed");
-		}
-		if (refusal.problem() == Problem.STORE_UNAVAILABLE && failure instanceof DataAccessException) {
-			logger.warn("Redis failed: {}", failure.getMessage());
-		}
-		return refusal;
-	}
-
-	private Mono<Void> send(ServerHttpRequest request, ServerHttpResponse response, byte @Nullable [] body,
-			ApiRoutes.Route route, long started, @Nullable BridgeException refusal) {
-		ResponseHeaders.write(response.getHeaders(), response.getStatusCode(), request);
-		this.metrics.record(route, response.getStatusCode(), refusal, System.nanoTime() - started);
-		if (body == null) {
-			return response.setComplete();
-		}
-		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
 	}
 
 	@Override

@@ -25,7 +25,8 @@ import org.springframework.web.server.ServerWebInputException;
 /**
  * Every refusal as an RFC 9457 problem detail with the contract's {@code code}. WebFlux's
  * own errors (unknown path, wrong method, wrong content type, unreadable body) get codes
- * too.
+ * too, and an unknown path or method the contract's wording rather than that of the
+ * handler that refused it (the static resources' handler takes every path no route does).
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -77,9 +78,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> createResponseEntity(@Nullable Object body, @Nullable HttpHeaders headers,
 			HttpStatusCode status, ServerWebExchange exchange) {
-		if (body instanceof ProblemDetail detail
-				&& (detail.getProperties() == null || !detail.getProperties().containsKey("code"))) {
-			detail.setProperty("code", Problem.forStatus(status.value()).code());
+		if (body instanceof ProblemDetail detail) {
+			BridgeException unrouted = unrouted(status, exchange);
+			if (unrouted != null) {
+				detail.setTitle(unrouted.problem().title());
+				detail.setDetail(unrouted.getMessage());
+			}
+			if (detail.getProperties() == null || !detail.getProperties().containsKey("code")) {
+				detail.setProperty("code", Problem.forStatus(status.value()).code());
+			}
 		}
 		HttpHeaders responseHeaders = new HttpHeaders();
 		if (headers != null) {
@@ -87,6 +94,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		}
 		responseHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		return Mono.just(new ResponseEntity<>(body, responseHeaders, status));
+	}
+
+	/** The refusal of an unknown path or method, or null for any other status. */
+	static @Nullable BridgeException unrouted(HttpStatusCode status, ServerWebExchange exchange) {
+		return switch (status.value()) {
+			case 404 -> BridgeException.noSuchPath();
+			case 405 -> BridgeException.methodNotAllowed(exchange.getRequest().getMethod().name());
+			default -> null;
+		};
 	}
 
 	private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {

@@ -41,8 +41,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		BridgeException refusal = ProblemDetails.refusal(ex);
 		if (refusal == null && ex instanceof ResponseStatusException status
 				&& status.getStatusCode().is4xxClientError()) {
-			Problem problem = Problem.forStatus(status.getStatusCode().value());
-			refusal = new BridgeException(problem, problem.title());
+			refusal = ProblemAdvice.unrouted(status.getStatusCode(), exchange);
+			if (refusal == null) {
+				Problem problem = Problem.forStatus(status.getStatusCode().value());
+				refusal = new BridgeException(problem, problem.title());
+			}
 		}
 		if (refusal == null) {
 			logger.error("Request to {} failed", exchange.getRequest().getPath(), ex);

@@ -77,8 +77,7 @@ class BridgePropertiesTests {
 			.hasStackTraceContaining("endedMeetings");
 		assertThatThrownBy(() -> start("bridge.chat.max-length=many"))
 			.hasStackTraceContaining("bridge.chat.max-length");
-		// Spring Boot's failure report names each property (in its bound, camel-case
-		// form).
+		// Spring Boot's failure report names each property (in its camel-case form).
 		assertThat(output.toString()).containsPattern("Property: bridge\\.history\\.max(-e|E)vents")
 			.containsPattern("Property: bridge\\.redis\\.key(-p|P)refix")
 			.containsPattern("Property: bridge\\.retention\\.ended(-m|M)eetings")

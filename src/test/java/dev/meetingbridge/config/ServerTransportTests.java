@@ -55,6 +55,23 @@ class ServerTransportTests extends IntegrationTest {
 		}
 	}
 
+	/**
+	 * Where io_uring is missing, the start-up log says why in one line: the failure's
+	 * messages, never an empty placeholder or a stack trace.
+	 */
+	@Test
+	void whyIoUringIsMissingIsOneLine() {
+		Throwable refused = new IllegalStateException("failed to create io_uring ring fd",
+				new RuntimeException("Operation not permitted\n(errno 1)"));
+		assertThat(ServerTransport.reason(refused))
+			.isEqualTo("failed to create io_uring ring fd: Operation not permitted (errno 1)");
+		assertThat(ServerTransport.reason(new UnsatisfiedLinkError())).isEqualTo("UnsatisfiedLinkError");
+		assertThat(ServerTransport.reason(null)).isEqualTo("no reason given");
+		if (!IoUring.isAvailable()) {
+			assertThat(ServerTransport.reason(IoUring.unavailabilityCause())).isNotBlank().doesNotContain("\n");
+		}
+	}
+
 	private static String transport(Api api) {
 		Api.Response info = api.get("/actuator/info");
 		assertThat(info.status()).isEqualTo(200);

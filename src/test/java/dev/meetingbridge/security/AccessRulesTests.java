@@ -1,62 +1,14 @@
 package dev.meetingbridge.security;
 
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-
-import dev.meetingbridge.problem.BridgeException;
-import dev.meetingbridge.problem.Problem;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The permission table of README 'Tokens and permissions', row by row, against an
- * in-memory membership: meetings A and B are connected, C is on its own.
+ * The permission table of README 'Tokens and permissions', row by row: creating, listing,
+ * joining, leaving or removing, ending and managing connections, chatting.
  */
-class AccessRulesTests {
-
-	private static final Set<Permission> JOIN = EnumSet.of(Permission.ALLOW_JOIN);
-
-	private static final Set<Permission> MOD = EnumSet.of(Permission.ALLOW_JOIN, Permission.ALLOW_MOD);
-
-	private static final Set<Permission> MOD_ONLY = EnumSet.of(Permission.ALLOW_MOD);
-
-	private static final Set<Permission> NONE = EnumSet.noneOf(Permission.class);
-
-	private final FakeMembership membership = new FakeMembership().member("A", "alice")
-		.member("A", "mod")
-		.member("B", "bob")
-		.member("C", "carol")
-		.connect("c1", "A", "B");
-
-	private final AccessRules rules = new AccessRules(this.membership);
-
-	private static BridgePrincipal server() {
-		return BridgePrincipal.server("server");
-	}
-
-	private static BridgePrincipal participant(String id, Set<Permission> permissions) {
-		return BridgePrincipal.participant(id, permissions, null);
-	}
-
-	private static BridgePrincipal inRoom(String id, Set<Permission> permissions, String roomId) {
-		return BridgePrincipal.participant(id, permissions, roomId);
-	}
-
-	private static void allowed(ThrowingCallable action) {
-		assertThatCode(action).doesNotThrowAnyException();
-	}
-
-	private static void forbidden(ThrowingCallable action) {
-		assertThatThrownBy(action).isInstanceOfSatisfying(BridgeException.class,
-				(ex) -> assertThat(ex.problem()).isEqualTo(Problem.FORBIDDEN));
-	}
+class AccessRulesTests extends AccessRulesFixture {
 
 	@Test
 	void serverTokensMayDoEverythingForAnyMeetingAndAnyParticipant() {
@@ -91,68 +43,6 @@ class AccessRulesTests {
 	void listingAllMeetingsNeedsAServerToken() {
 		forbidden(() -> rules.requireListAll(participant("mod", MOD)));
 		forbidden(() -> rules.requireListAll(participant("alice", JOIN)));
-	}
-
-	@Test
-	void membersMayReadTheirMeetingWhateverTheirPermissions() {
-		allowed(() -> rules.requireRead(participant("alice", JOIN), "A"));
-		allowed(() -> rules.requireRead(participant("alice", NONE), "A"));
-		assertThat(rules.readGrounds(participant("alice", JOIN), "A"))
-			.isEqualTo(new ReadGrounds(false, true, Map.of()));
-	}
-
-	@Test
-	void nonMembersMayNotReadAMeeting() {
-		forbidden(() -> rules.requireRead(participant("carol", MOD), "A"));
-		forbidden(() -> rules.requireRead(participant("stranger", MOD), "C"));
-		assertThat(rules.mayRead(participant("carol", MOD), "A")).isFalse();
-		assertThat(rules.readGrounds(participant("carol", MOD), "A").any()).isFalse();
-	}
-
-	@Test
-	void membersOfAConnectedMeetingMayReadItFromEitherSide() {
-		allowed(() -> rules.requireRead(participant("alice", JOIN), "B"));
-		allowed(() -> rules.requireRead(participant("bob", JOIN), "A"));
-		assertThat(rules.readGrounds(participant("bob", JOIN), "A"))
-			.isEqualTo(new ReadGrounds(false, false, Map.of("c1", "B")));
-	}
-
-	@Test
-	void aClosedConnectionNoLongerGrantsReading() {
-		membership.disconnect("c1", "A", "B");
-		forbidden(() -> rules.requireRead(participant("alice", JOIN), "B"));
-		forbidden(() -> rules.requireRead(participant("bob", JOIN), "A"));
-	}
-
-	@Test
-	void aMeetingConnectedOnlyToAnotherMeetingIsNotReadableTransitively() {
-		membership.connect("c2", "B", "C");
-		allowed(() -> rules.requireRead(participant("carol", JOIN), "B"));
-		forbidden(() -> rules.requireRead(participant("carol", JOIN), "A"));
-	}
-
-	@Test
-	void aTokenLimitedToARoomReadsThatRoomAndMeetingsConnectedToIt() {
-		allowed(() -> rules.requireRead(inRoom("alice", JOIN, "A"), "A"));
-		allowed(() -> rules.requireRead(inRoom("alice", JOIN, "A"), "B"));
-	}
-
-	@Test
-	void aTokenLimitedToAnotherRoomMayNotReadEvenItsOwnMeeting() {
-		membership.member("C", "alice");
-		forbidden(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "A"));
-		// B is connected to A, but the token is not valid for A, so A's membership does
-		// not count.
-		forbidden(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "B"));
-		allowed(() -> rules.requireRead(inRoom("alice", JOIN, "C"), "C"));
-	}
-
-	@Test
-	void readGroundsListEveryConnectionThatGrantsReading() {
-		membership.member("C", "alice").connect("c2", "B", "C");
-		ReadGrounds grounds = rules.readGrounds(participant("alice", JOIN), "B");
-		assertThat(grounds.member()).isFalse();
-		assertThat(grounds.via()).isEqualTo(Map.of("c1", "A", "c2", "C"));
 	}
 
 	@Test
@@ -232,9 +122,8 @@ class AccessRulesTests {
 
 	@Test
 	void aModeratorOfAConnectedMeetingMayNotEndItDirectly() {
-		// bobmod moderates B and sees A through c1, but ending A directly needs
-		// membership of A;
-		// ending it over the connection is checked as managing B's connections.
+		// bobmod moderates B and sees A through c1. Ending A directly needs membership of
+		// A; ending it over the connection is checked as managing B's connections.
 		membership.member("B", "bobmod");
 		forbidden(() -> rules.requireEnd(participant("bobmod", MOD), "A"));
 		allowed(() -> rules.requireManageConnections(participant("bobmod", MOD), "B"));
@@ -263,64 +152,6 @@ class AccessRulesTests {
 		forbidden(() -> rules.requireChat(participant("bob", JOIN), "A", "bob"));
 		forbidden(() -> rules.requireChat(participant("alice", NONE), "A", "alice"));
 		forbidden(() -> rules.requireChat(inRoom("alice", JOIN, "B"), "A", "alice"));
-	}
-
-	@Test
-	void subscribingFollowsTheReadingRule() {
-		assertThat(rules.mayRead(participant("alice", JOIN), "A")).isTrue();
-		assertThat(rules.mayRead(participant("alice", JOIN), "B")).isTrue();
-		assertThat(rules.mayRead(inRoom("alice", JOIN, "A"), "B")).isTrue();
-		assertThat(rules.mayRead(participant("alice", JOIN), "C")).isFalse();
-		assertThat(rules.mayRead(participant("carol", MOD), "B")).isFalse();
-	}
-
-	@Test
-	void aSubscriberLosesItsGroundsWhenItLeaves() {
-		assertThat(rules.mayRead(participant("alice", JOIN), "B")).isTrue();
-		membership.leave("A", "alice");
-		assertThat(rules.mayRead(participant("alice", JOIN), "A")).isFalse();
-		assertThat(rules.mayRead(participant("alice", JOIN), "B")).isFalse();
-	}
-
-	/** Membership as plain maps: meeting to members, meeting to its open connections. */
-	static final class FakeMembership implements Membership {
-
-		private final Map<String, Set<String>> members = new HashMap<>();
-
-		private final Map<String, Map<String, String>> connections = new HashMap<>();
-
-		FakeMembership member(String meetingId, String participantId) {
-			this.members.computeIfAbsent(meetingId, (id) -> new HashSet<>()).add(participantId);
-			return this;
-		}
-
-		FakeMembership leave(String meetingId, String participantId) {
-			this.members.getOrDefault(meetingId, new HashSet<>()).remove(participantId);
-			return this;
-		}
-
-		FakeMembership connect(String connectionId, String meetingId, String otherMeetingId) {
-			this.connections.computeIfAbsent(meetingId, (id) -> new HashMap<>()).put(connectionId, otherMeetingId);
-			this.connections.computeIfAbsent(otherMeetingId, (id) -> new HashMap<>()).put(connectionId, meetingId);
-			return this;
-		}
-
-		FakeMembership disconnect(String connectionId, String meetingId, String otherMeetingId) {
-			this.connections.getOrDefault(meetingId, new HashMap<>()).remove(connectionId);
-			this.connections.getOrDefault(otherMeetingId, new HashMap<>()).remove(connectionId);
-			return this;
-		}
-
-		@Override
-		public boolean isMember(String meetingId, String participantId) {
-			return this.members.getOrDefault(meetingId, Set.of()).contains(participantId);
-		}
-
-		@Override
-		public Map<String, String> openConnections(String meetingId) {
-			return Map.copyOf(this.connections.getOrDefault(meetingId, Map.of()));
-		}
-
 	}
 
 }

@@ -65,8 +65,7 @@ class VerifiedTokensTests {
 		tokens.decode(token);
 		assertThat(this.verifications).hasValue(1);
 
-		// Past its expiry and the usual 60 s of clock skew: not served from memory any
-		// more.
+		// Past its expiry and 60 s of clock skew: no longer served from memory.
 		clock.now = now.plus(Duration.ofMinutes(7));
 		tokens.decode(token);
 		assertThat(this.verifications).hasValue(2);

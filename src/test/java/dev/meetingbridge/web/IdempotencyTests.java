@@ -11,18 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.meetingbridge.idempotency.Idempotency;
-import dev.meetingbridge.security.BridgePrincipal;
-import dev.meetingbridge.store.IdempotencyRecords;
-import dev.meetingbridge.store.MeetingScript;
-import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.support.Api;
-import dev.meetingbridge.support.BridgeInstance;
-import dev.meetingbridge.support.IntegrationTest;
 import dev.meetingbridge.support.StompTestClient;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,29 +23,20 @@ import static org.awaitility.Awaitility.await;
  * answer byte for byte, marked {@code Idempotent-Replayed}, and makes no second event;
  * the key with another request is refused (422), one under way is refused for now (409
  * with {@code Retry-After}), a malformed one is refused (400); concurrent repeats make
- * one effect; the record outlives the instance that kept it, and a repeat finishes a
- * change whose instance died halfway.
+ * one effect, over REST and STOMP ({@link IdempotencyRecoveryTests}: keys under way or
+ * outliving their instance).
  */
-class IdempotencyTests extends IntegrationTest {
-
-	@Autowired
-	private IdempotencyRecords records;
-
-	@Autowired
-	private MeetingScripts scripts;
-
-	@Autowired
-	private StringRedisTemplate redis;
+class IdempotencyTests extends IdempotencyFixture {
 
 	@Test
 	void aRepeatedChatPostsOneMessageAndGetsTheSameAnswerByteForByte() {
 		Pair pair = connectedMeetings();
-		Api alice = keyed(tokens.participant(pair.alice));
-		String path = connections(pair.here) + "/" + pair.connection + "/chat-messages";
+		Api alice = keyed(tokens.participant(pair.alice()));
+		String path = connections(pair.here()) + "/" + pair.connection() + "/chat-messages";
 		Api.Response first = alice.post(path, Map.of("message", "hello once"));
 		Api.Response repeat = alice.post(path, Map.of("message", "hello once"));
 		assertReplayed(first, repeat, 201);
-		assertThat(events(pair.there, "chat-message")).hasSize(1);
+		assertThat(events(pair.there(), "chat-message")).hasSize(1);
 	}
 
 	@Test
@@ -96,31 +78,31 @@ class IdempotencyTests extends IntegrationTest {
 	@Test
 	void aRepeatedEndOverAConnectionAndACloseAnswerAsTheFirstDid() {
 		Pair pair = connectedMeetings();
-		Api moderator = keyed(tokens.moderator(pair.alice));
-		String path = connections(pair.here) + "/" + pair.connection;
+		Api moderator = keyed(tokens.moderator(pair.alice()));
+		String path = connections(pair.here()) + "/" + pair.connection();
 		Api.Response closed = moderator.delete(path);
 		assertReplayed(closed, moderator.delete(path), 204);
-		assertThat(events(pair.there, "connection-close")).hasSize(1);
+		assertThat(events(pair.there(), "connection-close")).hasSize(1);
 
 		Pair again = connectedMeetings();
-		Api ending = keyed(tokens.moderator(again.alice));
-		String end = connections(again.here) + "/" + again.connection + "/end";
+		Api ending = keyed(tokens.moderator(again.alice()));
+		String end = connections(again.here()) + "/" + again.connection() + "/end";
 		assertReplayed(ending.post(end), ending.post(end), 200);
-		assertThat(events(again.there, "meeting-ended")).hasSize(1);
+		assertThat(events(again.there(), "meeting-ended")).hasSize(1);
 	}
 
 	@Test
 	void theSameKeyForAnotherRequestIsRefusedAndChangesNothing() {
 		Pair pair = connectedMeetings();
-		Api alice = keyed(tokens.participant(pair.alice));
-		String path = connections(pair.here) + "/" + pair.connection + "/chat-messages";
+		Api alice = keyed(tokens.participant(pair.alice()));
+		String path = connections(pair.here()) + "/" + pair.connection() + "/chat-messages";
 		assertThat(alice.post(path, Map.of("message", "first")).status()).isEqualTo(201);
 		Api.Response otherBody = alice.post(path, Map.of("message", "second"));
 		assertThat(otherBody.status()).as(otherBody.toString()).isEqualTo(422);
 		assertThat(otherBody.code()).isEqualTo("idempotency-key-reused");
-		assertThat(events(pair.there, "chat-message")).hasSize(1);
+		assertThat(events(pair.there(), "chat-message")).hasSize(1);
 		// The same meeting, another method and path.
-		Api.Response otherPath = alice.delete("/api/meetings/" + pair.there + "/participants/" + pair.alice);
+		Api.Response otherPath = alice.delete("/api/meetings/" + pair.there() + "/participants/" + pair.alice());
 		assertThat(otherPath.status()).as(otherPath.toString()).isEqualTo(422);
 	}
 
@@ -140,12 +122,12 @@ class IdempotencyTests extends IntegrationTest {
 	@Test
 	void concurrentRepeatsMakeOneEffect() throws Exception {
 		Pair pair = connectedMeetings();
-		Api alice = keyed(tokens.participant(pair.alice));
-		String chat = connections(pair.here) + "/" + pair.connection + "/chat-messages";
+		Api alice = keyed(tokens.participant(pair.alice()));
+		String chat = connections(pair.here()) + "/" + pair.connection() + "/chat-messages";
 		List<Api.Response> chats = all(8, () -> alice.post(chat, Map.of("message", "at once")));
 		assertThat(chats).extracting(Api.Response::status).containsOnly(201);
 		assertThat(chats).extracting(Api.Response::text).containsOnly(chats.get(0).text());
-		assertThat(events(pair.there, "chat-message")).hasSize(1);
+		assertThat(events(pair.there(), "chat-message")).hasSize(1);
 
 		Api creating = keyed();
 		List<Api.Response> creates = all(8, () -> creating.post("/api/meetings", Map.of()));
@@ -159,111 +141,20 @@ class IdempotencyTests extends IntegrationTest {
 	}
 
 	@Test
-	void aKeyOutlivesTheInstanceThatKeptItsAnswer() {
-		Pair pair = connectedMeetings();
-		String key = UUID.randomUUID().toString();
-		String path = connections(pair.here) + "/" + pair.connection + "/chat-messages";
-		Api.Response first;
-		try (BridgeInstance other = BridgeInstance.start()) {
-			first = other.api(tokens.participant(pair.alice))
-				.with(Idempotency.HEADER, key)
-				.post(path, Map.of("message", "before the restart"));
-		}
-		Api.Response repeat = api.as(tokens.participant(pair.alice))
-			.with(Idempotency.HEADER, key)
-			.post(path, Map.of("message", "before the restart"));
-		assertReplayed(first, repeat, 201);
-		assertThat(events(pair.there, "chat-message")).hasSize(1);
-	}
-
-	@Test
-	void aRepeatWhileTheFirstIsUnderWayIsAskedToRetryLater() {
-		String meeting = fixtures.activeMeetingWith();
-		String key = UUID.randomUUID().toString();
-		Idempotency idempotency = serverKey(key, "/api/meetings/" + meeting + "/end");
-		this.records.begin(this.records.onMeeting(meeting, idempotency), idempotency, meeting);
-		Api.Response busy = api.with(Idempotency.HEADER, key).post("/api/meetings/" + meeting + "/end");
-		assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
-		assertThat(busy.code()).isEqualTo("idempotency-key-in-progress");
-		assertThat(Long.parseLong(busy.header("Retry-After"))).isBetween(1L, 10L);
-		assertThat(events(meeting, "meeting-ended")).isEmpty();
-	}
-
-	@Test
-	void aRepeatAfterTheFirstAttemptsInstanceDiedHalfwayFinishesTheChange() {
-		// The first attempt ended the meeting (its first step) and died before closing
-		// the
-		// other side of its connection and publishing meeting-ended.
-		Pair pair = connectedMeetings();
-		String key = UUID.randomUUID().toString();
-		String path = "/api/meetings/" + pair.here + "/end";
-		Idempotency idempotency = serverKey(key, path);
-		String record = this.records.onMeeting(pair.here, idempotency);
-		this.records.begin(record, idempotency, pair.here);
-		this.scripts.run(MeetingScript.END_MEETING, pair.here, this.scripts.now(), idempotency.recordId());
-		assertThat(api.post("/api/meetings/" + pair.here + "/end").code()).as("ended, for anyone else")
-			.isEqualTo("meeting-ended");
-		// Its lease runs out, as it does when its instance is gone.
-		this.redis.opsForHash().put(record, "lease", "0");
-
-		Api.Response repeat = api.with(Idempotency.HEADER, key).post(path);
-		assertThat(repeat.status()).as(repeat.toString()).isEqualTo(200);
-		assertThat(repeat.json().path("status").asString()).isEqualTo("ended");
-		assertThat(events(pair.here, "meeting-ended")).hasSize(1);
-		assertThat(events(pair.there, "connection-close")).as("the other side closed too").hasSize(1);
-		assertReplayed(repeat, api.with(Idempotency.HEADER, key).post(path), 200);
-	}
-
-	@Test
 	void aRepeatedStompSendMakesOneEffect() {
 		Pair pair = connectedMeetings();
-		try (StompTestClient alice = stomp(tokens.participant(pair.alice))) {
-			String destination = "/app/meetings/" + pair.here + "/connections/" + pair.connection + "/chat-messages";
+		try (StompTestClient alice = stomp(tokens.participant(pair.alice()))) {
+			String destination = "/app/meetings/" + pair.here() + "/connections/" + pair.connection()
+					+ "/chat-messages";
 			Map<String, String> key = Map.of("idempotency-key", UUID.randomUUID().toString());
 			alice.send(destination, Map.of("message", "once over STOMP"), key);
 			alice.send(destination, Map.of("message", "once over STOMP"), key);
 			alice.send(destination, Map.of("message", "a second one, with no key"));
-			await().atMost(Duration.ofSeconds(10)).until(() -> events(pair.there, "chat-message").size() == 2);
+			await().atMost(Duration.ofSeconds(10)).until(() -> events(pair.there(), "chat-message").size() == 2);
 			alice.sync();
-			assertThat(events(pair.there, "chat-message"))
+			assertThat(events(pair.there(), "chat-message"))
 				.extracting((event) -> event.path("message").path("message").asString())
 				.containsExactly("once over STOMP", "a second one, with no key");
-		}
-	}
-
-	/** Meeting {@code here} (member alice) connected to {@code there}. */
-	private Pair connectedMeetings() {
-		String alice = fixtures.participant("alice");
-		String here = fixtures.activeMeetingWith(alice);
-		String there = fixtures.activeMeetingWith(fixtures.participant("bob"));
-		return new Pair(alice, here, there, fixtures.connect(here, there));
-	}
-
-	private record Pair(String alice, String here, String there, String connection) {
-	}
-
-	/** The server's client, with a fresh key. */
-	private Api keyed() {
-		return keyed(tokens.server());
-	}
-
-	private Api keyed(String token) {
-		return api.as(token).with(Idempotency.HEADER, UUID.randomUUID().toString());
-	}
-
-	/** The key of the server token's request without a body, as the bridge derives it. */
-	private static Idempotency serverKey(String key, String path) {
-		return Idempotency.of(key, BridgePrincipal.server("server").subject(), "POST", path, "");
-	}
-
-	/** The first answer succeeded; a repeat (if any) is the same answer, replayed. */
-	private static void assertReplayed(Api.Response first, Api.Response repeat, int status) {
-		assertThat(first.status()).as(first.toString()).isEqualTo(status);
-		assertThat(first.header(ReplayedAnswers.HEADER)).isNull();
-		if (repeat != null) {
-			assertThat(repeat.status()).as(repeat.toString()).isEqualTo(status);
-			assertThat(repeat.text()).isEqualTo(first.text());
-			assertThat(repeat.header(ReplayedAnswers.HEADER)).isEqualTo("true");
 		}
 	}
 

@@ -98,8 +98,7 @@ class KeepAliveTests extends IntegrationTest {
 		mix.add(new Exchange("not JSON", request("POST", "/api/meetings", server, "text/plain", "{}"), List.of(415)));
 		mix.add(new Exchange("malformed", request("POST", "/api/meetings", server, "application/json", "{"),
 				List.of(400)));
-		// Sent often enough to run out of the sender's chat tokens: 201 until then, 429
-		// after.
+		// Often enough to use up the sender's chat tokens: 201, then 429.
 		mix.add(new Exchange("chat", request("POST", connections(meeting) + "/" + connection + "/chat-messages",
 				tokens.participant(alice), "application/json", chat), List.of(201, 429)));
 		mix.add(new Exchange("health", get("/actuator/health", null), List.of(200)));
