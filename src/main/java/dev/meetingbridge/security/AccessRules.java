@@ -9,7 +9,7 @@ import dev.meetingbridge.problem.BridgeException;
 import org.springframework.stereotype.Component;
 
 /**
- * The permission table of the contract (README 'Tokens and permissions') in one place,
+ * The permission table of the contract (docs/api.md 'Tokens and permissions') in one place,
  * for REST and STOMP alike. Each {@code require...} method returns normally or throws a
  * {@code forbidden} problem. Membership is looked up only when the token alone does not
  * decide.

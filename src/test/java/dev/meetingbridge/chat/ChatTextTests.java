@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The chat text rule of README 'REST API': 1 to {@code bridge.chat.max-length} characters
+ * The chat text rule of docs/api.md 'REST API': 1 to {@code bridge.chat.max-length} characters
  * after trimming.
  */
 class ChatTextTests {

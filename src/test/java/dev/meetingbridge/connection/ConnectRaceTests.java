@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Connects of one pair of meetings that race each other, or that meet what a connect or a
  * close which stopped halfway left behind: one connection results, every caller is
- * answered with it at once, and no side is left open alone (README 'REST API').
+ * answered with it at once, and no side is left open alone (docs/api.md 'REST API').
  */
 class ConnectRaceTests extends IntegrationTest {
 

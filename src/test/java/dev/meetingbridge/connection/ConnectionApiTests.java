@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Opening, listing, reading and closing connections between two meetings over REST
- * (README 'Tokens and permissions', 'REST API', 'Events').
+ * (docs/api.md 'Tokens and permissions', 'REST API', 'Events').
  */
 class ConnectionApiTests extends IntegrationTest {
 

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Ending a meeting, over a connection or directly: everybody leaves, every connection
- * closes on both sides, then {@code meeting-ended} (README 'REST API', 'Ending a
- * meeting').
+ * closes on both sides, then {@code meeting-ended} (docs/api.md 'REST API', 'Connections
+ * and ending').
  */
 class EndingCascadeTests extends IntegrationTest {
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The identifier and display-name rules of README 'REST API'. */
+/** The identifier and display-name rules of docs/api.md 'REST API'. */
 class ValueValidationTests {
 
 	private static void invalid(String field, ThrowingCallable action) {

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A bridge instance that dies (SIGKILL: no shutdown, no hand-over) stops renewing its
  * lease; a live instance then makes its session-bound participants leave with reason
- * {@code disconnected}, exactly once each, however many instances reap (README 'STOMP
+ * {@code disconnected}, exactly once each, however many instances reap (docs/api.md 'STOMP
  * API', 'Presence').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A participant who joined over STOMP is bound to its session: when the session ends and
- * nobody re-joins within the grace, it leaves with reason {@code disconnected} (README
+ * nobody re-joins within the grace, it leaves with reason {@code disconnected} (docs/api.md
  * 'STOMP API'). Two instances on one Redis: the test's own and {@link #other}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * STOMP over WebSocket end to end (README 'Tokens and permissions', 'STOMP API',
+ * STOMP over WebSocket end to end (docs/api.md 'Tokens and permissions', 'STOMP API',
  * 'Events'): CONNECT authentication, SUBSCRIBE rules, what each topic carries, sequence
  * order, client SENDs and live authority.
  */

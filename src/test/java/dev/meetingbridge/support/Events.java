@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Event topics, matchers and the ordering checks of README 'Events'. */
+/** Event topics, matchers and the ordering checks of docs/api.md 'Events'. */
 public final class Events {
 
 	/** The six event types, each with its own topic per meeting. */

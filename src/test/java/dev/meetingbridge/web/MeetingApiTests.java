@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The meeting endpoints of README 'REST API': create, list and read.
+ * The meeting endpoints of docs/api.md 'REST API': create, list and read.
  */
 class MeetingApiTests extends IntegrationTest {
 

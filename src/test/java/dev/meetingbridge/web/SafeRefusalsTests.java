@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A refused request changes nothing, and no request, however malformed, gets a 5xx or a
- * stack trace (README 'REST API').
+ * stack trace (docs/api.md 'REST API').
  */
 class SafeRefusalsTests extends IntegrationTest {
 

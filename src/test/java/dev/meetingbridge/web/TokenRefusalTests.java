@@ -21,7 +21,7 @@ import static dev.meetingbridge.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests without a valid bearer token (README 'Tokens and permissions'): 401
+ * Requests without a valid bearer token (docs/api.md 'Tokens and permissions'): 401
  * {@code unauthenticated}, with {@code WWW-Authenticate} telling a missing token from a
  * refused one, and nothing created.
  */

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * order, signed so that our verifier and the convention's reference implementation (npm
  * {@code standardwebhooks}) accept it; failures are retried until they succeed, a refusal
  * drops one event, and events that fell out of the history are told as
- * {@code events-skipped} (README 'Webhooks').
+ * {@code events-skipped} (docs/webhooks.md).
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
