@@ -1,5 +1,5 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "chat", "config", "connection", "meeting", "store" })
+@ApplicationModule(allowedDependencies = { "chat", "config", "connection", "meeting", "periodic", "store" })
 package dev.meetingbridge.event;
 
 import org.jspecify.annotations.NullMarked;
