@@ -9,12 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.config.BridgeProperties;
-import dev.meetingbridge.periodic.PeriodicTask;
 import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import dev.meetingbridge.store.RedisKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,7 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 
 	private long lastRenewal;
 
-	private volatile @Nullable PeriodicTask task;
+	private final TaskSet running = new TaskSet();
 
 	RedisLinkWatch(EventRelay relay, StringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
 			RedisKeys keys, BridgeProperties properties, MeterRegistry meters, PeriodicTasks tasks) {
@@ -129,9 +128,8 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 	void tick() {
 		long now = System.nanoTime();
 		if (this.relay.linkClosed()) {
-			// Its client was shut down (the connection factory stopped and started
-			// again):
-			// it will not come back by itself.
+			// Its client was shut down (the connection factory was restarted): it
+			// will not come back by itself.
 			renew(now, "it was closed for good");
 		}
 		List<String> current = this.probes.refresh((gone) -> {
@@ -213,21 +211,17 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 		while (!channels.isEmpty() && !this.received.keySet().containsAll(channels) && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
-		this.task = this.tasks.every("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick);
+		this.running.started(this.tasks.every("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick));
 	}
 
 	@Override
 	public void stop() {
-		PeriodicTask running = this.task;
-		this.task = null;
-		if (running != null) {
-			running.cancel();
-		}
+		this.running.cancel();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.task != null;
+		return this.running.running();
 	}
 
 }

@@ -3,8 +3,8 @@ package dev.meetingbridge.event;
 import java.time.Duration;
 import java.util.Properties;
 
-import dev.meetingbridge.periodic.PeriodicTask;
 import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ class RedisServerIdentity implements SmartLifecycle {
 
 	private @Nullable String runId;
 
-	private volatile @Nullable PeriodicTask task;
+	private final TaskSet running = new TaskSet();
 
 	RedisServerIdentity(EventRelay relay, StringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
 			PeriodicTasks tasks) {
@@ -66,22 +66,19 @@ class RedisServerIdentity implements SmartLifecycle {
 	@Override
 	public void start() {
 		if (!this.cluster) {
-			this.task = this.tasks.every("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check);
+			this.running
+				.started(this.tasks.every("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check));
 		}
 	}
 
 	@Override
 	public void stop() {
-		PeriodicTask running = this.task;
-		this.task = null;
-		if (running != null) {
-			running.cancel();
-		}
+		this.running.cancel();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.task != null;
+		return this.running.running();
 	}
 
 }

@@ -72,9 +72,17 @@ public final class PeriodicTask {
 		}
 	}
 
+	/**
+	 * On the timer thread: books the next round first (from here, where booking wakes no
+	 * thread), then starts this one, unless the last one is still under way.
+	 */
 	private void fire() {
 		synchronized (this.lock) {
 			if (this.cancelled) {
+				return;
+			}
+			dueAt(this.tasks.phaseAfter(this.due, this.intervalNanos));
+			if (this.running != null) {
 				return;
 			}
 			Thread thread = Thread.ofVirtual().name(this.name).unstarted(this::run);
@@ -95,7 +103,6 @@ public final class PeriodicTask {
 			synchronized (this.lock) {
 				this.running = null;
 			}
-			dueAt(this.tasks.phaseAfter(this.due, this.intervalNanos));
 		}
 	}
 

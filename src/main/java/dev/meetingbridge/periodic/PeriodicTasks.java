@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
  * Due times lie on a common grid from the component's start: after its first run, a task
  * runs at the multiples of its interval (rounded up to {@value #GRID_MILLIS} ms), so that
  * tasks with the same interval, or one a multiple of the other, wake the instance once
- * together rather than once each. A run that overruns its interval is followed by the
- * next at the following multiple; runs of one task never overlap.
+ * together rather than once each. Runs of one task never overlap: a round that comes
+ * while the last one is still under way is skipped.
  */
 @Component
 public class PeriodicTasks implements DisposableBean {

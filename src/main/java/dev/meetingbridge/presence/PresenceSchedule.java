@@ -1,10 +1,9 @@
 package dev.meetingbridge.presence;
 
 import java.time.Duration;
-import java.util.List;
 
-import dev.meetingbridge.periodic.PeriodicTask;
 import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ class PresenceSchedule implements SmartLifecycle {
 
 	private final PeriodicTasks tasks;
 
-	private volatile List<PeriodicTask> running = List.of();
+	private final TaskSet running = new TaskSet();
 
 	PresenceSchedule(PresenceService presence, AwayMarker away, InstanceLease lease, DepartureTimer departures,
 			PeriodicTasks tasks) {
@@ -45,7 +44,7 @@ class PresenceSchedule implements SmartLifecycle {
 	@Override
 	public void start() {
 		Duration tick = Duration.ofMillis(this.departures.tickMillis());
-		this.running = List.of(
+		this.running.started(
 				this.tasks.every("renew the presence lease", Duration.ZERO,
 						Duration.ofMillis(this.lease.renewIntervalMillis()), this.lease::renewAndReap),
 				this.tasks.every("process departures", tick, tick, () -> {
@@ -61,9 +60,7 @@ class PresenceSchedule implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		List<PeriodicTask> stopping = this.running;
-		this.running = List.of();
-		stopping.forEach(PeriodicTask::cancel);
+		this.running.cancel();
 		try {
 			if (this.presence.endAllSessions()) {
 				this.lease.release();
@@ -76,7 +73,7 @@ class PresenceSchedule implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return !this.running.isEmpty();
+		return this.running.running();
 	}
 
 	/** After the STOMP handler (which closes the sessions), before Redis goes. */

@@ -91,8 +91,7 @@ public class PresenceService {
 			}
 		}
 		if (!kept) {
-			// The session ended while its join was being handled: the participant is
-			// away.
+			// Its session ended while the join was under way: it is away.
 			this.away.away(binding);
 		}
 	}
@@ -104,8 +103,7 @@ public class PresenceService {
 				this.store.forget(this.instance, pending.binding().member());
 			}
 			catch (DataAccessException ex) {
-				// Nothing is bound: the reaper's walk over this instance's bindings drops
-				// it.
+				// Nothing is bound: the reaper's walk drops the listing.
 				logger.debug("Could not unlist a refused binding: {}", ex.getMessage());
 			}
 		}

@@ -2,9 +2,8 @@ package dev.meetingbridge.switching;
 
 import java.time.Duration;
 
-import dev.meetingbridge.periodic.PeriodicTask;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import org.jspecify.annotations.Nullable;
+import dev.meetingbridge.periodic.TaskSet;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -27,7 +26,7 @@ class SwitchRecovery implements SmartLifecycle {
 
 	private final PeriodicTasks tasks;
 
-	private volatile @Nullable PeriodicTask task;
+	private final TaskSet running = new TaskSet();
 
 	SwitchRecovery(SwitchIntents intents, SwitchMover mover, SwitchInbox inbox, PeriodicTasks tasks) {
 		this.tasks = tasks;
@@ -48,21 +47,17 @@ class SwitchRecovery implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.task = this.tasks.every("look for switches to take over", Duration.ZERO, INTERVAL, this::sweep);
+		this.running.started(this.tasks.every("look for switches to take over", Duration.ZERO, INTERVAL, this::sweep));
 	}
 
 	@Override
 	public void stop() {
-		PeriodicTask running = this.task;
-		this.task = null;
-		if (running != null) {
-			running.cancel();
-		}
+		this.running.cancel();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.task != null;
+		return this.running.running();
 	}
 
 }

@@ -2,11 +2,10 @@ package dev.meetingbridge.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import dev.meetingbridge.config.BridgeProperties;
-import dev.meetingbridge.periodic.PeriodicTask;
 import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import dev.meetingbridge.store.WebhookKeys;
 
 import org.springframework.context.SmartLifecycle;
@@ -38,7 +37,7 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private final PeriodicTasks tasks;
 
-	private volatile List<PeriodicTask> running = List.of();
+	private final TaskSet running = new TaskSet();
 
 	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties,
 			WebhookKeys keys, PeriodicTasks tasks) {
@@ -67,7 +66,7 @@ class WebhookSchedule implements SmartLifecycle {
 			return;
 		}
 		Duration sweep = Duration.ofMillis(this.sweepMillis);
-		this.running = List.of(this.tasks.every("sweep the webhook schedule", sweep, sweep, this::sweep),
+		this.running.started(this.tasks.every("sweep the webhook schedule", sweep, sweep, this::sweep),
 				this.tasks.every("count the webhook backlog", Duration.ZERO, Duration.ofMillis(this.backlogMillis),
 						this::countBacklog));
 	}
@@ -87,15 +86,13 @@ class WebhookSchedule implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		List<PeriodicTask> stopping = this.running;
-		this.running = List.of();
-		stopping.forEach(PeriodicTask::cancel);
+		this.running.cancel();
 		this.delivery.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return !this.running.isEmpty();
+		return this.running.running();
 	}
 
 	/** Before Redis goes. */
