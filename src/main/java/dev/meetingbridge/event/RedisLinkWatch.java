@@ -211,7 +211,8 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 		while (!channels.isEmpty() && !this.received.keySet().containsAll(channels) && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
-		this.running.started(this.tasks.every("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick));
+		this.running
+			.started(this.tasks.everyBriefly("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick));
 	}
 
 	@Override

@@ -66,8 +66,8 @@ class RedisServerIdentity implements SmartLifecycle {
 	@Override
 	public void start() {
 		if (!this.cluster) {
-			this.running
-				.started(this.tasks.every("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check));
+			this.running.started(
+					this.tasks.everyBriefly("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check));
 		}
 	}
 

@@ -32,6 +32,9 @@ public final class PeriodicTask {
 
 	private final PeriodicTasks tasks;
 
+	/** Whether rounds run on the timer thread itself (brief work) or a virtual thread. */
+	private final boolean onTimer;
+
 	private final Object lock = new Object();
 
 	private boolean cancelled;
@@ -50,7 +53,8 @@ public final class PeriodicTask {
 
 	private @Nullable Class<?> failure;
 
-	PeriodicTask(String name, Runnable work, long intervalNanos, PeriodicTasks tasks) {
+	PeriodicTask(String name, Runnable work, long intervalNanos, PeriodicTasks tasks, boolean onTimer) {
+		this.onTimer = onTimer;
 		this.name = name;
 		this.work = work;
 		this.intervalNanos = intervalNanos;
@@ -74,7 +78,7 @@ public final class PeriodicTask {
 
 	/**
 	 * On the timer thread: books the next round first (from here, where booking wakes no
-	 * thread), then starts this one, unless the last one is still under way.
+	 * thread), then runs this one, unless the last one is still under way.
 	 */
 	private void fire() {
 		synchronized (this.lock) {
@@ -85,10 +89,15 @@ public final class PeriodicTask {
 			if (this.running != null) {
 				return;
 			}
-			Thread thread = Thread.ofVirtual().name(this.name).unstarted(this::run);
-			this.running = thread;
-			thread.start();
+			if (!this.onTimer) {
+				Thread thread = Thread.ofVirtual().name(this.name).unstarted(this::run);
+				this.running = thread;
+				thread.start();
+				return;
+			}
+			this.running = Thread.currentThread();
 		}
+		run();
 	}
 
 	private void run() {
@@ -102,6 +111,7 @@ public final class PeriodicTask {
 		finally {
 			synchronized (this.lock) {
 				this.running = null;
+				this.lock.notifyAll();
 			}
 		}
 	}
@@ -137,23 +147,29 @@ public final class PeriodicTask {
 	}
 
 	/**
-	 * No more rounds: the one under way, if any, is interrupted and waited for (briefly),
-	 * so that what its owner does next does not race it.
+	 * No more rounds: the one under way, if any, is waited for (briefly; on a virtual
+	 * thread it is interrupted), so that what its owner does next does not race it.
 	 */
 	public void cancel() {
-		Thread current;
+		long deadline = System.nanoTime() + CANCEL_WAIT.toNanos();
 		synchronized (this.lock) {
 			this.cancelled = true;
 			ScheduledFuture<?> scheduled = this.next;
 			if (scheduled != null) {
 				scheduled.cancel(false);
 			}
-			current = this.running;
-		}
-		if (current != null && current != Thread.currentThread()) {
-			current.interrupt();
+			Thread current = this.running;
+			if (current == null || current == Thread.currentThread()) {
+				return;
+			}
+			if (!this.onTimer) {
+				current.interrupt();
+			}
 			try {
-				current.join(CANCEL_WAIT);
+				for (long left = CANCEL_WAIT.toNanos(); this.running != null
+						&& left > 0; left = deadline - System.nanoTime()) {
+					TimeUnit.NANOSECONDS.timedWait(this.lock, left);
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

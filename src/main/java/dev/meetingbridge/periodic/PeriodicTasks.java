@@ -38,13 +38,28 @@ public class PeriodicTasks implements DisposableBean {
 	}
 
 	/**
-	 * Runs {@code work} every {@code interval} (rounded up to the grid), the first time
-	 * after {@code firstDelay}, until the task is cancelled or the context closes.
+	 * Runs {@code work} on a virtual thread every {@code interval} (rounded up to the
+	 * grid), the first time after {@code firstDelay}, until the task is cancelled or the
+	 * context closes.
 	 * @param name what the task does, as in "Could not {name}"; also its threads' name
 	 */
 	public PeriodicTask every(String name, Duration firstDelay, Duration interval, Runnable work) {
+		return start(name, firstDelay, interval, work, false);
+	}
+
+	/**
+	 * Like {@link #every}, for brief work (a few Redis commands, each bounded by the
+	 * command time-out) that runs on the timer thread itself: a round then wakes one
+	 * thread, not two. Nothing that can wait long for others belongs here: it would hold
+	 * up every other task's round.
+	 */
+	public PeriodicTask everyBriefly(String name, Duration firstDelay, Duration interval, Runnable work) {
+		return start(name, firstDelay, interval, work, true);
+	}
+
+	private PeriodicTask start(String name, Duration firstDelay, Duration interval, Runnable work, boolean onTimer) {
 		long intervalNanos = TimeUnit.MILLISECONDS.toNanos(align(Math.max(1, interval.toMillis())));
-		PeriodicTask task = new PeriodicTask(name, work, intervalNanos, this);
+		PeriodicTask task = new PeriodicTask(name, work, intervalNanos, this, onTimer);
 		task.dueAt(gridPointAtOrAfter(System.nanoTime() + firstDelay.toNanos()));
 		return task;
 	}

@@ -47,7 +47,7 @@ class PresenceSchedule implements SmartLifecycle {
 		this.running.started(
 				this.tasks.every("renew the presence lease", Duration.ZERO,
 						Duration.ofMillis(this.lease.renewIntervalMillis()), this.lease::renewAndReap),
-				this.tasks.every("process departures", tick, tick, () -> {
+				this.tasks.everyBriefly("process departures", tick, tick, () -> {
 					this.away.retryPending();
 					this.departures.departDue();
 				}));

@@ -40,6 +40,25 @@ class PeriodicTasksTests {
 	}
 
 	@Test
+	void aBriefTaskRunsOnTheTimerThreadAndIsWaitedForWhenCancelled() {
+		AtomicInteger runs = new AtomicInteger();
+		StringBuilder thread = new StringBuilder();
+		PeriodicTask task = this.tasks.everyBriefly("brief", Duration.ZERO, TICK, () -> {
+			if (runs.incrementAndGet() == 2) {
+				thread.append(Thread.currentThread().getName()).append(Thread.currentThread().isVirtual());
+			}
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 3);
+		task.cancel();
+		int after = runs.get();
+		AtomicInteger other = new AtomicInteger();
+		this.tasks.everyBriefly("other", Duration.ZERO, TICK, other::incrementAndGet);
+		await().atMost(Duration.ofSeconds(10)).until(() -> other.get() >= 3);
+		assertThat(runs.get()).isEqualTo(after);
+		assertThat(thread).hasToString("periodicfalse");
+	}
+
+	@Test
 	void aFailingTaskGoesOnAndIsLoggedOnceWhenItFailsAndOnceWhenItWorksAgain(CapturedOutput output) {
 		AtomicInteger runs = new AtomicInteger();
 		this.tasks.every("reach the store", Duration.ZERO, TICK, () -> {
