@@ -24,7 +24,7 @@
  * the feeds repaired.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "chat", "config", "connection", "meeting", "store" })
+@ApplicationModule(allowedDependencies = { "chat", "config", "connection", "meeting", "periodic", "store" })
 package dev.meetingbridge.event;
 
 import org.jspecify.annotations.NullMarked;

@@ -64,10 +64,9 @@ class InstanceLease {
 				this.missingSince.remove(other);
 				continue;
 			}
-			// A lease seen missing once may only mean Redis was frozen and every lease
-			// lapsed at
-			// once: reap only when it is still missing after the owner had two chances to
-			// renew.
+			// A lease seen missing once may only mean that Redis was frozen and every
+			// lease lapsed at once: reap only when it is still missing after its owner
+			// had two chances to renew it.
 			long since = this.missingSince.computeIfAbsent(other, (id) -> now);
 			if (now - since >= 2 * renewIntervalMillis()) {
 				this.missingSince.remove(other);

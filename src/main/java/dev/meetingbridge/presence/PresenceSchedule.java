@@ -1,10 +1,9 @@
 package dev.meetingbridge.presence;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
+import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,43 +22,35 @@ class PresenceSchedule implements SmartLifecycle {
 
 	private final PresenceService presence;
 
+	private final AwayMarker away;
+
 	private final InstanceLease lease;
 
 	private final DepartureTimer departures;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTasks tasks;
 
-	PresenceSchedule(PresenceService presence, InstanceLease lease, DepartureTimer departures) {
+	private final TaskSet running = new TaskSet();
+
+	PresenceSchedule(PresenceService presence, AwayMarker away, InstanceLease lease, DepartureTimer departures,
+			PeriodicTasks tasks) {
+		this.tasks = tasks;
 		this.presence = presence;
+		this.away = away;
 		this.lease = lease;
 		this.departures = departures;
 	}
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors
-			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("presence").daemon(true).factory());
-		executor.scheduleWithFixedDelay(guarded("renew the lease", this.lease::renewAndReap), 0,
-				this.lease.renewIntervalMillis(), TimeUnit.MILLISECONDS);
-		executor.scheduleWithFixedDelay(guarded("process departures", () -> {
-			this.presence.retryPendingAway();
-			this.departures.departDue();
-		}), this.departures.tickMillis(), this.departures.tickMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
-	}
-
-	private static Runnable guarded(String what, Runnable task) {
-		return () -> {
-			try {
-				task.run();
-			}
-			catch (DataAccessException ex) {
-				logger.warn("Could not {}: {}", what, ex.getMessage());
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not {}", what, ex);
-			}
-		};
+		Duration tick = Duration.ofMillis(this.departures.tickMillis());
+		this.running.started(
+				this.tasks.every("renew the presence lease", Duration.ZERO,
+						Duration.ofMillis(this.lease.renewIntervalMillis()), this.lease::renewAndReap),
+				this.tasks.everyBriefly("process departures", tick, tick, () -> {
+					this.away.retryPending();
+					this.departures.departDue();
+				}));
 	}
 
 	/**
@@ -69,11 +60,7 @@ class PresenceSchedule implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		this.running.cancel();
 		try {
 			if (this.presence.endAllSessions()) {
 				this.lease.release();
@@ -86,7 +73,7 @@ class PresenceSchedule implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.running.running();
 	}
 
 	/** After the STOMP handler (which closes the sessions), before Redis goes. */

@@ -33,19 +33,17 @@ public class PresenceService {
 
 	private final DepartureTimer departures;
 
+	private final AwayMarker away;
+
 	private final String instance;
 
 	/** Open local sessions and the participants bound to them. */
 	private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
 
-	/**
-	 * Bindings whose session ended while Redis could not be told; retried until it can.
-	 */
-	private final Set<Binding> pendingAway = ConcurrentHashMap.newKeySet();
-
-	PresenceService(PresenceStore store, DepartureTimer departures, InstanceId instance) {
+	PresenceService(PresenceStore store, DepartureTimer departures, AwayMarker away, InstanceId instance) {
 		this.store = store;
 		this.departures = departures;
+		this.away = away;
 		this.instance = instance.value();
 	}
 
@@ -93,9 +91,8 @@ public class PresenceService {
 			}
 		}
 		if (!kept) {
-			// The session ended while its join was still being handled: the participant
-			// is away already.
-			away(binding);
+			// Its session ended while the join was under way: it is away.
+			this.away.away(binding);
 		}
 	}
 
@@ -106,8 +103,7 @@ public class PresenceService {
 				this.store.forget(this.instance, pending.binding().member());
 			}
 			catch (DataAccessException ex) {
-				// The reaper's walk over this instance's bindings drops it (nothing is
-				// bound).
+				// Nothing is bound: the reaper's walk drops the listing.
 				logger.debug("Could not unlist a refused binding: {}", ex.getMessage());
 			}
 		}
@@ -157,22 +153,7 @@ public class PresenceService {
 			session.ended = true;
 			bindings = Set.copyOf(session.bindings);
 		}
-		bindings.forEach(this::away);
-	}
-
-	private void away(Binding binding) {
-		try {
-			if (this.store.away(binding)) {
-				this.departures.schedule(binding);
-			}
-			this.store.forget(this.instance, binding.member());
-			this.pendingAway.remove(binding);
-		}
-		catch (DataAccessException ex) {
-			logger.warn("Could not mark {} of meeting {} away ({}); will retry", binding.participantId(),
-					binding.meetingId(), ex.getMessage());
-			this.pendingAway.add(binding);
-		}
+		bindings.forEach(this.away::away);
 	}
 
 	/** This instance's id. */
@@ -236,15 +217,8 @@ public class PresenceService {
 						}
 					}
 				}
-				away(binding);
+				this.away.away(binding);
 			});
-	}
-
-	/** Tells Redis about the sessions that ended while it could not be told. */
-	void retryPendingAway() {
-		for (Binding binding : Set.copyOf(this.pendingAway)) {
-			away(binding);
-		}
 	}
 
 	/**
@@ -253,8 +227,8 @@ public class PresenceService {
 	 */
 	boolean endAllSessions() {
 		Set.copyOf(this.sessions.keySet()).forEach(this::sessionEnded);
-		retryPendingAway();
-		return this.pendingAway.isEmpty();
+		this.away.retryPending();
+		return this.away.nonePending();
 	}
 
 }

@@ -1,5 +1,5 @@
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "ids", "store" })
+@ApplicationModule(allowedDependencies = { "config", "ids", "periodic", "store" })
 package dev.meetingbridge.presence;
 
 import org.jspecify.annotations.NullMarked;

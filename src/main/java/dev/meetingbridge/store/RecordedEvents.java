@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Told, on the recording instance, that a meeting script recorded events (after the
- * script, with the types it emitted): webhooks start delivering at once instead of at
- * their next look at the schedule.
+ * script, with the types it emitted): webhooks start delivering at once, not at their
+ * next look at the schedule.
  */
 @FunctionalInterface
 public interface RecordedEvents {

@@ -1,15 +1,11 @@
 package dev.meetingbridge.switching;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,9 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 class SwitchRecovery implements SmartLifecycle {
 
-	private static final Logger logger = LoggerFactory.getLogger(SwitchRecovery.class);
-
-	private static final long INTERVAL_MILLIS = 1_000;
+	private static final Duration INTERVAL = Duration.ofSeconds(1);
 
 	private final SwitchIntents intents;
 
@@ -30,9 +24,12 @@ class SwitchRecovery implements SmartLifecycle {
 
 	private final SwitchInbox inbox;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTasks tasks;
 
-	SwitchRecovery(SwitchIntents intents, SwitchMover mover, SwitchInbox inbox) {
+	private final TaskSet running = new TaskSet();
+
+	SwitchRecovery(SwitchIntents intents, SwitchMover mover, SwitchInbox inbox, PeriodicTasks tasks) {
+		this.tasks = tasks;
 		this.intents = intents;
 		this.mover = mover;
 		this.inbox = inbox;
@@ -50,34 +47,17 @@ class SwitchRecovery implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors
-			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("switch-recovery").daemon(true).factory());
-		executor.scheduleWithFixedDelay(() -> {
-			try {
-				sweep();
-			}
-			catch (DataAccessException ex) {
-				logger.warn("Could not look for switches to take over: {}", ex.getMessage());
-			}
-			catch (RuntimeException ex) {
-				logger.error("Could not look for switches to take over", ex);
-			}
-		}, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.running.started(this.tasks.every("look for switches to take over", Duration.ZERO, INTERVAL, this::sweep));
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		this.running.cancel();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.running.running();
 	}
 
 }

@@ -95,8 +95,7 @@ final class WebhookClient implements AutoCloseable {
 	/** Posts one signed delivery and tells how it went; never errors. */
 	Mono<Attempt> post(String id, long timestampSeconds, String signature, String body) {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		// Headers on the request itself: configuring the client per request would copy
-		// it.
+		// Headers on the request: a client configured per request is a copy.
 		return this.client.post().uri(this.target).send((request, outbound) -> {
 			request.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
 				.header("webhook-id", id)

@@ -2,15 +2,11 @@ package dev.meetingbridge.webhook;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.periodic.PeriodicTasks;
+import dev.meetingbridge.periodic.TaskSet;
 import dev.meetingbridge.store.WebhookKeys;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -23,8 +19,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class WebhookSchedule implements SmartLifecycle {
-
-	private static final Logger logger = LoggerFactory.getLogger(WebhookSchedule.class);
 
 	/** How often the backlog gauges are counted: 16 shards, or (a cluster) 16,384. */
 	private static final Duration BACKLOG_EVERY = Duration.ofSeconds(5);
@@ -41,10 +35,13 @@ class WebhookSchedule implements SmartLifecycle {
 
 	private final long backlogMillis;
 
-	private volatile @Nullable ScheduledExecutorService scheduler;
+	private final PeriodicTasks tasks;
+
+	private final TaskSet running = new TaskSet();
 
 	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties,
-			WebhookKeys keys) {
+			WebhookKeys keys, PeriodicTasks tasks) {
+		this.tasks = tasks;
 		this.delivery = delivery;
 		this.store = store;
 		this.clock = clock;
@@ -68,13 +65,10 @@ class WebhookSchedule implements SmartLifecycle {
 		if (this.delivery.lanes().isEmpty()) {
 			return;
 		}
-		ScheduledExecutorService executor = Executors
-			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhooks").daemon(true).factory());
-		executor.scheduleWithFixedDelay(guarded("sweep the webhook schedule", this::sweep), this.sweepMillis,
-				this.sweepMillis, TimeUnit.MILLISECONDS);
-		executor.scheduleWithFixedDelay(guarded("count the webhook backlog", this::countBacklog), 0, this.backlogMillis,
-				TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		Duration sweep = Duration.ofMillis(this.sweepMillis);
+		this.running.started(this.tasks.every("sweep the webhook schedule", sweep, sweep, this::sweep),
+				this.tasks.every("count the webhook backlog", Duration.ZERO, Duration.ofMillis(this.backlogMillis),
+						this::countBacklog));
 	}
 
 	void sweep() {
@@ -90,30 +84,15 @@ class WebhookSchedule implements SmartLifecycle {
 		}
 	}
 
-	private static Runnable guarded(String what, Runnable task) {
-		return () -> {
-			try {
-				task.run();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not {}: {}", what, ex.getMessage());
-			}
-		};
-	}
-
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = this.scheduler;
-		this.scheduler = null;
-		if (executor != null) {
-			executor.shutdownNow();
-		}
+		this.running.cancel();
 		this.delivery.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.scheduler != null;
+		return this.running.running();
 	}
 
 	/** Before Redis goes. */

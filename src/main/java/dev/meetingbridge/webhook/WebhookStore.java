@@ -55,8 +55,8 @@ class WebhookStore {
 		this.reader = reader;
 		this.instance = instance.value();
 		this.leaseMillis = Long.toString(properties.webhooks().leaseTtl().toMillis());
-		// A caught-up state may go with its meeting; one still pending is rewritten on
-		// every attempt.
+		// A caught-up state may go with its meeting; a pending one is rewritten
+		// on every attempt.
 		this.keepMillis = Long.toString(properties.retention().endedMeetings().plusDays(1).toMillis());
 	}
 

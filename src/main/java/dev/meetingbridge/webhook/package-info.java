@@ -5,7 +5,7 @@
  * over.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "presence", "problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "config", "periodic", "presence", "problem", "security", "store" })
 package dev.meetingbridge.webhook;
 
 import org.jspecify.annotations.NullMarked;

@@ -24,17 +24,17 @@ class WebhookRulesTests {
 	@Test
 	void backOffDoublesWithJitterFromOneSecondUpToFiveMinutes() {
 		for (int i = 0; i < 100; i++) {
-			assertThat(WebhookLane.backoff(1, null, MIN, MAX)).isBetween(Duration.ofMillis(500), MIN);
-			assertThat(WebhookLane.backoff(4, null, MIN, MAX)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
-			assertThat(WebhookLane.backoff(40, null, MIN, MAX)).isBetween(Duration.ofMinutes(2).plusSeconds(30), MAX);
+			assertThat(RetryBackoff.delay(1, null, MIN, MAX)).isBetween(Duration.ofMillis(500), MIN);
+			assertThat(RetryBackoff.delay(4, null, MIN, MAX)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+			assertThat(RetryBackoff.delay(40, null, MIN, MAX)).isBetween(Duration.ofMinutes(2).plusSeconds(30), MAX);
 		}
 	}
 
 	@Test
 	void aRetryAfterThatSaysMoreIsHonouredUpToTheMaximum() {
-		assertThat(WebhookLane.backoff(1, Duration.ofSeconds(30), MIN, MAX)).isEqualTo(Duration.ofSeconds(30));
-		assertThat(WebhookLane.backoff(1, Duration.ofHours(1), MIN, MAX)).isEqualTo(MAX);
-		assertThat(WebhookLane.backoff(1, Duration.ZERO, MIN, MAX)).isBetween(Duration.ofMillis(500), MIN);
+		assertThat(RetryBackoff.delay(1, Duration.ofSeconds(30), MIN, MAX)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(RetryBackoff.delay(1, Duration.ofHours(1), MIN, MAX)).isEqualTo(MAX);
+		assertThat(RetryBackoff.delay(1, Duration.ZERO, MIN, MAX)).isBetween(Duration.ofMillis(500), MIN);
 	}
 
 	@Test
@@ -53,9 +53,9 @@ class WebhookRulesTests {
 	void anEventsHeadIsReadWithoutParsingItsBody() {
 		String event = "{\"type\":\"chat-message\",\"meetingId\":\"mars\",\"epoch\":\"e1\",\"sequence\":42,"
 				+ "\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"message\":{\"type\":\"x\",\"timestamp\":\"later\"}}";
-		assertThat(WebhookLane.field(event, "type")).isEqualTo("chat-message");
-		assertThat(WebhookLane.field(event, "timestamp")).isEqualTo("2026-01-01T00:00:00.000Z");
-		assertThat(WebhookLane.number(event, "sequence")).isEqualTo("42");
+		assertThat(EventHead.field(event, "type")).isEqualTo("chat-message");
+		assertThat(EventHead.field(event, "timestamp")).isEqualTo("2026-01-01T00:00:00.000Z");
+		assertThat(EventHead.number(event, "sequence")).isEqualTo("42");
 	}
 
 	@Test

@@ -1,0 +1,11 @@
+/**
+ * The instance's background work: every periodic task (the Redis link probe, presence
+ * leases and departures, switch take-overs, the webhook sweep) timed by one thread.
+ */
+@NullMarked
+@ApplicationModule(allowedDependencies = {})
+package dev.meetingbridge.periodic;
+
+import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;
