@@ -14,6 +14,7 @@ import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptSource;
 import dev.meetingbridge.store.StoreAccess;
+import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,8 @@ class ConnectionStore {
 
 	private final JsonMapper json;
 
+	private final Timestamps timestamps;
+
 	private final RedisScript<String> claimLink = RedisScript.of(ScriptSource.read("claim-link"), String.class);
 
 	private final RedisScript<Long> releaseLink = RedisScript.of(ScriptSource.read("release-link"), Long.class);
@@ -47,6 +50,7 @@ class ConnectionStore {
 		this.scripts = store.scripts();
 		this.keys = store.keys();
 		this.json = store.json();
+		this.timestamps = store.timestamps();
 	}
 
 	/** The meeting's record of a connection, open or closed. */
@@ -139,7 +143,7 @@ class ConnectionStore {
 	}
 
 	String now() {
-		return this.scripts.now();
+		return this.timestamps.now();
 	}
 
 }

@@ -6,9 +6,9 @@ import dev.meetingbridge.problem.BridgeException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one id format of the contract (docs/api.md 'REST API'): 1 to 64 letters, digits, '_' or
- * '-', starting with a letter or digit. Meeting, participant, connection and room ids all
- * follow it.
+ * The one id format of the contract (docs/api.md 'REST API'): 1 to 64 letters, digits,
+ * '_' or '-', starting with a letter or digit. Meeting, participant, connection and room
+ * ids all follow it.
  */
 public final class IdFormat {
 

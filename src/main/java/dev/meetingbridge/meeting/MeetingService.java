@@ -1,6 +1,5 @@
 package dev.meetingbridge.meeting;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
@@ -35,19 +34,19 @@ public class MeetingService {
 
 	private final AccessRules access;
 
-	private final Clock clock;
+	private final Timestamps timestamps;
 
 	private final IdempotencyRecords records;
 
 	private final JsonMapper json;
 
-	MeetingService(MeetingStore store, MeetingIndex index, MeetingLookup lookup, AccessRules access, Clock clock,
-			IdempotencyRecords records, JsonMapper json) {
+	MeetingService(MeetingStore store, MeetingIndex index, MeetingLookup lookup, AccessRules access,
+			Timestamps timestamps, IdempotencyRecords records, JsonMapper json) {
 		this.store = store;
 		this.index = index;
 		this.lookup = lookup;
 		this.access = access;
-		this.clock = clock;
+		this.timestamps = timestamps;
 		this.records = records;
 		this.json = json;
 	}
@@ -63,7 +62,7 @@ public class MeetingService {
 		return this.records.once(idempotency, record, generated.value(), this.json::writeValueAsString, (attempt) -> {
 			MeetingId meetingId = new MeetingId(attempt.chosen());
 			this.access.requireCreate(principal, meetingId.value());
-			Instant now = this.clock.instant();
+			Instant now = this.timestamps.instant();
 			if (!this.store.create(meetingId, Timestamps.format(now), now.toEpochMilli(),
 					(idempotency != null) ? idempotency.recordId() : null)) {
 				throw Refusal.MEETING_EXISTS.toException(meetingId);
@@ -111,7 +110,7 @@ public class MeetingService {
 		ParticipantId participantId = actingParticipant(principal, ParticipantId.FIELD, requestedParticipantId);
 		DisplayName name = DisplayName.of(displayName);
 		this.access.requireJoin(principal, meetingId.value(), participantId.value());
-		return new Participant(participantId.value(), name.value(), Timestamps.format(this.clock.instant()));
+		return new Participant(participantId.value(), name.value(), this.timestamps.now());
 	}
 
 	/**

@@ -17,6 +17,7 @@ import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptResult;
 import dev.meetingbridge.store.StoreAccess;
+import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +42,8 @@ class MeetingStore {
 
 	private final JsonMapper json;
 
+	private final Timestamps timestamps;
+
 	private final MeetingIndex index;
 
 	private final EndingConnections connections;
@@ -52,6 +55,7 @@ class MeetingStore {
 		this.scripts = store.scripts();
 		this.keys = store.keys();
 		this.json = store.json();
+		this.timestamps = store.timestamps();
 		this.index = index;
 		this.connections = connections;
 		this.retentionSeconds = Math.max(1, properties.retention().endedMeetings().toSeconds());
@@ -124,7 +128,7 @@ class MeetingStore {
 			@Nullable Idempotency idempotency) {
 		String participantJson = this.json.writeValueAsString(participant);
 		return joined(meetingId, participant, this.scripts.run(MeetingScript.JOIN, meetingId.value(),
-				this.scripts.now(), idempotency, participant.id(), participantJson, (bindTo != null) ? bindTo : ""));
+				this.timestamps.now(), idempotency, participant.id(), participantJson, (bindTo != null) ? bindTo : ""));
 	}
 
 	private JoinResult joined(MeetingId meetingId, Participant participant, ScriptResult result) {
@@ -151,7 +155,7 @@ class MeetingStore {
 	Mono<JoinResult> joinReactive(MeetingId meetingId, Participant participant) {
 		String participantJson = this.json.writeValueAsString(participant);
 		return this.scripts
-			.runReactive(MeetingScript.JOIN, meetingId.value(), this.scripts.now(), null, participant.id(),
+			.runReactive(MeetingScript.JOIN, meetingId.value(), this.timestamps.now(), null, participant.id(),
 					participantJson, "")
 			.map((result) -> joined(meetingId, participant, result));
 	}
@@ -161,7 +165,7 @@ class MeetingStore {
 	 */
 	Mono<Participant> leaveReactive(MeetingId meetingId, ParticipantId participantId, LeaveReason reason) {
 		return this.scripts
-			.runReactive(MeetingScript.LEAVE, meetingId.value(), this.scripts.now(), null, participantId.value(),
+			.runReactive(MeetingScript.LEAVE, meetingId.value(), this.timestamps.now(), null, participantId.value(),
 					reason.wire())
 			.map((result) -> left(meetingId, participantId, result));
 	}
@@ -169,7 +173,7 @@ class MeetingStore {
 	Participant leave(MeetingId meetingId, ParticipantId participantId, LeaveReason reason,
 			@Nullable Idempotency idempotency) {
 		return left(meetingId, participantId, this.scripts.run(MeetingScript.LEAVE, meetingId.value(),
-				this.scripts.now(), idempotency, participantId.value(), reason.wire()));
+				this.timestamps.now(), idempotency, participantId.value(), reason.wire()));
 	}
 
 	private Participant left(MeetingId meetingId, ParticipantId participantId, ScriptResult result) {
@@ -188,7 +192,7 @@ class MeetingStore {
 	 * the meeting but did not finish finishes it.
 	 */
 	public void end(MeetingId meetingId, @Nullable EndedBy endedBy, @Nullable String requestId) {
-		String now = this.scripts.now();
+		String now = this.timestamps.now();
 		ScriptResult result = this.scripts.run(MeetingScript.END_MEETING, meetingId.value(), now,
 				(requestId != null) ? requestId : "");
 		if (!result.ok() && result.refusal() != Refusal.ENDED_BY_THIS_REQUEST) {

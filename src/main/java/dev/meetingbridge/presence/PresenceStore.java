@@ -6,6 +6,8 @@ import java.util.Set;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.StoreAccess;
+import dev.meetingbridge.store.Timestamps;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
@@ -24,10 +26,13 @@ class PresenceStore {
 
 	private final RedisKeys keys;
 
-	PresenceStore(MeetingScripts scripts, StringRedisTemplate redis, RedisKeys keys) {
-		this.scripts = scripts;
-		this.redis = redis;
-		this.keys = keys;
+	private final Timestamps timestamps;
+
+	PresenceStore(StoreAccess store) {
+		this.scripts = store.scripts();
+		this.redis = store.redis();
+		this.keys = store.keys();
+		this.timestamps = store.timestamps();
 	}
 
 	/**
@@ -55,7 +60,7 @@ class PresenceStore {
 	 */
 	boolean depart(Binding binding, boolean evenIfBound) {
 		return this.scripts
-			.run(MeetingScript.PRESENCE_DEPART, binding.meetingId().value(), this.scripts.now(),
+			.run(MeetingScript.PRESENCE_DEPART, binding.meetingId().value(), this.timestamps.now(),
 					binding.participantId().value(), binding.owner(), evenIfBound ? "any" : "away")
 			.ok();
 	}

@@ -9,10 +9,10 @@ import dev.meetingbridge.problem.BridgeException;
 import org.springframework.stereotype.Component;
 
 /**
- * The permission table of the contract (docs/api.md 'Tokens and permissions') in one place,
- * for REST and STOMP alike. Each {@code require...} method returns normally or throws a
- * {@code forbidden} problem. Membership is looked up only when the token alone does not
- * decide.
+ * The permission table of the contract (docs/api.md 'Tokens and permissions') in one
+ * place, for REST and STOMP alike. Each {@code require...} method returns normally or
+ * throws a {@code forbidden} problem. Membership is looked up only when the token alone
+ * does not decide.
  */
 @Component
 public class AccessRules {

@@ -47,17 +47,17 @@ public class IdempotencyRecords {
 
 	private final RedisKeys keys;
 
-	private final RedisClock clock;
+	private final ScriptDeadlines deadlines;
 
 	private final ReplicaAcks replicaAcks;
 
 	private final String keepMillis;
 
-	IdempotencyRecords(StringRedisTemplate redis, RedisKeys keys, RedisClock clock, ReplicaAcks replicaAcks,
+	IdempotencyRecords(StringRedisTemplate redis, RedisKeys keys, ScriptDeadlines deadlines, ReplicaAcks replicaAcks,
 			BridgeProperties properties) {
 		this.redis = redis;
 		this.keys = keys;
-		this.clock = clock;
+		this.deadlines = deadlines;
 		this.replicaAcks = replicaAcks;
 		this.keepMillis = Long.toString(properties.idempotency().ttl().toMillis());
 	}
@@ -87,7 +87,7 @@ public class IdempotencyRecords {
 	 */
 	public Attempt begin(String record, Idempotency idempotency, String chosen) {
 		ScriptResult outcome = run(this.begin, record, List.of(idempotency.fingerprint(), Long.toString(LEASE_MILLIS),
-				this.keepMillis, chosen, Long.toString(this.clock.deadline())));
+				this.keepMillis, chosen, Long.toString(this.deadlines.deadline())));
 		ScriptOutcome.refuseOrReplay(outcome, "idempotency-begin", "a request");
 		return switch (outcome.status()) {
 			case "begun" -> new Attempt(outcome.string(1), false);

@@ -19,15 +19,15 @@ class MeetingScriptCall {
 
 	private final RedisKeys keys;
 
-	private final RedisClock clock;
+	private final ScriptDeadlines deadlines;
 
 	private final WebhookKeys webhookKeys;
 
 	private final BridgeProperties properties;
 
-	MeetingScriptCall(RedisKeys keys, RedisClock clock, WebhookKeys webhookKeys, BridgeProperties properties) {
+	MeetingScriptCall(RedisKeys keys, ScriptDeadlines deadlines, WebhookKeys webhookKeys, BridgeProperties properties) {
 		this.keys = keys;
-		this.clock = clock;
+		this.deadlines = deadlines;
 		this.webhookKeys = webhookKeys;
 		this.properties = properties;
 	}
@@ -48,7 +48,7 @@ class MeetingScriptCall {
 		// Last, so that every script keeps its own arguments at ARGV 5 and on.
 		argv.add((idempotency != null) ? idempotency.fingerprint() : "");
 		argv.add(Long.toString(this.properties.idempotency().ttl().toMillis()));
-		argv.add(Long.toString(Math.min(notAfter, this.clock.deadline())));
+		argv.add(Long.toString(Math.min(notAfter, this.deadlines.deadline())));
 		return argv;
 	}
 

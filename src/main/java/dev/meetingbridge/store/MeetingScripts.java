@@ -21,9 +21,9 @@ import org.springframework.stereotype.Component;
  * sequences, records and publishes its events atomically, and keeps the answer of a
  * request with an {@code Idempotency-Key} in the same step.
  * <p>
- * Each script also carries a deadline in Redis's time ({@link RedisClock}): past it the
- * prelude refuses, so a request that was refused here for a time-out never takes effect
- * later.
+ * Each script also carries a deadline in Redis's time ({@link ScriptDeadlines}): past it
+ * the prelude refuses, so a request that was refused here for a time-out never takes
+ * effect later.
  */
 @Component
 public class MeetingScripts {
@@ -39,8 +39,6 @@ public class MeetingScripts {
 
 	private final MeetingScriptCall call;
 
-	private final RedisClock clock;
-
 	private final ScriptMetrics metrics;
 
 	private final RecordedEventsListeners listeners;
@@ -48,13 +46,11 @@ public class MeetingScripts {
 	private final boolean cluster;
 
 	MeetingScripts(StringRedisTemplate redis, ReactiveScripts reactive, ReplicaAcks replicaAcks, MeetingScriptCall call,
-			RedisClock clock, ScriptMetrics metrics, RecordedEventsListeners listeners,
-			RedisConnectionFactory connectionFactory) {
+			ScriptMetrics metrics, RecordedEventsListeners listeners, RedisConnectionFactory connectionFactory) {
 		this.redis = redis;
 		this.reactive = reactive;
 		this.replicaAcks = replicaAcks;
 		this.call = call;
-		this.clock = clock;
 		this.metrics = metrics;
 		this.listeners = listeners;
 		this.cluster = connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
@@ -74,11 +70,6 @@ public class MeetingScripts {
 	/** Whether Redis is a cluster (sharded pub/sub, no pipelining across slots). */
 	public boolean cluster() {
 		return this.cluster;
-	}
-
-	/** The current time in the contract's format, as the scripts receive it. */
-	public String now() {
-		return this.clock.now();
 	}
 
 	/**

@@ -72,7 +72,7 @@ class SwitchMover {
 		String owner = this.presence.instance();
 		long notAfter = this.intents.begin(switchId, participantId, from, to, message, owner) - MARGIN_MILLIS;
 		ScriptResult left = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_LEAVE, from.value(),
-				List.of(this.store.keys().switchMarker(from.value(), switchId)), this.scripts.now(),
+				List.of(this.store.keys().switchMarker(from.value(), switchId)), this.store.timestamps().now(),
 				participantId.value(), to.value(), this.keepMillis);
 		if (!left.ok()) {
 			this.intents.finish(switchId, owner);
@@ -140,13 +140,13 @@ class SwitchMover {
 		String id = moved.participantId().value();
 		Participant before = this.store.json().readValue(leftAs, Participant.class);
 		String arriving = this.store.json()
-			.writeValueAsString(new Participant(before.id(), before.displayName(), this.scripts.now()));
+			.writeValueAsString(new Participant(before.id(), before.displayName(), this.store.timestamps().now()));
 		if (!moved.binding().isEmpty()) {
 			this.presence.prepareMove(moved.binding(), moved.to(), moved.participantId());
 		}
 		ScriptResult joined = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_JOIN, moved.to().value(),
-				List.of(this.store.keys().switchMarker(moved.to().value(), moved.switchId())), this.scripts.now(), id,
-				arriving, moved.binding(), moved.from().value(), this.keepMillis);
+				List.of(this.store.keys().switchMarker(moved.to().value(), moved.switchId())),
+				this.store.timestamps().now(), id, arriving, moved.binding(), moved.from().value(), this.keepMillis);
 		if (joined.ok()) {
 			if (!moved.binding().isEmpty()) {
 				this.presence.moved(moved.binding(), moved.from(), moved.to(), moved.participantId());
@@ -155,7 +155,7 @@ class SwitchMover {
 		}
 		ScriptResult back = this.scripts.runBefore(notAfter, MeetingScript.SWITCH_JOIN, moved.from().value(),
 				List.of(this.store.keys().switchMarker(moved.from().value(), moved.switchId() + ":undo")),
-				this.scripts.now(), id, leftAs, moved.binding(), "", this.keepMillis);
+				this.store.timestamps().now(), id, leftAs, moved.binding(), "", this.keepMillis);
 		if (!back.ok()) {
 			logger.warn("Switch {}: meeting {} could not take {} and meeting {} could not take it back ({})",
 					moved.switchId(), moved.to(), id, moved.from(), back.status());

@@ -19,8 +19,8 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Chat over a connection: from a member of one meeting to the other meeting only (docs/api.md
- * 'Tokens and permissions', 'REST API', 'Events').
+ * Chat over a connection: from a member of one meeting to the other meeting only
+ * (docs/api.md 'Tokens and permissions', 'REST API', 'Events').
  */
 class ChatApiTests extends IntegrationTest {
 

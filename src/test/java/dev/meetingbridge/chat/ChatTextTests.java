@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The chat text rule of docs/api.md 'REST API': 1 to {@code bridge.chat.max-length} characters
- * after trimming.
+ * The chat text rule of docs/api.md 'REST API': 1 to {@code bridge.chat.max-length}
+ * characters after trimming.
  */
 class ChatTextTests {
 

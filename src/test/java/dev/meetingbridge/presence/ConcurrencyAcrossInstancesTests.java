@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three instances on one Redis, written to concurrently: state stays consistent without
  * locks, every subscriber on every instance sees every event of a meeting once and in
- * sequence order, and the chat rate limit is one budget across instances (docs/api.md 'REST
- * API', 'Events', 'Configuration').
+ * sequence order, and the chat rate limit is one budget across instances (docs/api.md
+ * 'REST API', 'Events', 'Configuration').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { ConcurrencyAcrossInstancesTests.RATE_PROPERTY, ConcurrencyAcrossInstancesTests.BURST_PROPERTY })

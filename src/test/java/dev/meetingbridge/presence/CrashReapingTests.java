@@ -12,6 +12,7 @@ import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.RedisKeys;
+import dev.meetingbridge.store.Timestamps;
 import dev.meetingbridge.support.BridgeInstance;
 import dev.meetingbridge.support.BridgeProcess;
 import dev.meetingbridge.support.IntegrationTest;
@@ -32,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A bridge instance that dies (SIGKILL: no shutdown, no hand-over) stops renewing its
  * lease; a live instance then makes its session-bound participants leave with reason
- * {@code disconnected}, exactly once each, however many instances reap (docs/api.md 'STOMP
- * API', 'Presence').
+ * {@code disconnected}, exactly once each, however many instances reap (docs/api.md
+ * 'STOMP API', 'Presence').
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { CrashReapingTests.GRACE_PROPERTY, CrashReapingTests.LEASE_PROPERTY })
@@ -62,6 +63,9 @@ class CrashReapingTests extends IntegrationTest {
 
 	@Autowired
 	private MeetingScripts scripts;
+
+	@Autowired
+	private Timestamps timestamps;
 
 	@BeforeAll
 	static void startChildBridges() {
@@ -113,8 +117,8 @@ class CrashReapingTests extends IntegrationTest {
 		String joined = fixtures.participant("joined");
 		Binding bound = binding(meeting, joined, dead);
 		this.presence.register(bound);
-		this.scripts.run(MeetingScript.JOIN, meeting, this.scripts.now(), joined,
-				"{\"id\":\"" + joined + "\",\"displayName\":\"J\",\"joinedAt\":\"" + this.scripts.now() + "\"}",
+		this.scripts.run(MeetingScript.JOIN, meeting, this.timestamps.now(), joined,
+				"{\"id\":\"" + joined + "\",\"displayName\":\"J\",\"joinedAt\":\"" + this.timestamps.now() + "\"}",
 				bound.owner());
 		assertThat(bound(meeting, joined)).isTrue();
 

@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Redis frozen, killed and restarted under a running bridge: requests fail fast with 503
  * {@code store-unavailable} (never hang, never 500), readiness reports it, a refused
- * change leaves nothing behind, and the bridge recovers by itself (docs/api.md 'REST API',
- * 'Configuration').
+ * change leaves nothing behind, and the bridge recovers by itself (docs/api.md 'REST
+ * API', 'Configuration').
  * <p>
  * Not an {@link IntegrationTest}: its dynamic properties (the shared Redis) would take
  * precedence over this class's own, and this class must never touch the shared Redis.

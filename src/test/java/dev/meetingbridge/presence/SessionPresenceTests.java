@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A participant who joined over STOMP is bound to its session: when the session ends and
- * nobody re-joins within the grace, it leaves with reason {@code disconnected} (docs/api.md
- * 'STOMP API'). Two instances on one Redis: the test's own and {@link #other}.
+ * nobody re-joins within the grace, it leaves with reason {@code disconnected}
+ * (docs/api.md 'STOMP API'). Two instances on one Redis: the test's own and
+ * {@link #other}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { SessionPresenceTests.GRACE_PROPERTY, SessionPresenceTests.LEASE_PROPERTY })

@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The permission table of docs/api.md 'Tokens and permissions', row by row: creating, listing,
- * joining, leaving or removing, ending and managing connections, chatting.
+ * The permission table of docs/api.md 'Tokens and permissions', row by row: creating,
+ * listing, joining, leaving or removing, ending and managing connections, chatting.
  */
 class AccessRulesTests extends AccessRulesFixture {
 

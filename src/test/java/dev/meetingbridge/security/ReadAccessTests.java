@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who may read a meeting and subscribe to its events (docs/api.md 'Tokens and permissions'):
- * its members, members of a meeting connected to it while the connection is open, within
- * the room a token is limited to.
+ * Who may read a meeting and subscribe to its events (docs/api.md 'Tokens and
+ * permissions'): its members, members of a meeting connected to it while the connection
+ * is open, within the room a token is limited to.
  */
 class ReadAccessTests extends AccessRulesFixture {
 

@@ -23,9 +23,9 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Refusals of what the routes do not take (docs/api.md 'REST API'): unknown paths and methods,
- * bodies that are not JSON, unreadable or too large, invalid ids, paths and headers the
- * firewall refuses; each a problem detail with its code, its connection kept.
+ * Refusals of what the routes do not take (docs/api.md 'REST API'): unknown paths and
+ * methods, bodies that are not JSON, unreadable or too large, invalid ids, paths and
+ * headers the firewall refuses; each a problem detail with its code, its connection kept.
  */
 class ErrorResponsesTests extends IntegrationTest {
 

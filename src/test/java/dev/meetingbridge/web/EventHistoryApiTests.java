@@ -12,8 +12,8 @@ import static dev.meetingbridge.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A meeting's event history (docs/api.md 'REST API'): oldest first, contiguous sequences, a
- * window chosen by after and limit.
+ * A meeting's event history (docs/api.md 'REST API'): oldest first, contiguous sequences,
+ * a window chosen by after and limit.
  */
 class EventHistoryApiTests extends IntegrationTest {
 

@@ -7,6 +7,7 @@ import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
+import dev.meetingbridge.store.Timestamps;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.BridgeInstance;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,9 @@ class IdempotencyRecoveryTests extends IdempotencyFixture {
 
 	@Autowired
 	private MeetingScripts scripts;
+
+	@Autowired
+	private Timestamps timestamps;
 
 	@Autowired
 	private StringRedisTemplate redis;
@@ -73,7 +77,7 @@ class IdempotencyRecoveryTests extends IdempotencyFixture {
 		Idempotency idempotency = serverKey(key, path);
 		String record = this.records.onMeeting(pair.here(), idempotency);
 		this.records.begin(record, idempotency, pair.here());
-		this.scripts.run(MeetingScript.END_MEETING, pair.here(), this.scripts.now(), idempotency.recordId());
+		this.scripts.run(MeetingScript.END_MEETING, pair.here(), this.timestamps.now(), idempotency.recordId());
 		assertThat(api.post("/api/meetings/" + pair.here() + "/end").code()).as("ended, for anyone else")
 			.isEqualTo("meeting-ended");
 		// Its lease runs out, as it does when its instance is gone.

@@ -12,8 +12,8 @@ import static dev.meetingbridge.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Ending a meeting (docs/api.md 'REST API'): every participant leaves, every connection closes
- * on both sides, then meeting-ended; an ended meeting stays readable.
+ * Ending a meeting (docs/api.md 'REST API'): every participant leaves, every connection
+ * closes on both sides, then meeting-ended; an ended meeting stays readable.
  */
 class MeetingEndingTests extends IntegrationTest {
 

@@ -17,8 +17,8 @@ import static dev.meetingbridge.support.Problems.assertValidationFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The participant endpoints of docs/api.md 'REST API': join, list and leave or remove, with
- * the events they publish.
+ * The participant endpoints of docs/api.md 'REST API': join, list and leave or remove,
+ * with the events they publish.
  */
 class ParticipantApiTests extends IntegrationTest {
 

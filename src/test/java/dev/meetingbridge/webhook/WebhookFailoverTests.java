@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Several instances deliver webhooks together: each meeting to an endpoint by one
  * instance at a time, in order, and when the delivering instance dies (SIGKILL) another
- * one takes its meetings over once their leases run out, missing nothing (docs/webhooks.md).
+ * one takes its meetings over once their leases run out, missing nothing
+ * (docs/webhooks.md).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { WebhookFailoverTests.LEASE, WebhookFailoverTests.TIMEOUT })

@@ -1,6 +1,5 @@
 package dev.meetingbridge.store;
 
-import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -13,19 +12,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Redis's clock, for the scripts' deadlines: a command that timed out here is still in
+ * The scripts' deadlines, in Redis's own time: a command that timed out here is still in
  * Redis's input (a frozen or stalled Redis runs it when it resumes), yet its caller was
  * told that nothing changed; past its deadline (in the time Redis checks it against) the
- * prelude refuses it. Also the contract's timestamps of this instance.
+ * prelude refuses it. Redis's clock is sampled now and then and advanced with this JVM's
+ * monotonic clock in between.
  */
 @Component
-public class RedisClock {
+public class ScriptDeadlines {
 
 	private static final long RESAMPLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private final StringRedisTemplate redis;
-
-	private final Clock clock;
 
 	/**
 	 * How long after it was sent a script may still start: most of the command timeout,
@@ -36,17 +34,11 @@ public class RedisClock {
 	/** Redis's clock as last read. */
 	private volatile @Nullable RedisTime redisTime;
 
-	RedisClock(StringRedisTemplate redis, Clock clock, RedisConnectionFactory connectionFactory) {
+	ScriptDeadlines(StringRedisTemplate redis, RedisConnectionFactory connectionFactory) {
 		this.redis = redis;
-		this.clock = clock;
 		long timeout = (connectionFactory instanceof LettuceConnectionFactory lettuce)
 				? lettuce.getClientConfiguration().getCommandTimeout().toMillis() : 2000;
 		this.budgetMillis = Math.max(100, timeout * 3 / 4);
-	}
-
-	/** The current time in the contract's format, as the scripts receive it. */
-	public String now() {
-		return Timestamps.format(this.clock.instant());
 	}
 
 	/** Redis time (milliseconds) after which a script sent now must not run. */
