@@ -34,6 +34,9 @@ class RedisClientConfig {
 	/** The longest pause between two reconnect attempts while Redis is away. */
 	static final Duration MOST_BETWEEN_RECONNECTS = Duration.ofSeconds(5);
 
+	/** How often the client's timer checks for due timeouts and delays. */
+	private static final Duration TIMER_TICK = Duration.ofMillis(250);
+
 	@Bean
 	LettuceClientOptionsBuilderCustomizer failFastWhenRedisIsAway() {
 		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -65,14 +68,18 @@ class RedisClientConfig {
 	}
 
 	/**
-	 * The client's timer (command timeouts, reconnect delays) ticks every 250 ms, not at
-	 * Netty's default 100: timeouts of seconds need no finer grain, and an idle instance
-	 * wakes less often. Stopped with the context: the client does not stop a timer it is
-	 * given.
+	 * The client's timer (command timeouts, reconnect delays, connection handshakes)
+	 * ticks coarser than Netty's default, so that an idle instance wakes less often, and
+	 * only that much coarser: a command times out up to one tick after
+	 * {@code spring.data.redis.timeout}, so a coarser tick would keep a request waiting
+	 * on a frozen Redis well beyond the configured timeout and round the first, short
+	 * reconnect delays up to a whole tick. Stopped with the context: the client does not
+	 * stop a timer it is given.
 	 */
 	@Bean(destroyMethod = "stop")
 	HashedWheelTimer lettuceTimer() {
-		return new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), 250, TimeUnit.MILLISECONDS);
+		return new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true), TIMER_TICK.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
 }

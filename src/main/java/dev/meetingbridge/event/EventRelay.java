@@ -1,13 +1,14 @@
 package dev.meetingbridge.event;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import dev.meetingbridge.periodic.PeriodicTask;
+import dev.meetingbridge.periodic.PeriodicTasks;
 import dev.meetingbridge.store.RedisKeys;
 import io.lettuce.core.RedisException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,7 @@ public class EventRelay implements DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventRelay.class);
 
-	private static final long REPORT_SECONDS = 10;
+	private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
 
 	private final PubSubLink link;
 
@@ -49,27 +50,31 @@ public class EventRelay implements DisposableBean {
 	private final Object lock = new Object();
 
 	/**
-	 * Unsubscribing may be asked for from the I/O thread, which must never wait for Redis
-	 * itself.
+	 * Unsubscribing and subscribing again may be asked for from the I/O thread, which
+	 * must never wait for Redis itself: each runs on its own virtual thread (the link and
+	 * the set of feeds are guarded, so the order in which they run does not matter).
 	 */
-	private final ScheduledExecutorService maintenance = Executors
-		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("event-relay-maintenance").daemon(true).factory());
+	private final ExecutorService offIoThread = Executors
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-relay-", 0).factory());
 
 	/** Gap repairs block on Redis, each on its own virtual thread. */
 	private final ExecutorService repairs = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("event-feed-repair-", 0).factory());
 
+	private final PeriodicTask report;
+
 	private volatile BiConsumer<String, String> probeReceiver = (channel, message) -> {
 	};
 
-	EventRelay(PubSubLink link, RedisKeys keys, EventJson json, FeedHistory history, MeterRegistry meters) {
+	EventRelay(PubSubLink link, RedisKeys keys, EventJson json, FeedHistory history, MeterRegistry meters,
+			PeriodicTasks tasks) {
 		this.link = link;
 		this.keys = keys;
 		this.json = json;
 		this.history = history;
 		this.statistics = new FeedStatistics(meters);
-		this.maintenance.scheduleWithFixedDelay(this.statistics::report, REPORT_SECONDS, REPORT_SECONDS,
-				TimeUnit.SECONDS);
+		this.report = tasks.everyBriefly("report the feeds' repairs", REPORT_EVERY, REPORT_EVERY,
+				this.statistics::report);
 	}
 
 	/**
@@ -130,7 +135,7 @@ public class EventRelay implements DisposableBean {
 			// arrives or is read.
 			feed.start(this.history.latest(meetingId));
 			feed.expectConfirmation();
-			this.link.subscribeOrRenew(channel, new FeedChannel(feed, this.json, this.link, this.maintenance));
+			this.link.subscribeOrRenew(channel, new FeedChannel(feed, this.json, this.link, this.offIoThread));
 			feed.settle();
 		}
 		catch (RuntimeException ex) {
@@ -149,7 +154,7 @@ public class EventRelay implements DisposableBean {
 	 * thread, including a listener.
 	 */
 	public void unlisten(String meetingId, Listener listener) {
-		this.maintenance.execute(() -> {
+		this.offIoThread.execute(() -> {
 			synchronized (this.lock) {
 				MeetingFeed feed = this.feeds.get(meetingId);
 				if (feed != null && feed.listensWith(listener)) {
@@ -229,7 +234,8 @@ public class EventRelay implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.maintenance.shutdownNow();
+		this.report.cancel();
+		this.offIoThread.shutdownNow();
 		this.repairs.shutdownNow();
 		this.feeds.values().forEach(MeetingFeed::close);
 	}

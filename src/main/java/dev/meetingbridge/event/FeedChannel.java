@@ -21,13 +21,13 @@ final class FeedChannel implements PubSubLink.Receiver {
 	private final PubSubLink link;
 
 	/** Where subscribing again waits for Redis, off the I/O thread. */
-	private final Executor maintenance;
+	private final Executor offIoThread;
 
-	FeedChannel(MeetingFeed feed, EventJson json, PubSubLink link, Executor maintenance) {
+	FeedChannel(MeetingFeed feed, EventJson json, PubSubLink link, Executor offIoThread) {
 		this.feed = feed;
 		this.json = json;
 		this.link = link;
-		this.maintenance = maintenance;
+		this.offIoThread = offIoThread;
 	}
 
 	@Override
@@ -51,7 +51,7 @@ final class FeedChannel implements PubSubLink.Receiver {
 	 */
 	@Override
 	public void dropped(String channel) {
-		this.maintenance.execute(() -> {
+		this.offIoThread.execute(() -> {
 			logger.info("Redis dropped the subscription to meeting {}; subscribing again", this.feed.meetingId());
 			try {
 				this.link.resubscribe(channel);

@@ -1,6 +1,7 @@
 /**
  * The instance's background work: every periodic task (the Redis link probe, presence
- * leases and departures, switch take-overs, the webhook sweep) timed by one thread.
+ * leases and departures, switch take-overs, the webhook sweep, the STOMP sessions'
+ * liveness checks, the event feeds' report) timed by one thread.
  */
 @NullMarked
 @ApplicationModule(allowedDependencies = {})

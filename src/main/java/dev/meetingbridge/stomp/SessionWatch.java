@@ -1,11 +1,11 @@
 package dev.meetingbridge.stomp;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.periodic.PeriodicTask;
+import dev.meetingbridge.periodic.PeriodicTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +27,8 @@ import org.springframework.stereotype.Component;
  * consumer).</li>
  * </ul>
  * It also sends the server's heart-beats, at the interval negotiated with each client.
+ * The checks are brief (no Redis, only writes handed to the sockets' event loops), so
+ * they run on the instance's periodic timer itself.
  */
 @Component
 class SessionWatch implements DisposableBean {
@@ -55,25 +57,25 @@ class SessionWatch implements DisposableBean {
 	 */
 	private final long heartbeatMillis;
 
-	private final ScheduledExecutorService ticker = Executors
-		.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("stomp-session-watch").daemon(true).factory());
+	private final PeriodicTask checks;
 
-	SessionWatch(StompSessions sessions, BridgeProperties properties) {
+	SessionWatch(StompSessions sessions, BridgeProperties properties, PeriodicTasks tasks) {
 		this.sessions = sessions;
 		Duration connectTimeout = properties.stomp().connectTimeout();
 		this.connectTimeoutNanos = connectTimeout.toNanos();
 		this.heartbeatMillis = properties.stomp().heartbeat().toMillis();
-		long tick = tickMillis(connectTimeout.toMillis(), this.heartbeatMillis);
-		this.ticker.scheduleWithFixedDelay(this::check, tick, tick, TimeUnit.MILLISECONDS);
+		Duration tick = Duration.ofMillis(tickMillis(connectTimeout.toMillis(), this.heartbeatMillis));
+		this.checks = tasks.everyBriefly("check the STOMP sessions", tick, tick, this::check);
 	}
 
 	/**
 	 * Often enough that no limit overshoots by more than a quarter, at most once a
-	 * second.
+	 * second. The periodic timer rounds the tick up to its grid, so a limit under a
+	 * second may overshoot by up to one grid step.
 	 */
 	static long tickMillis(long connectTimeoutMillis, long heartbeatMillis) {
 		long shortest = (heartbeatMillis > 0) ? Math.min(connectTimeoutMillis, heartbeatMillis) : connectTimeoutMillis;
-		return Math.clamp(shortest / 4, 25, 1000);
+		return Math.clamp(shortest / 4, 1, 1000);
 	}
 
 	/**
@@ -99,13 +101,8 @@ class SessionWatch implements DisposableBean {
 
 	private void check() {
 		long now = System.nanoTime();
-		try {
-			for (StompSession session : this.sessions.all()) {
-				check(session, now);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.error("Checking STOMP sessions failed; trying again at the next tick", ex);
+		for (StompSession session : this.sessions.all()) {
+			check(session, now);
 		}
 	}
 
@@ -162,7 +159,7 @@ class SessionWatch implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.ticker.shutdownNow();
+		this.checks.cancel();
 	}
 
 }

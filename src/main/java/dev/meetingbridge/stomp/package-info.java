@@ -24,7 +24,7 @@
  */
 @NullMarked
 @ApplicationModule(allowedDependencies = { "chat", "config", "connection", "event", "idempotency", "ids", "meeting",
-		"presence", "problem", "security", "switching" })
+		"periodic", "presence", "problem", "security", "switching" })
 package dev.meetingbridge.stomp;
 
 import org.jspecify.annotations.NullMarked;
