@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.periodic.PeriodicComponent;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import dev.meetingbridge.periodic.TaskSet;
 import dev.meetingbridge.store.RedisKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -42,7 +41,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component("pubsub")
-class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
+class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisLinkWatch.class);
 
@@ -80,8 +79,6 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 	private volatile boolean subscribersTold;
 
 	private long lastRenewal;
-
-	private final TaskSet running = new TaskSet();
 
 	RedisLinkWatch(EventRelay relay, StringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
 			RedisKeys keys, BridgeProperties properties, MeterRegistry meters, PeriodicTasks tasks) {
@@ -211,18 +208,7 @@ class RedisLinkWatch implements HealthIndicator, SmartLifecycle {
 		while (!channels.isEmpty() && !this.received.keySet().containsAll(channels) && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
-		this.running
-			.started(this.tasks.everyBriefly("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick));
-	}
-
-	@Override
-	public void stop() {
-		this.running.cancel();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.running();
+		run(this.tasks.everyBriefly("probe the Redis pub/sub link", PROBE_EVERY, PROBE_EVERY, this::tick));
 	}
 
 }

@@ -3,13 +3,12 @@ package dev.meetingbridge.event;
 import java.time.Duration;
 import java.util.Properties;
 
+import dev.meetingbridge.periodic.PeriodicComponent;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import dev.meetingbridge.periodic.TaskSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Component;
  * nodes are followed by Lettuce's topology refresh instead.
  */
 @Component
-class RedisServerIdentity implements SmartLifecycle {
+class RedisServerIdentity extends PeriodicComponent {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisServerIdentity.class);
 
@@ -37,8 +36,6 @@ class RedisServerIdentity implements SmartLifecycle {
 	private final boolean cluster;
 
 	private @Nullable String runId;
-
-	private final TaskSet running = new TaskSet();
 
 	RedisServerIdentity(EventRelay relay, StringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
 			PeriodicTasks tasks) {
@@ -66,19 +63,8 @@ class RedisServerIdentity implements SmartLifecycle {
 	@Override
 	public void start() {
 		if (!this.cluster) {
-			this.running.started(
-					this.tasks.everyBriefly("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check));
+			run(this.tasks.everyBriefly("read the Redis server's run_id", Duration.ZERO, INTERVAL, this::check));
 		}
-	}
-
-	@Override
-	public void stop() {
-		this.running.cancel();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.running();
 	}
 
 }

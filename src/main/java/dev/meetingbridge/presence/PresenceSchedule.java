@@ -2,8 +2,8 @@ package dev.meetingbridge.presence;
 
 import java.time.Duration;
 
+import dev.meetingbridge.periodic.PeriodicComponent;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import dev.meetingbridge.periodic.TaskSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * and hands presence over on a graceful shutdown.
  */
 @Component
-class PresenceSchedule implements SmartLifecycle {
+class PresenceSchedule extends PeriodicComponent {
 
 	private static final Logger logger = LoggerFactory.getLogger(PresenceSchedule.class);
 
@@ -30,8 +30,6 @@ class PresenceSchedule implements SmartLifecycle {
 
 	private final PeriodicTasks tasks;
 
-	private final TaskSet running = new TaskSet();
-
 	PresenceSchedule(PresenceService presence, AwayMarker away, InstanceLease lease, DepartureTimer departures,
 			PeriodicTasks tasks) {
 		this.tasks = tasks;
@@ -44,9 +42,8 @@ class PresenceSchedule implements SmartLifecycle {
 	@Override
 	public void start() {
 		Duration tick = Duration.ofMillis(this.departures.tickMillis());
-		this.running.started(
-				this.tasks.every("renew the presence lease", Duration.ZERO,
-						Duration.ofMillis(this.lease.renewIntervalMillis()), this.lease::renewAndReap),
+		run(this.tasks.every("renew the presence lease", Duration.ZERO,
+				Duration.ofMillis(this.lease.renewIntervalMillis()), this.lease::renewAndReap),
 				this.tasks.everyBriefly("process departures", tick, tick, () -> {
 					this.away.retryPending();
 					this.departures.departDue();
@@ -60,7 +57,7 @@ class PresenceSchedule implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.running.cancel();
+		super.stop();
 		try {
 			if (this.presence.endAllSessions()) {
 				this.lease.release();
@@ -69,11 +66,6 @@ class PresenceSchedule implements SmartLifecycle {
 		catch (DataAccessException ex) {
 			logger.warn("Could not hand over presence on shutdown: {}", ex.getMessage());
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.running();
 	}
 
 	/** After the STOMP handler (which closes the sessions), before Redis goes. */

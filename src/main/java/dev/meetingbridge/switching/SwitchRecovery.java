@@ -2,10 +2,9 @@ package dev.meetingbridge.switching;
 
 import java.time.Duration;
 
+import dev.meetingbridge.periodic.PeriodicComponent;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import dev.meetingbridge.periodic.TaskSet;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,7 +13,7 @@ import org.springframework.stereotype.Component;
  * or undoing each; the participant's sessions of a finished one get its message.
  */
 @Component
-class SwitchRecovery implements SmartLifecycle {
+class SwitchRecovery extends PeriodicComponent {
 
 	private static final Duration INTERVAL = Duration.ofSeconds(1);
 
@@ -25,8 +24,6 @@ class SwitchRecovery implements SmartLifecycle {
 	private final SwitchInbox inbox;
 
 	private final PeriodicTasks tasks;
-
-	private final TaskSet running = new TaskSet();
 
 	SwitchRecovery(SwitchIntents intents, SwitchMover mover, SwitchInbox inbox, PeriodicTasks tasks) {
 		this.tasks = tasks;
@@ -47,17 +44,7 @@ class SwitchRecovery implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.running.started(this.tasks.every("look for switches to take over", Duration.ZERO, INTERVAL, this::sweep));
-	}
-
-	@Override
-	public void stop() {
-		this.running.cancel();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.running();
+		run(this.tasks.every("look for switches to take over", Duration.ZERO, INTERVAL, this::sweep));
 	}
 
 }

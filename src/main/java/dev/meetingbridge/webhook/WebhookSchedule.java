@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.meetingbridge.config.BridgeProperties;
+import dev.meetingbridge.periodic.PeriodicComponent;
 import dev.meetingbridge.periodic.PeriodicTasks;
-import dev.meetingbridge.periodic.TaskSet;
 import dev.meetingbridge.store.WebhookKeys;
 
 import org.springframework.context.SmartLifecycle;
@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * metrics.
  */
 @Component
-class WebhookSchedule implements SmartLifecycle {
+class WebhookSchedule extends PeriodicComponent {
 
 	/** How often the backlog gauges are counted: 16 shards, or (a cluster) 16,384. */
 	private static final Duration BACKLOG_EVERY = Duration.ofSeconds(5);
@@ -36,8 +36,6 @@ class WebhookSchedule implements SmartLifecycle {
 	private final long backlogMillis;
 
 	private final PeriodicTasks tasks;
-
-	private final TaskSet running = new TaskSet();
 
 	WebhookSchedule(WebhookDelivery delivery, WebhookStore store, Clock clock, BridgeProperties properties,
 			WebhookKeys keys, PeriodicTasks tasks) {
@@ -66,9 +64,8 @@ class WebhookSchedule implements SmartLifecycle {
 			return;
 		}
 		Duration sweep = Duration.ofMillis(this.sweepMillis);
-		this.running.started(this.tasks.every("sweep the webhook schedule", sweep, sweep, this::sweep),
-				this.tasks.every("count the webhook backlog", Duration.ZERO, Duration.ofMillis(this.backlogMillis),
-						this::countBacklog));
+		run(this.tasks.every("sweep the webhook schedule", sweep, sweep, this::sweep), this.tasks.every(
+				"count the webhook backlog", Duration.ZERO, Duration.ofMillis(this.backlogMillis), this::countBacklog));
 	}
 
 	void sweep() {
@@ -86,13 +83,8 @@ class WebhookSchedule implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.running.cancel();
+		super.stop();
 		this.delivery.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running.running();
 	}
 
 	/** Before Redis goes. */
