@@ -1,6 +1,7 @@
 package dev.meetingbridge.periodic;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -95,10 +96,13 @@ class PeriodicTasksTests {
 	void cancellingWaitsForTheRoundUnderWay() {
 		AtomicInteger ended = new AtomicInteger();
 		AtomicInteger started = new AtomicInteger();
-		PeriodicTask task = this.tasks.every("sleep", Duration.ZERO, TICK, () -> {
+		// A round that blocks until it is interrupted: cancel() must end it and wait for
+		// it.
+		CountDownLatch never = new CountDownLatch(1);
+		PeriodicTask task = this.tasks.every("block", Duration.ZERO, TICK, () -> {
 			started.incrementAndGet();
 			try {
-				Thread.sleep(Duration.ofMinutes(1));
+				never.await();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
