@@ -12,6 +12,17 @@ import { MeetingView } from './view.js';
 /** @typedef {import('./meeting.js').Meeting} Meeting */
 
 /**
+ * The bridge opens a connection one meeting after the other, so the first meeting's
+ * `connection-open` can arrive while the other meeting does not list the connection yet, and
+ * reading it is still refused (`forbidden`). Its open follows within one Redis round trip: a
+ * refused read of a connection just seen opening is tried again after these waits (ms).
+ */
+const OPENING_RETRY_MS = Object.freeze([25, 50, 100, 200, 400, 800]);
+
+/** @param {number} ms */
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
  * A connection between the caller's meeting and another: `id`, `payload`, and `meeting`, the
  * {@link ConnectionMeeting} at the other end.
  */
@@ -34,11 +45,29 @@ export class Connection {
     /** @type {string | undefined} `closed`, `meeting-ended`, ... once closed */
     this.closeReason = undefined;
     /** Resolves once `meeting.participants` is loaded and followed live. */
-    this.ready = this.meeting.feed.attach();
+    this.ready = this.follow();
     this.ready.catch(() => {});
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.releaseTimer = undefined;
     this.released = false;
+  }
+
+  /**
+   * Attaches the other meeting's feed; a `forbidden` while the connection is open may mean its
+   * other side is not open yet (see {@link OPENING_RETRY_MS}), so it is tried again a few times.
+   * @internal
+   */
+  async follow() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.meeting.feed.attach();
+      } catch (error) {
+        const refused = /** @type {{code?: string}} */ (error)?.code === 'forbidden';
+        if (!refused || this.closed || attempt >= OPENING_RETRY_MS.length) throw error;
+        await pause(OPENING_RETRY_MS[attempt]);
+        if (this.closed) throw error;
+      }
+    }
   }
 
   /**

@@ -54,6 +54,42 @@ test('listeners get the subject, then the event; connection-open gives the Conne
   assert.equal(opened[0].meeting.id, 'venus');
 });
 
+test('a connection seen opening before its other meeting lists it is read once that meeting does', async () => {
+  const { fake, bridge, meeting } = await connectedMeetings();
+  const problems = [];
+  bridge.on('error', (problem) => problems.push(problem));
+  fake.createMeeting('venus');
+  fake.join('venus', 'vera');
+  // venus refuses the read until it lists the connection, as the bridge does between the two opens.
+  fake.forbidden.add('venus');
+  const opened = [];
+  meeting.on('connection-open', (connection) => opened.push(connection));
+  fake.publish('mars', { type: 'connection-open', connection: { id: 'c2', payload: '', createdAt: '', meetingId: 'mars', meeting: { id: 'venus', participants: {} } } });
+  await eventually(() => fake.requests.some((r) => r.method === 'GET' && r.path === '/api/meetings/venus'), { message: 'venus read' });
+  fake.forbidden.delete('venus');
+  await eventually(() => opened.length === 1);
+  await opened[0].ready;
+  assert.equal(opened[0].meeting.participants.get('vera')?.displayName, 'vera');
+  assert.deepEqual(problems, []);
+});
+
+test('a connection whose other meeting keeps refusing is reported, not followed', async () => {
+  const { fake, bridge, meeting } = await connectedMeetings();
+  const problems = [];
+  bridge.on('error', (problem) => problems.push(problem));
+  fake.createMeeting('venus');
+  fake.forbidden.add('venus');
+  const opened = [];
+  meeting.on('connection-open', (connection) => opened.push(connection));
+  fake.publish('mars', { type: 'connection-open', connection: { id: 'c3', payload: '', createdAt: '', meetingId: 'mars', meeting: { id: 'venus', participants: {} } } });
+  await eventually(() => opened.length === 1);
+  const error = await opened[0].ready.catch((e) => e);
+  assert.equal(error.code, 'forbidden');
+  assert.equal(fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/meetings/venus').length, 7, 'tried 1 + 6 times');
+  await eventually(() => problems.length === 1, { message: 'reported' });
+  assert.equal(problems[0].code, 'forbidden');
+});
+
 test('REST refusals reject with a BridgeError carrying the problem details', async () => {
   const fake = new FakeBridge();
   const bridge = await connect(fake);
