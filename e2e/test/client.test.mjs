@@ -310,12 +310,20 @@ describe('switchTo', () => {
     // Bob's session is open and follows earth (its switch queue is subscribed before his topics).
     await eventually(() => earthMeeting.feed.topics.size === 6, { message: "Bob's topics" });
 
+    const seenFromEarth = [];
+    earthMeeting.on('connection-open', (connection) => seenFromEarth.push(connection));
+
     const bridge = await client(moderatorToken(alice));
     const meeting = await bridge.meeting(mars, { join: { displayName: 'Alice' } });
     const connection = await meeting.connectTo({ meetingId: earth });
     const left = [];
     connection.meeting.on('participant-left', (participant, event) => left.push(event));
     await eventually(() => connection.meeting.feed.topics.size === 6);
+    // Bob's client follows mars too once it sees the connection open. Let it finish: a SUBSCRIBE
+    // to mars still on its way when Bob is moved would be refused (he no longer sees mars from
+    // earth), and a refused SUBSCRIBE closes his session with an ERROR frame, switch queue and all.
+    await eventually(() => seenFromEarth.length === 1, { message: 'connection-open on earth' });
+    await seenFromEarth[0].ready;
 
     const answer = await connection.meeting.participants.get(bob).switchTo({ meetingId: venus, payload: 'to venus', move: true });
 
