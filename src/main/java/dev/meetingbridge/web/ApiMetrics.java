@@ -15,7 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * {@code http.server.requests} for the requests {@link ApiEdge} answers, with the tags
  * Spring's own observation gives the others (method, uri template, status, outcome,
- * exception), one timer per combination, looked up without building tags per request.
+ * exception, error), one timer per combination, looked up without building tags per
+ * request. The tag keys must be exactly Spring's: Prometheus refuses a second set of keys
+ * under one name, so whichever kind of request came first would hide the other's.
  */
 @Component
 class ApiMetrics {
@@ -41,6 +43,7 @@ class ApiMetrics {
 						.tag("status", Integer.toString(code))
 						.tag("outcome", outcome(code))
 						.tag("exception", exception)
+						.tag("error", "none")
 						.register(this.meters))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}

@@ -55,6 +55,8 @@ class OperationsTests extends IntegrationTest {
 
 	@Test
 	void prometheusExposesTheBridgeMetrics() {
+		// A request that Spring's observation times, before those the API edge times.
+		assertThat(anonymous().get("/actuator/health").status()).isEqualTo(200);
 		String alice = fixtures.participant("alice");
 		String meeting = fixtures.activeMeetingWith(alice);
 		try (StompTestClient client = stomp(tokens.participant(alice))) {
@@ -72,6 +74,10 @@ class OperationsTests extends IntegrationTest {
 					"bridge_stomp_sessions_closed_total{reason=\"heartbeat\"}",
 					"bridge_stomp_sessions_closed_total{reason=\"resync\"}", "bridge_events_gap_repairs_total",
 					"bridge_events_gap_filled_total", "bridge_events_resyncs_total");
+			// Both kinds of request under http.server.requests, with the same tag keys.
+			assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/actuator/health\"")
+				.containsPattern(
+						"http_server_requests_seconds_count\\{[^}]*uri=\"/api/meetings/\\{meetingId}/participants\"");
 		}
 	}
 
