@@ -33,7 +33,8 @@
  * @property {string} displayName
  * @property {string} [participantId] only with a server token (default: `actAs`)
  * @property {boolean} [bindToSession] participant tokens: the bridge removes the participant when
- *   this client stays away longer than its presence grace; re-bound after each reconnect
+ *   this client stays away longer than its presence grace; bound again after each reconnect while it
+ *   is still a member
  */
 
 /**

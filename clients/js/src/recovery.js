@@ -9,9 +9,9 @@ import { RESYNC_CLOSE_CODE } from './stomp/session.js';
 
 /**
  * Keeps the client's session and the participants bound to it: when the STOMP session drops,
- * reconnect with a capped, jittered back-off, re-bind the participants it joined bound to its
- * session, then let every followed meeting catch up (from the history, or from a fresh snapshot
- * when the bridge asked for a resync); when the bridge moves a bound participant to another
+ * reconnect with a capped, jittered back-off, let every followed meeting catch up (from the
+ * history, or from a fresh snapshot when the bridge asked for a resync), then re-bind the
+ * participants it joined bound to its session that are still there; when the bridge moves a bound participant to another
  * meeting, follow and re-bind it there.
  * @internal
  */
@@ -96,13 +96,21 @@ export class SessionRecovery {
     clearTimeout(this.timer);
   }
 
-  /** After a reconnect: re-bind session-bound participants, then let every followed meeting catch up. */
+  /**
+   * After a reconnect: let every followed meeting catch up, then re-bind the session-bound
+   * participants that are still bound. The catch-up comes first so that a leave of the acting
+   * participant while the client was away (moved, removed, or gone after the presence grace)
+   * ends following that meeting and its binding, instead of the participant being joined again.
+   */
   async catchUp() {
     const bridge = this.bridge;
     const generation = bridge.generation();
     const resync = this.resyncPending;
     this.resyncPending = false;
-    for (const [meetingId, displayName] of this.bound) {
+    await bridge.resumeFeeds(resync);
+    for (const [meetingId, displayName] of [...this.bound]) {
+      if (generation !== bridge.generation()) return;
+      if (!this.bound.has(meetingId)) continue;
       try {
         await bridge.request('POST', `/api/meetings/${seg(meetingId)}/participants`, { displayName });
         bridge.sendFrame(`/app/meetings/${seg(meetingId)}/join`, { displayName });
@@ -112,7 +120,6 @@ export class SessionRecovery {
         bridge.report(problem.problem ?? { title: 'Re-join failed', status: 0, detail: String(error) });
       }
     }
-    await bridge.resumeFeeds(resync);
     if (generation === bridge.generation() && bridge.state === 'connected') bridge.emitter.emit('reconnected');
   }
 }

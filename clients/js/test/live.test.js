@@ -133,6 +133,38 @@ describe('a new STOMP session', () => {
     await eventually(() => meeting.participants.has('carol'), { message: 'live again' });
   });
 
+  test('after a reconnect, a session-bound participant that is still there is bound again; one removed meanwhile is not joined again', async () => {
+    const fake = new FakeBridge();
+    fake.createMeeting('mars');
+    fake.createMeeting('venus');
+    const bridge = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
+    const mars = await bridge.meeting('mars', { join: { displayName: 'Me', bindToSession: true } });
+    const venus = await bridge.meeting('venus', { join: { displayName: 'Me', bindToSession: true } });
+    const lost = [];
+    mars.on('lost', (detail) => lost.push(detail));
+    venus.on('lost', (detail) => lost.push(detail));
+    const joins = (meetingId) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/api/meetings/${meetingId}/participants`).length;
+    const binds = (meetingId) => fake.socket.frames.filter((f) => f.command === 'SEND' && f.headers.destination === `/app/meetings/${meetingId}/join`).length;
+    let reconnected = false;
+    bridge.on('reconnected', () => { reconnected = true; });
+
+    fake.socket.close(1006);
+    await eventually(() => bridge.state === 'reconnecting');
+    // While the client is away, a moderator removes the participant from mars; the bridge no
+    // longer lets it read mars.
+    fake.publish('mars', { type: 'participant-left', participant: fake.meetings.get('mars').participants.get('me'), reason: 'removed' });
+    fake.forbidden.add('mars');
+
+    await eventually(() => reconnected, { message: 'reconnected' });
+    assert.deepEqual(lost.map((l) => [l.meetingId, l.reason]), [['mars', 'forbidden']]);
+    assert.equal(joins('mars'), 1, 'mars: joined once, not again after the reconnect');
+    assert.deepEqual(fake.participantIds('mars'), []);
+    assert.equal(bridge.recovery.bound.has('mars'), false);
+    assert.equal(joins('venus'), 2, 'venus: joined again after the reconnect');
+    assert.equal(binds('venus'), 1, 'and bound to the new session');
+    assert.equal(binds('mars'), 0);
+  });
+
   test('after a close with code 4000 (resync), reconnects and reloads the meeting', async () => {
     const fake = new FakeBridge();
     fake.createMeeting('mars');
