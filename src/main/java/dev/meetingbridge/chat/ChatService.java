@@ -7,6 +7,7 @@ import dev.meetingbridge.ids.ParticipantId;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.IdempotencyRecords;
+import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -28,10 +29,13 @@ public class ChatService {
 
 	private final IdempotencyRecords records;
 
-	ChatService(ChatChecks checks, ChatStore store, IdempotencyRecords records) {
+	private final Timestamps timestamps;
+
+	ChatService(ChatChecks checks, ChatStore store, IdempotencyRecords records, Timestamps timestamps) {
 		this.checks = checks;
 		this.store = store;
 		this.records = records;
+		this.timestamps = timestamps;
 	}
 
 	/**
@@ -47,8 +51,8 @@ public class ChatService {
 		ChatChecks.Draft draft = this.checks.draft(principal, meetingId, message, senderId);
 		return this.store.senderSideReactive(meetingId, draft.sender(), connectionId, draft.tokenAllows())
 			.flatMap((side) -> {
-				Mono<ChatMessage> checked = Mono
-					.fromCallable(() -> this.checks.message(principal, connectionId, draft, side, this.store.now()));
+				Mono<ChatMessage> checked = Mono.fromCallable(
+						() -> this.checks.message(principal, connectionId, draft, side, this.timestamps.now()));
 				// This runs on the Redis client's thread, where refusing a closed
 				// connection (which reads Redis) must not.
 				return side.connection().open() ? checked : checked.subscribeOn(Schedulers.boundedElastic());
@@ -68,7 +72,7 @@ public class ChatService {
 		ChatStore.SenderSide side = this.store.senderSide(meetingId, draft.sender(), connectionId, draft.tokenAllows());
 		ChatMessage chat;
 		try {
-			chat = this.checks.message(principal, connectionId, draft, side, this.store.now());
+			chat = this.checks.message(principal, connectionId, draft, side, this.timestamps.now());
 		}
 		catch (BridgeException refused) {
 			// A repeat of a message that went out gets its answer whatever has changed

@@ -17,7 +17,6 @@ import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.ScriptResult;
 import dev.meetingbridge.store.StoreAccess;
-import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -42,18 +41,11 @@ class ChatStore {
 
 	private final ConnectionService connections;
 
-	private final Timestamps timestamps;
-
 	ChatStore(StoreAccess store, ChatRateLimit rateLimit, ConnectionService connections) {
 		this.scripts = store.scripts();
 		this.json = store.json();
-		this.timestamps = store.timestamps();
 		this.rateLimit = rateLimit;
 		this.connections = connections;
-	}
-
-	String now() {
-		return this.timestamps.now();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import dev.meetingbridge.meeting.MeetingLookup;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.problem.Problem;
 import dev.meetingbridge.store.Refusal;
+import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -31,9 +32,12 @@ class ConnectionOpener {
 
 	private final MeetingLookup meetings;
 
-	ConnectionOpener(ConnectionStore store, MeetingLookup meetings) {
+	private final Timestamps timestamps;
+
+	ConnectionOpener(ConnectionStore store, MeetingLookup meetings, Timestamps timestamps) {
 		this.store = store;
 		this.meetings = meetings;
+		this.timestamps = timestamps;
 	}
 
 	/**
@@ -41,7 +45,7 @@ class ConnectionOpener {
 	 * claimed the pair ({@code opened}), the one that holds it otherwise.
 	 */
 	ConnectResult open(MeetingId meetingId, MeetingId other, ConnectionId proposed, String payload) {
-		ConnectionRecord mine = new ConnectionRecord(proposed, payload, this.store.now(), other);
+		ConnectionRecord mine = new ConnectionRecord(proposed, payload, this.timestamps.now(), other);
 		@Nullable ConnectionId closed = null;
 		for (int claim = 0; claim < CLAIMS; claim++) {
 			ConnectionRecord held = this.store.claimLink(meetingId, mine, closed);
@@ -52,7 +56,7 @@ class ConnectionOpener {
 			closeBothSides(meetingId, held, ConnectionCloseReason.CLOSED);
 			closed = held.id();
 			if (closed.equals(mine.id())) {
-				mine = new ConnectionRecord(ConnectionId.generate(), payload, this.store.now(), other);
+				mine = new ConnectionRecord(ConnectionId.generate(), payload, this.timestamps.now(), other);
 			}
 		}
 		throw new BridgeException(Problem.CONNECTION_CLOSED,
@@ -66,7 +70,7 @@ class ConnectionOpener {
 	 */
 	private @Nullable Connection openBothSides(MeetingId meetingId, ConnectionRecord held) {
 		MeetingId other = held.otherMeetingId();
-		String now = this.store.now();
+		String now = this.timestamps.now();
 		Connection fromHere = view(meetingId, held);
 		Connection fromThere = view(other, held.towards(meetingId));
 		Refusal refusal = this.store.openSide(meetingId, held, fromHere, now);
@@ -87,7 +91,7 @@ class ConnectionOpener {
 	}
 
 	private void closeBothSides(MeetingId meetingId, ConnectionRecord held, ConnectionCloseReason reason) {
-		String now = this.store.now();
+		String now = this.timestamps.now();
 		this.store.closeSide(meetingId, held, reason, now, null);
 		this.store.closeSide(held.otherMeetingId(), held.towards(meetingId), reason, now, null);
 	}

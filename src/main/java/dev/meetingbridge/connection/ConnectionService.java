@@ -19,6 +19,7 @@ import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
 import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Refusal;
+import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,8 +48,10 @@ public class ConnectionService {
 
 	private final JsonMapper json;
 
+	private final Timestamps timestamps;
+
 	ConnectionService(ConnectionStore store, ConnectionOpener opener, MeetingLookup meetings, MeetingService ending,
-			AccessRules access, IdempotencyRecords records, JsonMapper json) {
+			AccessRules access, IdempotencyRecords records, JsonMapper json, Timestamps timestamps) {
 		this.store = store;
 		this.opener = opener;
 		this.meetings = meetings;
@@ -56,6 +59,7 @@ public class ConnectionService {
 		this.access = access;
 		this.records = records;
 		this.json = json;
+		this.timestamps = timestamps;
 	}
 
 	/**
@@ -116,7 +120,8 @@ public class ConnectionService {
 			this.meetings.require(meetingId);
 			this.access.requireManageConnections(principal, meetingId.value());
 			record = requireOpen(meetingId, connectionId);
-			if (!this.store.closeSide(meetingId, record, ConnectionCloseReason.CLOSED, this.store.now(), idempotency)) {
+			if (!this.store.closeSide(meetingId, record, ConnectionCloseReason.CLOSED, this.timestamps.now(),
+					idempotency)) {
 				throw ConnectionStore.closed(connectionId);
 			}
 		}
@@ -134,7 +139,8 @@ public class ConnectionService {
 	 */
 	private void closeOtherSide(MeetingId meetingId, ConnectionRecord record) {
 		MeetingId other = record.otherMeetingId();
-		this.store.closeSide(other, record.towards(meetingId), ConnectionCloseReason.CLOSED, this.store.now(), null);
+		this.store.closeSide(other, record.towards(meetingId), ConnectionCloseReason.CLOSED, this.timestamps.now(),
+				null);
 		this.store.releaseLink(meetingId, other, record.id());
 	}
 

@@ -14,7 +14,6 @@ import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.store.Refusal;
 import dev.meetingbridge.store.ScriptSource;
 import dev.meetingbridge.store.StoreAccess;
-import dev.meetingbridge.store.Timestamps;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,8 +38,6 @@ class ConnectionStore {
 
 	private final JsonMapper json;
 
-	private final Timestamps timestamps;
-
 	private final RedisScript<String> claimLink = RedisScript.of(ScriptSource.read("claim-link"), String.class);
 
 	private final RedisScript<Long> releaseLink = RedisScript.of(ScriptSource.read("release-link"), Long.class);
@@ -50,7 +47,6 @@ class ConnectionStore {
 		this.scripts = store.scripts();
 		this.keys = store.keys();
 		this.json = store.json();
-		this.timestamps = store.timestamps();
 	}
 
 	/** The meeting's record of a connection, open or closed. */
@@ -140,10 +136,6 @@ class ConnectionStore {
 			.run(MeetingScript.CONNECTION_CLOSE, meetingId.value(), timestamp, idempotency, record.id().value(),
 					reason.wire(), this.json.writeValueAsString(record))
 			.ok();
-	}
-
-	String now() {
-		return this.timestamps.now();
 	}
 
 }

@@ -63,9 +63,6 @@ public class EventRelay implements DisposableBean {
 
 	private final PeriodicTask report;
 
-	private volatile BiConsumer<String, String> probeReceiver = (channel, message) -> {
-	};
-
 	EventRelay(PubSubLink link, RedisKeys keys, EventJson json, FeedHistory history, MeterRegistry meters,
 			PeriodicTasks tasks) {
 		this.link = link;
@@ -178,42 +175,6 @@ public class EventRelay implements DisposableBean {
 	 */
 	public void subscribeInbox(String channel, BiConsumer<String, String> receiver) {
 		this.link.subscribe(channel, receiver::accept);
-	}
-
-	// For the link watch (RedisLinkWatch), which proves the pub/sub link end to end.
-
-	/** Where probe messages go: the watch that sent them. */
-	void onProbe(BiConsumer<String, String> receiver) {
-		this.probeReceiver = receiver;
-	}
-
-	/**
-	 * Subscribes a probe channel; it is kept subscribed when the connection is replaced.
-	 */
-	void subscribeProbe(String channel) {
-		this.link.subscribe(channel, (probe, message) -> this.probeReceiver.accept(probe, message));
-	}
-
-	/** Stops probing a channel (its node left the cluster). */
-	void unsubscribeProbe(String channel) {
-		this.link.unsubscribe(channel);
-	}
-
-	/**
-	 * A fresh pub/sub connection (the link carried nothing for too long, or was closed
-	 * for good), with every channel subscribed again (which makes every feed catch up
-	 * once it is confirmed).
-	 */
-	void renewLink(String why) {
-		this.link.renew(why);
-	}
-
-	/**
-	 * Whether the pub/sub connection was closed for good: it will not reconnect by
-	 * itself.
-	 */
-	boolean linkClosed() {
-		return this.link.closed();
 	}
 
 	/**

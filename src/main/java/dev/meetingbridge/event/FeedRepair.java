@@ -3,6 +3,7 @@ package dev.meetingbridge.event;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import dev.meetingbridge.periodic.Backoff;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,9 @@ final class FeedRepair {
 	private final FeedStatistics statistics;
 
 	private final Backoff backoff = new Backoff(FIRST_RETRY, LONGEST_RETRY);
+
+	/** Failed reads in a row (reads run on one thread at a time). */
+	private long failures;
 
 	/** What a repair found so far. */
 	static final class Tally {
@@ -112,14 +116,14 @@ final class FeedRepair {
 		while (!this.feed.closed()) {
 			try {
 				FeedHistory.Page page = read.get();
-				this.backoff.reset();
+				this.failures = 0;
 				return page;
 			}
 			catch (DataAccessException ex) {
 				if (!retry) {
 					throw ex;
 				}
-				long delay = this.backoff.nextDelayMillis();
+				long delay = this.backoff.delayMillis(++this.failures);
 				logger.debug("Could not read the history of meeting {} to catch up ({}); trying again in {} ms",
 						this.feed.meetingId(), ex.getMessage(), delay);
 				if (!pause(delay)) {

@@ -55,6 +55,8 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 
 	private final EventRelay relay;
 
+	private final PubSubLink link;
+
 	private final StringRedisTemplate redis;
 
 	private final ProbeChannels probes;
@@ -80,9 +82,11 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 
 	private long lastRenewal;
 
-	RedisLinkWatch(EventRelay relay, StringRedisTemplate redis, LettuceConnectionFactory connectionFactory,
-			RedisKeys keys, BridgeProperties properties, MeterRegistry meters, PeriodicTasks tasks) {
+	RedisLinkWatch(EventRelay relay, PubSubLink link, StringRedisTemplate redis,
+			LettuceConnectionFactory connectionFactory, RedisKeys keys, BridgeProperties properties,
+			MeterRegistry meters, PeriodicTasks tasks) {
 		this.relay = relay;
+		this.link = link;
 		this.redis = redis;
 		this.tasks = tasks;
 		this.probes = new ProbeChannels(connectionFactory, keys.probePrefix());
@@ -90,7 +94,6 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 		this.publish = RedisScript.of(
 				"return redis.call('" + (this.probes.cluster() ? "SPUBLISH" : "PUBLISH") + "', KEYS[1], ARGV[1])",
 				Long.class);
-		relay.onProbe(this::probeReceived);
 		Gauge.builder("bridge.redis.pubsub.up", () -> up() ? 1 : 0)
 			.description(
 					"Whether this instance's Redis pub/sub link carries messages (1) or not (0), proved by a probe "
@@ -124,13 +127,13 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 	/** One round: check the probes of the last rounds, then send the next. */
 	void tick() {
 		long now = System.nanoTime();
-		if (this.relay.linkClosed()) {
+		if (this.link.closed()) {
 			// Its client was shut down (the connection factory was restarted): it
 			// will not come back by itself.
 			renew(now, "it was closed for good");
 		}
 		List<String> current = this.probes.refresh((gone) -> {
-			this.relay.unsubscribeProbe(gone);
+			this.link.unsubscribe(gone);
 			this.received.remove(gone);
 		});
 		boolean allBack = !current.isEmpty();
@@ -153,7 +156,9 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 		}
 		for (String channel : current) {
 			try {
-				this.relay.subscribeProbe(channel);
+				// Kept subscribed when the connection is replaced; nothing happens when
+				// it is already.
+				this.link.subscribe(channel, this::probeReceived);
 				this.redis.execute(this.publish, List.of(channel), Long.toString(this.sequence.incrementAndGet()));
 			}
 			catch (RuntimeException ex) {
@@ -184,7 +189,7 @@ class RedisLinkWatch extends PeriodicComponent implements HealthIndicator {
 	private void renew(long now, String why) {
 		this.lastRenewal = now;
 		try {
-			this.relay.renewLink(why);
+			this.link.renew(why);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not replace the pub/sub connection: {}", ex.getMessage());

@@ -15,7 +15,7 @@
  * straight on; one that jumps ahead waits while
  * {@link dev.meetingbridge.event.FeedRepair} reads the gap from the meeting's
  * {@link dev.meetingbridge.event.FeedHistory} (trying again after a
- * {@link dev.meetingbridge.event.Backoff} while Redis is away);</li>
+ * {@link dev.meetingbridge.periodic.Backoff} while Redis is away);</li>
  * <li>{@link dev.meetingbridge.event.FeedOrder} hands it to the meeting's one
  * {@link dev.meetingbridge.event.EventRelay.Listener}: the STOMP fan-out.</li>
  * </ol>

@@ -96,17 +96,6 @@ class FeedBackoffTests {
 			.untilAsserted(() -> assertThat(this.delivered).containsExactly(1L, 2L, 3L, 4L, 5L));
 	}
 
-	@Test
-	void eachWaitIsDrawnFromTheUpperHalfOfADoublingCappedCeiling() {
-		Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800));
-		long[][] bounds = { { 50, 100 }, { 100, 200 }, { 200, 400 }, { 400, 800 }, { 400, 800 } };
-		for (long[] bound : bounds) {
-			assertThat(backoff.nextDelayMillis()).isBetween(bound[0], bound[1]);
-		}
-		backoff.reset();
-		assertThat(backoff.nextDelayMillis()).isBetween(50L, 100L);
-	}
-
 	private static List<Long> gapsMillis(List<Long> times) {
 		return java.util.stream.IntStream.range(1, times.size())
 			.mapToObj((i) -> (times.get(i) - times.get(i - 1)) / 1_000_000)
