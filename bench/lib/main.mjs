@@ -1032,8 +1032,12 @@ async function restScenario(kind, cfg) {
   result.fresh = await freshWarmup(kind, units.chat, cfg, result.chat.saturation.cpuUsPerRequest, failures);
   log(`  ${kind} fresh instance (ready in ${result.fresh.startMs} ms), server CPU µs per chat per ${cfg.windowSeconds} s: `
     + `${result.fresh.windows.map((w) => us(w.cpuUsPerRequest)).join(', ')} (warm: ${us(result.fresh.warmUs)})`);
-  if (kind === 'bridge' && aotCache) {
-    result.aotTraining = await trainAotCache();
+  // A training that fails is a problem of its own: the figures above are kept.
+  const training = (kind === 'bridge' && aotCache)
+    ? await trainAotCache().catch((error) => { problems.push(`7 rest bridge: ${error.message}`); return null; })
+    : null;
+  if (training) {
+    result.aotTraining = training;
     log(`  bridge AOT cache trained for ${result.aotTraining.trainSeconds} s in ${fmtInt(result.aotTraining.ms)} ms `
       + `(${(result.aotTraining.bytes / 2 ** 20).toFixed(0)} MiB)`);
     result.freshAot = await freshWarmup(kind, units.chat, cfg, result.chat.saturation.cpuUsPerRequest, failures, FRESH_AOT);
