@@ -1,6 +1,7 @@
 package dev.meetingbridge.switching;
 
 import dev.meetingbridge.connection.ConnectionService;
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.IdFormat;
 import dev.meetingbridge.ids.MeetingId;
@@ -9,6 +10,7 @@ import dev.meetingbridge.meeting.MeetingLookup;
 import dev.meetingbridge.problem.BridgeException;
 import dev.meetingbridge.security.AccessRules;
 import dev.meetingbridge.security.BridgePrincipal;
+import dev.meetingbridge.store.IdempotencyRecords;
 import dev.meetingbridge.store.Refusal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,24 +40,37 @@ public class SwitchService {
 
 	private final JsonMapper json;
 
+	private final IdempotencyRecords records;
+
 	SwitchService(MeetingLookup meetings, ConnectionService connections, AccessRules access, SwitchMover mover,
-			SwitchInbox inbox, JsonMapper json) {
+			SwitchInbox inbox, JsonMapper json, IdempotencyRecords records) {
 		this.meetings = meetings;
 		this.connections = connections;
 		this.access = access;
 		this.mover = mover;
 		this.inbox = inbox;
 		this.json = json;
+		this.records = records;
 	}
 
 	/**
 	 * Asks (or, with {@code move}, moves) the participant on the other side of the
 	 * meeting's open connection to switch to {@code target}. The token is passed on
-	 * untouched.
+	 * untouched. With an {@code Idempotency-Key}, a repeat gets the first answer: the
+	 * message is not sent again and the participant not moved twice.
 	 */
 	public SwitchAnswer switchTo(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
 			ParticipantId participantId, @Nullable MeetingId target, @Nullable String token, @Nullable String payload,
-			boolean move) {
+			boolean move, @Nullable Idempotency idempotency) {
+		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
+		return this.records.once(idempotency, record, IdFormat.opaque("sw_"), this.json::writeValueAsString,
+				(attempt) -> new IdempotencyRecords.Answer<>(switchTo(principal, meetingId, connectionId, participantId,
+						target, token, payload, move, attempt.chosen()), 202));
+	}
+
+	private SwitchAnswer switchTo(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
+			ParticipantId participantId, @Nullable MeetingId target, @Nullable String token, @Nullable String payload,
+			boolean move, String switchId) {
 		this.meetings.require(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
 		MeetingId to = IdFormat.present(MeetingId.FIELD, target);
@@ -72,7 +87,6 @@ public class SwitchService {
 					"is the meeting the participant is in (" + other + "); a move needs another one");
 		}
 		this.meetings.requireActive(to);
-		String switchId = IdFormat.opaque("sw_");
 		String message = this.json.writeValueAsString(new SwitchMeeting(switchId, to.value(), token, text,
 				principal.server() ? null : principal.participantId(), meetingId.value(), move));
 		SwitchInbox.Rebind rebind = null;

@@ -3,8 +3,8 @@
  * to switch, or moving it (a recorded intent, finished or undone by any instance).
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "config", "connection", "event", "ids", "meeting", "periodic", "presence",
-		"problem", "security", "store" })
+@ApplicationModule(allowedDependencies = { "config", "connection", "event", "idempotency", "ids", "meeting", "periodic",
+		"presence", "problem", "security", "store" })
 package dev.meetingbridge.switching;
 
 import org.jspecify.annotations.NullMarked;

@@ -115,7 +115,7 @@ class ApiRoutes {
 				call.meetingId(), call.connectionId(), key(call), call.request()));
 		add(HttpMethod.POST, connection + "/participants/{participantId}/switch", Body.REQUIRED,
 				(call) -> switches.switchTo(call.principal(), call.meetingId(), call.connectionId(),
-						call.participantId(), call.body(Requests.Switch.class)));
+						call.participantId(), call.body(Requests.Switch.class), key(call), call.request()));
 		// Minting reads Redis only to record or replay an Idempotency-Key.
 		add(HttpMethod.POST, "/api/tokens", Body.REQUIRED, (call) -> tokens.mint(call.principal(),
 				call.body(TokenController.MintRequest.class), key(call), call.request()),

@@ -1,5 +1,6 @@
 package dev.meetingbridge.web;
 
+import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
 import dev.meetingbridge.ids.MeetingId;
 import dev.meetingbridge.ids.ParticipantId;
@@ -10,14 +11,17 @@ import dev.meetingbridge.switching.SwitchService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -30,8 +34,11 @@ class SwitchController {
 
 	private final SwitchService switches;
 
-	SwitchController(SwitchService switches) {
+	private final IdempotencyKeys keys;
+
+	SwitchController(SwitchService switches, IdempotencyKeys keys) {
 		this.switches = switches;
+		this.keys = keys;
 	}
 
 	@PostMapping(path = "/api/meetings/{meetingId}/connections/{connectionId}/participants/{participantId}/switch",
@@ -42,13 +49,16 @@ class SwitchController {
 			description = "Its sessions were told (sessions: how many); with move, it has moved")
 	ResponseEntity<SwitchAnswer> switchTo(@AuthenticationPrincipal BridgePrincipal principal,
 			@PathVariable MeetingId meetingId, @PathVariable ConnectionId connectionId,
-			@PathVariable ParticipantId participantId, @RequestBody Requests.Switch body) {
+			@PathVariable ParticipantId participantId, @RequestBody Requests.Switch body,
+			@RequestHeader(name = Idempotency.HEADER, required = false) @Nullable String key,
+			ServerHttpRequest request) {
 		if (body.token() != null && !body.token().isNull() && !body.token().isString()) {
 			throw BridgeException.invalid("token", "must be a string (the token for the target meeting)");
 		}
 		String token = (body.token() != null && body.token().isString()) ? body.token().asString() : null;
 		SwitchAnswer answer = this.switches.switchTo(principal, meetingId, connectionId, participantId,
-				body.meetingId(), token, body.payload(), Boolean.TRUE.equals(body.move()));
+				body.meetingId(), token, body.payload(), Boolean.TRUE.equals(body.move()),
+				this.keys.of(key, principal, request, body));
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
 	}
 

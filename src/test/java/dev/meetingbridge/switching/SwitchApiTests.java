@@ -147,6 +147,47 @@ class SwitchApiTests extends IntegrationTest {
 	}
 
 	@Test
+	void aRepeatWithTheSameIdempotencyKeyGetsTheFirstAnswerAndNeitherAsksNorMovesTwice() {
+		String p = this.fixtures.participant("p");
+		Connected c = connectedWith(p);
+		String target = this.fixtures.activeMeetingWith();
+		Api moderator = this.fixtures.as(this.tokens.moderator(c.moderator()));
+		try (StompTestClient session = stomp(this.tokens.participant(p))) {
+			StompTestClient.Received queue = session.subscribe("/user/queue/switch-meeting");
+			Api asking = moderator.with("Idempotency-Key", "ask-" + p);
+
+			Api.Response asked = asking.post(c.switchPath(), body("meetingId", target, "payload", "once"));
+			Api.Response askedAgain = asking.post(c.switchPath(), body("meetingId", target, "payload", "once"));
+
+			assertReplayed(asked, askedAgain);
+			session.sync();
+			assertThat(queue.messages()).hasSize(1);
+			assertRefused(asking.post(c.switchPath(), body("meetingId", target, "payload", "other")), 422,
+					"idempotency-key-reused");
+
+			Api moving = moderator.with("Idempotency-Key", "move-" + p);
+			Api.Response moved = moving.post(c.switchPath(), body("meetingId", target, "move", true));
+			Api.Response movedAgain = moving.post(c.switchPath(), body("meetingId", target, "move", true));
+
+			assertReplayed(moved, movedAgain);
+			assertThat(members(target)).containsExactly(p);
+			assertThat(members(c.b())).doesNotContain(p);
+			assertThat(events(c.b(), "participant-left")).hasSize(1);
+			assertThat(events(target, "participant-joined")).hasSize(1);
+			session.sync();
+			assertThat(queue.messages()).hasSize(2);
+		}
+	}
+
+	private static void assertReplayed(Api.Response first, Api.Response repeat) {
+		assertThat(first.status()).as(first.toString()).isEqualTo(202);
+		assertThat(first.header("Idempotent-Replayed")).isNull();
+		assertThat(repeat.status()).as(repeat.toString()).isEqualTo(202);
+		assertThat(repeat.text()).isEqualTo(first.text());
+		assertThat(repeat.header("Idempotent-Replayed")).isEqualTo("true");
+	}
+
+	@Test
 	void eachRefusalSaysWhyAndChangesNothing() {
 		String p = this.fixtures.participant("p");
 		Connected c = connectedWith(p);
