@@ -138,6 +138,46 @@ test('two pages, two connected meetings: participants, chat and an ending seen o
   assert.deepEqual(pageB.problems, []);
 });
 
+test('a moderator switches a participant of the connected meeting: asked, its page says so; moved, its page follows', { skip, timeout: 90000 }, async () => {
+  const { mars, earth } = await twoMeetings();
+  const alice = unique('alice');
+  const bob = unique('bob');
+  const pageA = await signedIn(moderatorToken(alice));
+  const pageB = await signedIn(participantToken(bob, 'allow_join'));
+  await openAndJoin(pageA, mars, 'Alice');
+  await openAndJoin(pageB, earth, 'Bob');
+  await pageA.getByLabel('Meeting to connect to').fill(earth);
+  await pageA.getByRole('button', { name: 'Connect', exact: true }).click();
+  await participantsOf(pageA, earth).filter({ hasText: 'Bob' }).waitFor();
+  // Bob's page follows mars through the connection too.
+  await participantsOf(pageB, mars).filter({ hasText: 'Alice' }).waitFor();
+
+  const card = pageA.locator(`article[data-meeting="${earth}"]`);
+  const dialog = pageA.locator('#confirm');
+  await card.getByLabel('Switch', { exact: true }).selectOption(bob);
+  await card.getByRole('button', { name: 'Switch', exact: true }).click();
+  await dialog.getByText(`Bob (${bob})'s apps are asked to switch to ${mars}`).waitFor();
+  await dialog.getByRole('button', { name: 'Ask Bob' }).click();
+  await card.getByText(`Asked ${bob} to ${mars}: 1 session reached.`).waitFor();
+  await pageB.locator('#meeting-note', { hasText: `${alice} (of ${mars}) asks you to switch to ${mars}.` }).waitFor();
+  assert.ok((await pageB.locator('#participants li', { hasText: 'Bob' }).count()) === 1, 'asking moves nobody');
+
+  await card.getByLabel(/move them now/).check();
+  await card.getByRole('button', { name: 'Switch', exact: true }).click();
+  await dialog.getByText(`Bob (${bob}) leaves ${earth} (reason: switched) and joins ${mars} at once`).waitFor();
+  await dialog.getByRole('button', { name: 'Move Bob' }).click();
+  await card.getByText(`Moved ${bob} to ${mars}: 1 session reached.`).waitFor();
+  await pageA.locator('#participants li', { hasText: 'Bob' }).waitFor();
+  // Bob's page now shows mars, where he is, next to Alice.
+  await pageB.waitForURL(`${BRIDGE_URL}/#/meetings/${encodeURIComponent(mars)}`);
+  await pageB.locator('#participants li', { hasText: 'Alice' }).waitFor();
+  await pageB.locator('#participants li', { hasText: 'Bob' }).waitFor();
+  assert.equal(await pageB.locator('#meeting-status').textContent(), 'active');
+  assert.deepEqual(Object.keys((await api('GET', `/api/meetings/${earth}`)).participants), []);
+  assert.deepEqual(pageA.problems, []);
+  assert.deepEqual(pageB.problems, []);
+});
+
 test('at a narrow width every control is reachable and nothing overflows sideways', { skip, timeout: 60000 }, async () => {
   const mars = unique('mars');
   await createMeeting(mars);

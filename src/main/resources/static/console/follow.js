@@ -3,6 +3,7 @@
  * taking in its events as they arrive.
  */
 import { EVENT_TYPES } from '/client/meeting-bridge.js';
+import { go } from './address.js';
 import { bindingKey, BOUND_STORAGE, chatLog, ENDED_STORAGE, remembered, scheduleRender, state } from './state.js';
 import { $, clearProblem, dateTime, showProblem } from './ui.js';
 
@@ -107,6 +108,7 @@ export async function follow(meeting) {
   for (const type of EVENT_TYPES) meeting.on(type, onMeetingEvent);
   meeting.on('sync', scheduleRender);
   meeting.on('lost', onLost);
+  meeting.on('switch-meeting', onSwitch);
   if (meeting.status === 'ended') remembered.set(ENDED_STORAGE, meeting.id, meeting.endedAt ?? new Date().toISOString());
   for (const connection of meeting.connections.values()) watchConnection(connection);
   // The recent past, so the feed does not start empty.
@@ -136,6 +138,27 @@ function onLost({ meetingId, reason }) {
   state.note = reason === 'left'
     ? 'You left: join again to see this meeting live.'
     : `You are no longer a member of ${meetingId} (${LOST_REASONS[reason] ?? reason}): its events stopped arriving here. Join again to follow it live.`;
+  scheduleRender();
+}
+
+/**
+ * A moderator of a connected meeting asked this page's participant to switch meetings, or moved
+ * it: asked, the page says who asks and where to; moved, the page follows the meeting it is in
+ * now (as the client does), bound to this page's session there as it was here.
+ */
+function onSwitch(message) {
+  const from = state.meetingId;
+  const who = message.connectionParticipantId
+    ? `${message.connectionParticipantId} (of ${message.connectionMeetingId})`
+    : `The server (over ${message.connectionMeetingId})`;
+  if (message.moved) {
+    const binding = remembered.get(BOUND_STORAGE, bindingKey(from));
+    if (binding) remembered.set(BOUND_STORAGE, bindingKey(message.meetingId), binding);
+    remembered.set(BOUND_STORAGE, bindingKey(from), undefined);
+    go(message.meetingId);
+    return;
+  }
+  state.note = `${who} asks you to switch to ${message.meetingId}${message.payload ? `: “${message.payload}”` : '.'}`;
   scheduleRender();
 }
 
