@@ -82,7 +82,7 @@ const SIZES = smoke ? {
   idle: { sessions: 200, perMeeting: 10, workers: 2, fresh: false, deadlineMs: 60_000 },
   two: { subscribers: 24, messages: 80, senders: 16, warmup: 20, workers: 1 },
   drain: { idleMs: 5_000, capMs: 30_000 },
-  rest: { concurrency: 16, warmupSeconds: 0.2, seconds: 0.5, rate: 20, steadySeconds: 0.5, idleSeconds: 0.2, windowSeconds: 0.5, windows: 2 },
+  rest: { concurrency: 16, warmupSeconds: 0.2, seconds: 0.5, rate: 20, quietSeconds: 0, steadySeconds: 0.5, idleSeconds: 0.2, windowSeconds: 0.5, windows: 2 },
   restWarmup: 0,
   // Seconds of scripts/aot-train.mjs when scenario 7 trains the AOT cache (smoke: proves it works).
   aotTrainSeconds: 3,
@@ -99,9 +99,10 @@ const SIZES = smoke ? {
   two: { subscribers: 1000, messages: 2000, senders: 16, warmup: 2000, workers: 2 },
   drain: { idleMs: 15_000, capMs: 120_000 },
   // Scenario 7: each request kind at saturation (concurrency loops, seconds measured after warmupSeconds),
-  // then at a steady rate (requests/s, open loop) after idleSeconds of no load; then a fresh instance's
+  // then at a steady rate (requests/s, open loop) once the server is quiet, quietSeconds more and
+  // idleSeconds (measured) of no load; then a fresh instance's
   // chat at saturation in windows of windowSeconds.
-  rest: { concurrency: 16, warmupSeconds: 5, seconds: 15, rate: 20, steadySeconds: 15, idleSeconds: 5, windowSeconds: 5, windows: 12 },
+  rest: { concurrency: 16, warmupSeconds: 5, seconds: 15, rate: 20, quietSeconds: 15, steadySeconds: 15, idleSeconds: 5, windowSeconds: 5, windows: 12 },
   // Chat messages sent over REST to each server before any scenario, to a meeting nobody follows; the
   // second half is measured (row 0). With 20,000 the JVM was still compiling through the second half.
   restWarmup: Number(process.env.BENCH_REST_WARMUP ?? 80_000),
@@ -955,8 +956,11 @@ async function restKind(target, unit, cfg, failures) {
   const loops = await closedLoops(target, unit, cfg.concurrency, [cfg.warmupSeconds, cfg.seconds]);
   mergeFailures(failures, loops.failures);
   const saturation = { ...loops.windows[1], failedAnyPhase: loops.failures.failed };
-  // Quiet first (the JVM compiles on for a while after a burst), then what idling costs, right before.
+  // Quiet first, and for quietSeconds more: after a burst the JVM collects and compiles on for
+  // seconds, work of the burst that a steady rate users live in does not carry. Then what idling
+  // costs, right before.
   await settle([target]);
+  await sleep(cfg.quietSeconds * 1000);
   const idle = await idleCpuMsPerS(target, cfg.idleSeconds);
   const { failures: steadyFailures, ...steady } = await openLoop(target, unit, cfg.rate, cfg.steadySeconds);
   mergeFailures(failures, steadyFailures);
