@@ -78,8 +78,25 @@ final class FeedRepair {
 	 * fail are tried again, otherwise they throw. The feed runs one repair at a time.
 	 */
 	void run(boolean retry) {
-		String meetingId = this.feed.meetingId();
 		Tally tally = new Tally();
+		try {
+			repair(tally, retry);
+		}
+		finally {
+			// Also when the repair ended the feed: a resync that closed every session
+			// here
+			// leaves nothing listening, and the feed closes before the repair returns.
+			if (tally.filled > 0) {
+				this.statistics.filled(this.feed.meetingId(), tally.filled);
+			}
+			if (tally.resynced) {
+				this.statistics.resynced(this.feed.meetingId());
+			}
+		}
+	}
+
+	private void repair(Tally tally, boolean retry) {
+		String meetingId = this.feed.meetingId();
 		while (!this.feed.closed()) {
 			Round round = this.feed.nextRound();
 			FeedHistory.Page page = read(() -> this.history.after(meetingId, round.from(), PAGE), retry);
@@ -97,14 +114,8 @@ final class FeedRepair {
 				return;
 			}
 			if (this.feed.caughtUp(page)) {
-				break;
+				return;
 			}
-		}
-		if (tally.filled > 0) {
-			this.statistics.filled(meetingId, tally.filled);
-		}
-		if (tally.resynced) {
-			this.statistics.resynced(meetingId);
 		}
 	}
 
