@@ -127,8 +127,15 @@ class WebhookFailoverTests extends IntegrationTest {
 					.as(meetingId)
 					.containsExactly(ids(meetingId, 1, 4));
 			}
-			assertThat(delivered(this.meters)).isGreaterThan(deliveredHere);
-			assertThat(delivered(other.bean(MeterRegistry.class))).isPositive();
+			// Which instance delivers a meeting is a race of their sweeps (a fresh
+			// instance can
+			// lose every one; the kill test below has the other take over): between them,
+			// each
+			// event was delivered once.
+			await().atMost(ARRIVES)
+				.untilAsserted(() -> assertThat(
+						delivered(this.meters) - deliveredHere + delivered(other.bean(MeterRegistry.class)))
+					.isEqualTo(40));
 		}
 	}
 
