@@ -11,8 +11,8 @@ import { RESYNC_CLOSE_CODE } from './stomp/session.js';
  * Keeps the client's session and the participants bound to it: when the STOMP session drops,
  * reconnect with a capped, jittered back-off, let every followed meeting catch up (from the
  * history, or from a fresh snapshot when the bridge asked for a resync), then re-bind the
- * participants it joined bound to its session that are still there; when the bridge moves a bound participant to another
- * meeting, follow and re-bind it there.
+ * participants it joined bound to its session that are still there; when the bridge moves a
+ * bound participant to another meeting, follow and re-bind it there.
  * @internal
  */
 export class SessionRecovery {

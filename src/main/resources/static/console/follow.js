@@ -147,17 +147,17 @@ function onLost({ meetingId, reason }) {
  * now (as the client does), bound to this page's session there as it was here.
  */
 function onSwitch(message) {
-  const from = state.meetingId;
-  const who = message.connectionParticipantId
-    ? `${message.connectionParticipantId} (of ${message.connectionMeetingId})`
-    : `The server (over ${message.connectionMeetingId})`;
   if (message.moved) {
+    const from = state.meetingId;
     const binding = remembered.get(BOUND_STORAGE, bindingKey(from));
     if (binding) remembered.set(BOUND_STORAGE, bindingKey(message.meetingId), binding);
     remembered.set(BOUND_STORAGE, bindingKey(from), undefined);
     go(message.meetingId);
     return;
   }
+  const who = message.connectionParticipantId
+    ? `${message.connectionParticipantId} (of ${message.connectionMeetingId})`
+    : `The server (over ${message.connectionMeetingId})`;
   state.note = `${who} asks you to switch to ${message.meetingId}${message.payload ? `: “${message.payload}”` : '.'}`;
   scheduleRender();
 }
