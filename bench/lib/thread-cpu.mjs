@@ -75,7 +75,15 @@ async function one() {
   }
 }
 
-await Promise.all(Array.from({ length: 16 }, async () => { while (sent < warmup) await one(); }));
+// The warm-up's second half is measured too: the saturated cost per request, for comparison.
+let half = null;
+await Promise.all(Array.from({ length: 16 }, async () => {
+  while (sent < warmup) {
+    if (half === null && sent >= warmup / 2) half = { at: nowMs(), sent, threads: threads() };
+    await one();
+  }
+}));
+const saturated = { ms: nowMs() - half.at, requests: (sent - half.sent) * (kind === 'join' ? 2 : 1), load: between(half.threads, threads()) };
 await sleep(5000);
 const quiet = threads();
 await sleep(seconds * 1000);
@@ -97,6 +105,9 @@ const requests = seconds * rate * (kind === 'join' ? 2 : 1);
 const rows = [...load.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const total = (groups) => [...groups.values()].reduce((sum, g) => ({ ms: sum.ms + g.ms, switches: sum.switches + g.switches }), { ms: 0, switches: 0 });
 const pad = (text, width) => String(text).padStart(width);
+const busy = total(saturated.load);
+console.log(`${kind} at saturation (16 concurrent, the warm-up's second half): ${Math.round((saturated.requests * 1000) / saturated.ms)} requests/s, `
+  + `${((busy.ms * 1000) / saturated.requests).toFixed(1)} µs and ${(busy.switches / saturated.requests).toFixed(2)} wake-ups per request`);
 console.log(`${kind} at ${rate}/s for ${seconds} s (${requests} requests), after ${warmup} at saturation; idle: the ${seconds} s before`);
 console.log(`${'thread'.padEnd(24)}${pad('µs/request', 12)}${pad('wake-ups/request', 18)}${pad('idle ms/s', 11)}${pad('idle wake-ups/s', 17)}`);
 for (const [group, g] of [...rows, ['(all)', total(load)]]) {
