@@ -53,8 +53,8 @@ public class ChatService {
 			.flatMap((side) -> {
 				Mono<ChatMessage> checked = Mono.fromCallable(
 						() -> this.checks.message(principal, connectionId, draft, side, this.timestamps.now()));
-				// This runs on the Redis client's thread, where refusing a closed
-				// connection (which reads Redis) must not.
+				// This runs on an event loop, where refusing a closed connection
+				// (which reads Redis) must not.
 				return side.connection().open() ? checked : checked.subscribeOn(Schedulers.boundedElastic());
 			})
 			.flatMap((chat) -> this.store.deliverReactive(chat).thenReturn(chat));

@@ -127,7 +127,7 @@ class ChatStore {
 			.runReactive(MeetingScript.CHAT, message.toMeetingId(), message.timestamp(), null, message.connectionId(),
 					this.json.writeValueAsString(message))
 			.map((result) -> delivered(result, message))
-			// Giving the token back waits for Redis: not on the Redis client's thread.
+			// Giving the token back waits for Redis: not on an event loop.
 			.onErrorResume(BridgeException.class,
 					(refused) -> Mono.fromRunnable(() -> giveBack(message))
 						.subscribeOn(Schedulers.boundedElastic())

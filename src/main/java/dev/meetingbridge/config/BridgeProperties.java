@@ -120,9 +120,12 @@ public record BridgeProperties(@Valid @DefaultValue Redis redis, @Valid @Default
 
 	/**
 	 * The HTTP and WebSocket server's network transport: io_uring where the kernel offers
-	 * it (the default), otherwise epoll; {@code io-uring=false} keeps it on epoll.
+	 * it (the default), otherwise epoll; {@code io-uring=false} keeps it on epoll. With
+	 * {@code redis-per-loop} (the default) each event loop of the server runs the Redis
+	 * scripts of its REST joins, leaves and chat messages over a Redis connection of its
+	 * own, on its own thread (not on a Redis Cluster).
 	 */
-	public record Transport(@DefaultValue("true") boolean ioUring) {
+	public record Transport(@DefaultValue("true") boolean ioUring, @DefaultValue("true") boolean redisPerLoop) {
 	}
 
 }

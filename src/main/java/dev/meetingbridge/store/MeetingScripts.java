@@ -141,9 +141,10 @@ public class MeetingScripts {
 	}
 
 	/**
-	 * Runs a meeting script without waiting for it: the answer completes on the Redis
-	 * client's I/O thread, so a caller on an event loop never blocks and no thread wakes
-	 * up to wait for it. Refusals and replays as {@link #run}, as errors of the Mono.
+	 * Runs a meeting script without waiting for it: the answer completes on an event loop
+	 * (the caller's own, on one of the server's; else the Redis client's), so a caller on
+	 * an event loop never blocks and no thread wakes up to wait for it. Refusals and
+	 * replays as {@link #run}, as errors of the Mono.
 	 */
 	public Mono<ScriptResult> runReactive(MeetingScript script, String meetingId, String timestamp,
 			@Nullable Idempotency idempotency, String... args) {

@@ -17,11 +17,14 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a script through the Redis client's asynchronous API, on the same shared
- * connection as the blocking calls: {@code EVALSHA}, and {@code EVAL} when Redis does not
- * know the script yet (a new or restarted Redis). The answer completes on the client's
- * I/O thread; bulk strings come back as strings and failures as Spring's data access
- * exceptions, as the blocking template gives them.
+ * Runs a script through the Redis client's asynchronous API: {@code EVALSHA}, and
+ * {@code EVAL} when Redis does not know the script yet (a new or restarted Redis). From
+ * one of the server's event loops it goes over that loop's own connection
+ * ({@link LoopConnections}) and its answer completes on that loop; from anywhere else
+ * (and while the loop's connection is not open) over the shared connection of the
+ * blocking calls, completing on the client's I/O thread. Bulk strings come back as
+ * strings and failures as Spring's data access exceptions, as the blocking template gives
+ * them.
  */
 @Component
 class ReactiveScripts {
@@ -30,8 +33,11 @@ class ReactiveScripts {
 
 	private final RedisConnectionFactory connections;
 
-	ReactiveScripts(RedisConnectionFactory connections) {
+	private final LoopConnections loops;
+
+	ReactiveScripts(RedisConnectionFactory connections, LoopConnections loops) {
 		this.connections = connections;
+		this.loops = loops;
 	}
 
 	@SuppressWarnings("rawtypes")
@@ -50,11 +56,15 @@ class ReactiveScripts {
 	}
 
 	/**
-	 * The shared native connection's commands (a cluster's route each script by its
-	 * keys).
+	 * The current event loop's own connection's commands, else the shared native
+	 * connection's (a cluster's route each script by its keys).
 	 */
 	@SuppressWarnings("unchecked")
 	private RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> own = this.loops.commands();
+		if (own != null) {
+			return own;
+		}
 		try (RedisConnection connection = this.connections.getConnection()) {
 			return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
 		}

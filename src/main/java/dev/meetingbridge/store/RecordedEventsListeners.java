@@ -27,7 +27,7 @@ class RecordedEventsListeners {
 	/**
 	 * Tells every listener. The change is made and its events scheduled, so a listener
 	 * that fails cannot undo the answer; listeners must not block, since on the
-	 * asynchronous path this runs on the Redis client's I/O thread.
+	 * asynchronous path this runs on an event loop (the server's or the Redis client's).
 	 */
 	void recorded(String meetingId, List<?> eventTypes) {
 		if (eventTypes.isEmpty()) {

@@ -65,6 +65,11 @@ class RedisAddressChangeTests {
 		Api api = new Api(bridge.baseUrl(), Tokens.serverWithSecret(IntegrationTest.SECRET));
 		String before = IntegrationTest.unique("before");
 		assertThat(api.post("/api/meetings", Map.of("meetingId", before)).status()).isEqualTo(201);
+		assertThat(
+				api.post("/api/meetings/" + before + "/participants", Map.of("participantId", "p0", "displayName", "P"))
+					.status())
+			.isEqualTo(201);
+		await("the event loop's own Redis connection is open").atMost(RESUMED).until(() -> loopConnections(api) >= 1);
 		StompTestClient follower = bridge.stomp(Tokens.serverWithSecret(IntegrationTest.SECRET));
 		this.started.add(follower);
 		follower.subscribe("/topic/meetings/" + before + "/participant-joined");
@@ -85,9 +90,22 @@ class RedisAddressChangeTests {
 				.status()).isEqualTo(201);
 			joins.awaitSize(1);
 		}
+		await("the event loops' own Redis connections found the new address too").atMost(RESUMED)
+			.until(() -> loopConnections(api) >= 1);
 		await("the follower of the meeting the new Redis lacks is told").atMost(RESUMED).until(follower::closed);
 		assertThat(follower.closeCode()).isEqualTo(4000);
 		assertThat(Files.readString(dns.log())).as("the bridge asked for the name again").contains(NAME);
+	}
+
+	/** {@code bridge_redis_loop_connections}, as Prometheus reads it. */
+	private static double loopConnections(Api api) {
+		return api.get("/actuator/prometheus")
+			.text()
+			.lines()
+			.filter((line) -> line.startsWith("bridge_redis_loop_connections "))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+			.findFirst()
+			.orElse(-1);
 	}
 
 	/** A throwaway redis-server on the given loopback address, stopped after the test. */

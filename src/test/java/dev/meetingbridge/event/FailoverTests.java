@@ -25,6 +25,7 @@ import dev.meetingbridge.support.IntegrationTest;
 import dev.meetingbridge.support.RedisSentinelSet;
 import dev.meetingbridge.support.StompTestClient;
 import dev.meetingbridge.support.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -77,6 +78,9 @@ class FailoverTests {
 				.containsAll(outcome.attempted());
 			assertThat(outcome.serverParticipants()).as("and lost: the promoted replica never had them")
 				.doesNotContainAnyElementsOf(outcome.attempted());
+			assertThat(scenario.writerLoopConnections())
+				.as("the joins went over the connection of the writer's event loop, which followed Sentinel")
+				.isPositive();
 			scenario.assertNoSubscriberIsSilentlyWrong(outcome);
 		}
 	}
@@ -190,6 +194,11 @@ class FailoverTests {
 				assertThat(join("after-" + i)).isEqualTo(201);
 			}
 			return new Outcome(attempted, acknowledged, Set.copyOf(this.everAcknowledged), serverParticipants());
+		}
+
+		/** The writer's open Redis connections of its event loops. */
+		double writerLoopConnections() {
+			return this.writer.bean(MeterRegistry.class).get("bridge.redis.loop.connections").gauge().value();
 		}
 
 		void assertNoSubscriberIsSilentlyWrong(Outcome outcome) {
