@@ -133,6 +133,24 @@ class SwitchMover {
 	}
 
 	/**
+	 * The move of that switch id, when it reached the target: a move left half done whose
+	 * owner's lease ran out is finished (or undone) here first, as {@link #recover} does.
+	 * Empty when the participant never left {@code from} under that id, or went back.
+	 */
+	Optional<Moved> reachedTarget(String switchId, ParticipantId participantId, MeetingId from, MeetingId to,
+			String message) {
+		recover(switchId);
+		if (!Boolean.TRUE.equals(this.store.redis().hasKey(this.store.keys().switchMarker(to.value(), switchId)))) {
+			return Optional.empty();
+		}
+		Object binding = this.store.redis()
+			.opsForHash()
+			.get(this.store.keys().switchMarker(from.value(), switchId), "binding");
+		return Optional
+			.of(new Moved(switchId, participantId, from, to, (binding != null) ? (String) binding : "", message));
+	}
+
+	/**
 	 * The second half: the participant joins the target, or goes back where it was when
 	 * the target cannot take it (then the target's refusal is thrown).
 	 */

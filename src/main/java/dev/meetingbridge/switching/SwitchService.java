@@ -1,5 +1,7 @@
 package dev.meetingbridge.switching;
 
+import java.util.Optional;
+
 import dev.meetingbridge.connection.ConnectionService;
 import dev.meetingbridge.idempotency.Idempotency;
 import dev.meetingbridge.ids.ConnectionId;
@@ -57,7 +59,10 @@ public class SwitchService {
 	 * Asks (or, with {@code move}, moves) the participant on the other side of the
 	 * meeting's open connection to switch to {@code target}. The token is passed on
 	 * untouched. With an {@code Idempotency-Key}, a repeat gets the first answer: the
-	 * message is not sent again and the participant not moved twice.
+	 * message is not sent again and the participant not moved twice. A repeat that takes
+	 * over an attempt whose instance stopped answering answers for that attempt's move
+	 * when it reached the target (finishing it first if nobody did), and tells the
+	 * participant's sessions, perhaps again (the message has the same switch id).
 	 */
 	public SwitchAnswer switchTo(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
 			ParticipantId participantId, @Nullable MeetingId target, @Nullable String token, @Nullable String payload,
@@ -65,12 +70,13 @@ public class SwitchService {
 		String record = (idempotency != null) ? this.records.onMeeting(meetingId.value(), idempotency) : "";
 		return this.records.once(idempotency, record, IdFormat.opaque("sw_"), this.json::writeValueAsString,
 				(attempt) -> new IdempotencyRecords.Answer<>(switchTo(principal, meetingId, connectionId, participantId,
-						target, token, payload, move, attempt.chosen()), 202));
+						target, token, payload, move, attempt), 202));
 	}
 
 	private SwitchAnswer switchTo(BridgePrincipal principal, MeetingId meetingId, ConnectionId connectionId,
 			ParticipantId participantId, @Nullable MeetingId target, @Nullable String token, @Nullable String payload,
-			boolean move, String switchId) {
+			boolean move, IdempotencyRecords.Attempt attempt) {
+		String switchId = attempt.chosen();
 		this.meetings.require(meetingId);
 		this.access.requireManageConnections(principal, meetingId.value());
 		MeetingId to = IdFormat.present(MeetingId.FIELD, target);
@@ -79,6 +85,16 @@ public class SwitchService {
 			throw BridgeException.invalid("payload", "must be at most " + MAX_PAYLOAD + " characters");
 		}
 		MeetingId other = this.connections.openOther(meetingId, connectionId);
+		String message = this.json.writeValueAsString(new SwitchMeeting(switchId, to.value(), token, text,
+				principal.server() ? null : principal.participantId(), meetingId.value(), move));
+		if (move && attempt.takeover()) {
+			// The participant is no longer where the attempt found it if that attempt
+			// moved it.
+			Optional<SwitchMover.Moved> earlier = this.mover.reachedTarget(switchId, participantId, other, to, message);
+			if (earlier.isPresent()) {
+				return new SwitchAnswer(switchId, this.inbox.deliver(participantId, message, rebind(earlier.get())));
+			}
+		}
 		if (!this.meetings.participants(other).containsKey(participantId.value())) {
 			throw Refusal.PARTICIPANT_NOT_FOUND.toException(other, participantId.value());
 		}
@@ -87,16 +103,14 @@ public class SwitchService {
 					"is the meeting the participant is in (" + other + "); a move needs another one");
 		}
 		this.meetings.requireActive(to);
-		String message = this.json.writeValueAsString(new SwitchMeeting(switchId, to.value(), token, text,
-				principal.server() ? null : principal.participantId(), meetingId.value(), move));
-		SwitchInbox.Rebind rebind = null;
-		if (move) {
-			SwitchMover.Moved moved = this.mover.move(switchId, participantId, other, to, message);
-			if (!moved.binding().isEmpty()) {
-				rebind = new SwitchInbox.Rebind(moved.binding(), other.value(), to.value());
-			}
-		}
+		SwitchInbox.Rebind rebind = move ? rebind(this.mover.move(switchId, participantId, other, to, message)) : null;
 		return new SwitchAnswer(switchId, this.inbox.deliver(participantId, message, rebind));
+	}
+
+	/** What the participant's sessions re-bind after a move: none without a binding. */
+	private static SwitchInbox.@Nullable Rebind rebind(SwitchMover.Moved moved) {
+		return moved.binding().isEmpty() ? null
+				: new SwitchInbox.Rebind(moved.binding(), moved.from().value(), moved.to().value());
 	}
 
 }

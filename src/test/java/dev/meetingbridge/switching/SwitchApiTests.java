@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.meetingbridge.store.RedisKeys;
 import dev.meetingbridge.support.Api;
 import dev.meetingbridge.support.BridgeInstance;
 import dev.meetingbridge.support.IntegrationTest;
 import dev.meetingbridge.support.StompTestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -327,6 +329,47 @@ class SwitchApiTests extends IntegrationTest {
 			.satisfies((e) -> assertThat(e.path("from").isMissingNode()).isTrue());
 	}
 
+	/**
+	 * A repeat with the Idempotency-Key of a move whose instance stopped after the first
+	 * half (the move then finished by this instance's recovery) takes the attempt over
+	 * once its lease ran out: it answers for that move (the same switch id), does not
+	 * move the participant again, and later repeats replay its answer.
+	 */
+	@Test
+	void aRepeatTakingOverAMoveWhoseInstanceStoppedAnswersForThatMove() throws Exception {
+		String p = this.fixtures.participant("p");
+		Connected c = connectedWith(p);
+		String target = this.fixtures.activeMeetingWith();
+		String key = "stalled-" + p;
+		Api moving = this.fixtures.as(this.tokens.moderator(c.moderator())).with("Idempotency-Key", key);
+		try (StompTestClient session = stomp(this.tokens.participant(p))) {
+			StompTestClient.Received queue = session.subscribe("/user/queue/switch-meeting");
+			CompletableFuture<Api.Response> call = stalledMove(c, target, key);
+			await().atMost(TAKEN_OVER).until(() -> members(target).contains(p));
+			String switchId = queue.await((m) -> m.path("moved").asBoolean()).path("switchId").asString();
+
+			AtomicReference<Api.Response> repeat = new AtomicReference<>();
+			await("the first attempt's lease runs out").atMost(TAKEN_OVER)
+				.pollInterval(Duration.ofMillis(500))
+				.until(() -> {
+					repeat.set(moving.post(c.switchPath(), body("meetingId", target, "move", true)));
+					return repeat.get().status() != 409;
+				});
+			Api.Response answer = repeat.get();
+			assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+			assertThat(answer.json().path("switchId").asString()).isEqualTo(switchId);
+			assertThat(answer.json().path("sessions").asInt()).isEqualTo(1);
+			release(call, 503);
+			assertReplayed(answer, moving.post(c.switchPath(), body("meetingId", target, "move", true)));
+		}
+		finally {
+			restoreOther();
+		}
+		assertThat(members(target)).containsExactly(p);
+		assertThat(events(c.b(), "participant-left")).hasSize(1);
+		assertThat(events(target, "participant-joined")).hasSize(1);
+	}
+
 	private final CountDownLatch stall = new CountDownLatch(1);
 
 	/**
@@ -334,6 +377,11 @@ class SwitchApiTests extends IntegrationTest {
 	 * instance's own recovery stopped: only this instance can take it over.
 	 */
 	private CompletableFuture<Api.Response> stalledMove(Connected c, String target) {
+		return stalledMove(c, target, null);
+	}
+
+	/** {@link #stalledMove}, with an Idempotency-Key when not null. */
+	private CompletableFuture<Api.Response> stalledMove(Connected c, String target, @Nullable String key) {
 		other.bean(SwitchRecovery.class).stop();
 		other.bean(SwitchHook.class).afterLeave((switchId) -> {
 			try {
@@ -344,8 +392,9 @@ class SwitchApiTests extends IntegrationTest {
 			}
 		});
 		Api moderator = otherApi(this.tokens.moderator(c.moderator()));
+		Api sending = (key != null) ? moderator.with("Idempotency-Key", key) : moderator;
 		return CompletableFuture
-			.supplyAsync(() -> moderator.post(c.switchPath(), body("meetingId", target, "move", true)));
+			.supplyAsync(() -> sending.post(c.switchPath(), body("meetingId", target, "move", true)));
 	}
 
 	/**
