@@ -26,6 +26,8 @@ export class SessionRecovery {
     this.maxDelayMs = maxReconnectDelayMs;
     /** Meetings the acting participant joined bound to the session: meeting id to display name. */
     this.bound = new Map();
+    /** The latest `switch-meeting` ids heard, so that one told again (a retried move) is heard once. */
+    this.switchesHeard = new Set();
     /** The bridge closed the last session with `resync`: reload, do not fill. */
     this.resyncPending = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -74,10 +76,14 @@ export class SessionRecovery {
    * A `switch-meeting` for this client's participant: every meeting it follows as its own hears
    * it. When the bridge moved the participant, the client follows the target first (re-binding it
    * after reconnects as it did the meeting it left); the meeting it left stops by itself on its
-   * `participant-left` (`switched`).
+   * `participant-left` (`switched`). A switch id heard before (the bridge tells it again when a
+   * retried move takes over an attempt whose instance stopped) is not heard again.
    * @param {SwitchMeeting} message
    */
   async onSwitch(message) {
+    if (this.switchesHeard.has(message.switchId)) return;
+    this.switchesHeard.add(message.switchId);
+    if (this.switchesHeard.size > 64) this.switchesHeard.delete(this.switchesHeard.values().next().value);
     const bridge = this.bridge;
     const sources = [...bridge.meetings.values()].filter((meeting) => meeting.id !== message.meetingId);
     /** @type {Meeting | undefined} */

@@ -214,6 +214,25 @@ test('switchTo() on a connection meeting\'s participant asks it to switch; its m
   assert.equal(earth.attached, true);
 });
 
+test('a switch-meeting told again with the same switch id (a retried move) is heard once', async () => {
+  const { fake, connection } = await connectedMeetings();
+  fake.createMeeting('venus');
+  const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
+  const earth = await pat.meeting('earth', { join: { displayName: 'Pat' } });
+  const heard = [];
+  earth.on('switch-meeting', (message) => heard.push(message));
+  await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
+
+  await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', payload: 'come' });
+  await eventually(() => heard.length === 1, { message: 'switch-meeting' });
+  const again = { ...heard[0] };
+  assert.equal(fake.sendSwitch(again), 2);
+  fake.sendSwitch({ ...again, switchId: 'sw_other' });
+
+  await eventually(() => heard.length === 2, { message: 'the other switch' });
+  assert.deepEqual(heard.map((message) => message.switchId), ['sw_1', 'sw_other']);
+});
+
 test('when the bridge moved the participant (moved), its client follows the target and stops following where it was', async () => {
   const { fake, connection } = await connectedMeetings();
   fake.createMeeting('venus');
