@@ -3,6 +3,7 @@ package dev.meetingbridge.store;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.meetingbridge.config.BridgeProperties;
 import io.lettuce.core.RedisURI;
@@ -61,6 +62,8 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 	private volatile @Nullable EventExecutorGroup serverLoops;
 
 	private volatile boolean closed;
+
+	private final AtomicBoolean told = new AtomicBoolean();
 
 	LoopConnections(LettuceConnectionFactory factory, BridgeProperties properties, MeterRegistry meters) {
 		this.factory = factory;
@@ -174,6 +177,9 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 
 		private final EventLoop loop;
 
+		/** The loop's thread, for logs. */
+		private final String name = Thread.currentThread().getName();
+
 		private volatile @Nullable LoopBoundClient client;
 
 		private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
@@ -221,7 +227,7 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 				if (client == null) {
 					this.unusable = true;
 					logger.info("Redis scripts of requests on {} go over the shared Redis connection: the Redis "
-							+ "client cannot open sockets on its kind of event loop", this.loop);
+							+ "client cannot open sockets on its kind of event loop", this.name);
 					return;
 				}
 				LoopConnections.this.factory.getClientConfiguration().getClientOptions().ifPresent(client::setOptions);
@@ -238,7 +244,12 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 				else {
 					this.connection = connection;
 					this.commands = connection.async();
-					logger.debug("Redis connection of {} open", this.loop);
+					if (LoopConnections.this.told.compareAndSet(false, true)) {
+						logger.info("REST joins, leaves and chat messages run their Redis scripts over a connection of "
+								+ "their event loop's own (the first opened on {}; bridge_redis_loop_connections "
+								+ "counts them)", this.name);
+					}
+					logger.debug("Redis connection of {} open", this.name);
 				}
 				this.opening = false;
 			});
@@ -251,10 +262,10 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 				logger.warn(
 						"The Redis connection of {} could not be opened ({}); its requests use the shared "
 								+ "connection meanwhile, and it is tried again every {} s",
-						this.loop, failure.getMessage(), RETRY_AFTER.toSeconds());
+						this.name, failure.getMessage(), RETRY_AFTER.toSeconds());
 			}
 			else {
-				logger.debug("The Redis connection of {} could not be opened", this.loop, failure);
+				logger.debug("The Redis connection of {} could not be opened", this.name, failure);
 			}
 		}
 
