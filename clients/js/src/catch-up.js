@@ -58,8 +58,9 @@ export class CatchUps {
    * After a reconnect: check access again, re-subscribe (holding live events), then fill what was
    * missed from the history, or reload the meeting when the bridge asked for a resync.
    * @param {boolean} resync
+   * @param {SyncEvent['reason']} [reason] the `sync` event's reason, when nothing asks for a reload
    */
-  async resume(resync) {
+  async resume(resync, reason = 'reconnect') {
     const feed = this.feed;
     if (!feed.attached || feed.state.status === 'ended') return;
     feed.held ??= [];
@@ -78,7 +79,7 @@ export class CatchUps {
       feed.failed(/** @type {BridgeError} */ (error), 'Catch-up failed');
       return;
     }
-    await this.request(reset ? { reason: 'resync', reload: true } : { reason: 'reconnect', reload: false });
+    await this.request(reset ? { reason: 'resync', reload: true } : { reason, reload: false });
   }
 
   /** Forgets what was asked for and has not started. */

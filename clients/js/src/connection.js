@@ -118,7 +118,11 @@ export class Connection {
   release() {
     clearTimeout(this.releaseTimer);
     this.released = true;
+    const feed = this.meeting.feed;
     this.meeting.dispose();
+    // Shown by others still: the bridge may have dropped the subscriptions made on this
+    // connection's grounds alone.
+    if (feed.views.size > 0) void feed.resubscribe();
   }
 }
 

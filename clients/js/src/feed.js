@@ -143,6 +143,22 @@ export class MeetingFeed {
     this.topics.unsubscribeAll();
   }
 
+  /**
+   * Subscribes again, on the grounds the caller has now. The bridge keeps a subscription while
+   * one of the grounds it was made on holds (membership of the meeting, or of a meeting connected
+   * to it) and drops it without a word when the last one goes. So a feed whose subscriptions may
+   * lack a view's grounds subscribes again: when the caller's own meeting object comes to a feed
+   * followed for a connection (the caller joined, or was moved into, a meeting it watched), and
+   * when a view goes because its grounds went while others still show the meeting. What passed in
+   * between is filled from the history, then `sync`.
+   * @returns {Promise<void>}
+   */
+  resubscribe() {
+    if (!this.attached || this.state.status === 'ended') return Promise.resolve();
+    this.unsubscribeAll();
+    return this.catchUps.resume(false, 'gap');
+  }
+
   /** The STOMP session closed: its subscriptions are gone. */
   onDisconnected() {
     this.topics.clear();

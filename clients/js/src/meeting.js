@@ -53,7 +53,7 @@ export class Meeting extends MeetingView {
 
   /** Whether the client currently follows the meeting live. */
   get attached() {
-    return this.feed.attached;
+    return this.feed.attached && this.feed.views.has(this);
   }
 
   /** When the meeting was created (ISO-8601), as far as known. */
@@ -70,8 +70,10 @@ export class Meeting extends MeetingView {
   async attach() {
     if (!this.feed.views.has(this)) this.feed.addView(this);
     if (this.feed.attached && !this.links.loaded) {
-      // The feed was already followed for a connection to this meeting: load the connections too.
+      // The feed was already followed for a connection to this meeting: load the connections too,
+      // and subscribe again on the caller's own grounds (see MeetingFeed#resubscribe).
       await this.onSnapshot(await this.bridge.readMeeting(this.id));
+      await this.feed.resubscribe();
     }
     await this.feed.attach();
   }
@@ -117,7 +119,14 @@ export class Meeting extends MeetingView {
    */
   stopFollowing(reason) {
     if (this.feed.state.status === 'ended') return;
-    this.feed.suspend();
+    if (this.feed.views.size > 1) {
+      // Still shown through a connection: the feed goes on for it, on the grounds it has.
+      this.feed.removeView(this);
+      this.links.loaded = false;
+      void this.feed.resubscribe();
+    } else {
+      this.feed.suspend();
+    }
     this.bridge.unbind(this.id);
     this.links.dropAll(reason);
     this.emitLost({ type: 'lost', meetingId: this.id, reason });
@@ -192,7 +201,7 @@ export class Meeting extends MeetingView {
     if (who === this.bridge.identity.participantId) {
       this.bridge.unbind(this.id);
       // Its own participant-left is the last event the bridge sends it; the client then stops following.
-      if (!this.bridge.identity.isServer && this.feed.attached
+      if (!this.bridge.identity.isServer && this.attached
         && !(await this.emits('lost', this.bridge.lastEventWaitMs()))) this.stopFollowing('left');
     }
   }

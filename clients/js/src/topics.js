@@ -34,6 +34,8 @@ export class FeedTopics {
     this.ids = new Map();
     /** @type {Map<EventType, Promise<void>>} subscriptions being made */
     this.pending = new Map();
+    /** Counts `unsubscribeAll()`: a subscription made for an earlier round is dropped once confirmed. */
+    this.round = 0;
   }
 
   /** How many topics are subscribed to on the current session. */
@@ -51,19 +53,27 @@ export class FeedTopics {
     if (this.ids.has(type)) return Promise.resolve();
     const pending = this.pending.get(type);
     if (pending) return pending;
+    const round = this.round;
     const promise = this.bridge.subscribe(`/topic/meetings/${this.meetingId}/${type}`, this.onEvent)
       .then((id) => {
         // Only while the session that made it lives: a reconnect starts with no subscriptions.
-        if (this.bridge.isSubscribed(id)) this.ids.set(type, id);
+        if (!this.bridge.isSubscribed(id)) return;
+        if (round === this.round) this.ids.set(type, id);
+        else this.bridge.unsubscribe(id);
       })
-      .finally(() => this.pending.delete(type));
+      .finally(() => {
+        if (this.pending.get(type) === promise) this.pending.delete(type);
+      });
     this.pending.set(type, promise);
     return promise;
   }
 
+  /** Unsubscribes from every topic, also from those still being subscribed to. */
   unsubscribeAll() {
     for (const id of this.ids.values()) this.bridge.unsubscribe(id);
     this.ids.clear();
+    this.pending.clear();
+    this.round += 1;
   }
 
   /** The STOMP session closed: its subscriptions are gone. */

@@ -3,7 +3,10 @@
 // decides which published events reach the subscribers, so it can make gaps, trim the history
 // and close sessions the way the real bridge does; roll a meeting back as a Redis failover does
 // (a new epoch, or the same one when no instance noticed); and refuse changes, or carry one out
-// and lose its answer, with Idempotency-Keys kept and replayed as the bridge does.
+// and lose its answer, with Idempotency-Keys kept and replayed as the bridge does. Like the
+// bridge, it keeps a participant's subscription only while one of the grounds it was made on
+// holds (membership of the meeting, or of a meeting connected to it) and drops it without a word
+// when the event that takes the last one away is delivered.
 import { FrameParser, encodeFrame } from '../src/stomp/frames.js';
 
 const TYPES = ['participant-joined', 'participant-left', 'chat-message', 'connection-open', 'connection-close', 'meeting-ended'];
@@ -35,7 +38,7 @@ export class FakeBridge {
     this.historyLimit = Infinity;
     /** the largest `limit` a history read accepts: a larger one is refused with 400, as the bridge does */
     this.maxHistoryLimit = Infinity;
-    /** whether a leave (DELETE) is carried out without its event being delivered; the events wait in `withheld` */
+    /** whether a leave (DELETE, or a switch's move) is carried out without its event being delivered; the events wait in `withheld` */
     this.withholdLeaves = false;
     /** events published and not delivered, for a test to deliver */
     this.withheld = [];
@@ -133,10 +136,28 @@ export class FakeBridge {
     return this.sockets.reduce((reached, socket) => reached + (socket.deliver('/user/queue/switch-meeting', message) > 0 ? 1 : 0), 0);
   }
 
-  /** Sends an event to every live subscription of its topic. */
+  /** Sends an event to every live subscription of its topic; then drops those it took the grounds of. */
   deliver(event) {
     const destination = `/topic/meetings/${event.meetingId}/${event.type}`;
     for (const socket of this.sockets) socket.deliver(destination, event);
+    for (const socket of this.sockets) socket.revokeFor(event);
+  }
+
+  /**
+   * The grounds a participant's subscription to a meeting is made on, as the bridge reads them:
+   * `member:{meeting}` and `via:{connection}:{meeting it is in}`.
+   * @returns {Set<string>}
+   */
+  groundsOf(participantId, meetingId) {
+    const grounds = new Set();
+    const meeting = this.meetings.get(meetingId);
+    if (meeting?.participants.has(participantId)) grounds.add(`member:${meetingId}`);
+    for (const other of this.meetings.values()) {
+      for (const connection of other.connections) {
+        if (connection.meeting.id === meetingId && other.participants.has(participantId)) grounds.add(`via:${connection.id}:${other.id}`);
+      }
+    }
+    return grounds;
   }
 
   /** Forgets the history up to and including `sequence`, as the capped history does. */
@@ -228,7 +249,8 @@ export class FakeBridge {
       const switchId = `sw_${this.switches}`;
       if (body.move) {
         // As the bridge: leave (switched, to), then join the target (from).
-        this.publish(other, { type: 'participant-left', participant, reason: 'switched', to: body.meetingId });
+        const left = this.publish(other, { type: 'participant-left', participant, reason: 'switched', to: body.meetingId }, { deliver: !this.withholdLeaves });
+        if (this.withholdLeaves) this.withheld.push(left);
         this.publish(body.meetingId, { type: 'participant-joined', participant, from: other });
       }
       const message = {
@@ -287,6 +309,10 @@ class FakeSocket {
     this.parser = new FrameParser();
     /** subscription id to destination */
     this.subscriptions = new Map();
+    /** subscription id to its grounds, for a participant's session */
+    this.grounds = new Map();
+    /** @type {string | undefined} the participant of a participant token (not a server token) */
+    this.participantId = undefined;
     this.frames = [];
     this.messageId = 0;
     server.sockets.push(this);
@@ -300,7 +326,11 @@ class FakeSocket {
     for (const frame of this.parser.push(String(data))) {
       this.frames.push(frame);
       const { command, headers } = frame;
-      if (command === 'CONNECT') this.reply(encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
+      if (command === 'CONNECT') {
+        const claims = JSON.parse(Buffer.from(headers.Authorization.split(' ')[1].split('.')[1], 'base64url').toString());
+        if (!claims.roles?.includes('server')) this.participantId = claims.sub;
+        this.reply(encodeFrame('CONNECTED', { version: '1.2', 'heart-beat': '0,0' }));
+      }
       if (command === 'SUBSCRIBE') {
         if (!TYPES.some((type) => headers.destination.endsWith(`/${type}`)) && !['/user/queue/errors', '/user/queue/switch-meeting'].includes(headers.destination)) {
           // As the bridge: the code in the message header, the problem detail as the body.
@@ -310,9 +340,16 @@ class FakeSocket {
           return;
         }
         this.subscriptions.set(headers.id, headers.destination);
+        const meetingId = headers.destination.split('/')[3];
+        if (this.participantId !== undefined && headers.destination.startsWith('/topic/')) {
+          this.grounds.set(headers.id, this.server.groundsOf(this.participantId, meetingId));
+        }
         if (headers.receipt) this.reply(encodeFrame('RECEIPT', { 'receipt-id': headers.receipt }));
       }
-      if (command === 'UNSUBSCRIBE') this.subscriptions.delete(headers.id);
+      if (command === 'UNSUBSCRIBE') {
+        this.subscriptions.delete(headers.id);
+        this.grounds.delete(headers.id);
+      }
       if (command === 'DISCONNECT') this.close(1000);
     }
   }
@@ -327,6 +364,26 @@ class FakeSocket {
       this.reply(encodeFrame('MESSAGE', { destination, subscription: id, 'message-id': String(this.messageId), 'content-type': 'application/json' }, JSON.stringify(event)));
     }
     return delivered;
+  }
+
+  /** Drops, without a word, the subscriptions whose last ground the event took away. */
+  revokeFor(event) {
+    const taken = (ground) => {
+      if (event.type === 'participant-left' && event.reason !== 'meeting-ended') {
+        return event.participant.id === this.participantId
+          && (ground === `member:${event.meetingId}` || ground.endsWith(`:${event.meetingId}`));
+      }
+      if (event.type === 'connection-close') return ground.startsWith(`via:${event.connectionId}:`);
+      return false;
+    };
+    for (const [id, grounds] of this.grounds) {
+      const lost = [...grounds].filter(taken);
+      if (lost.length === 0) continue;
+      for (const ground of lost) grounds.delete(ground);
+      if (grounds.size > 0) continue;
+      this.grounds.delete(id);
+      this.subscriptions.delete(id);
+    }
   }
 
   reply(text) {
