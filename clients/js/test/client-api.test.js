@@ -190,16 +190,26 @@ test('the meeting objects and feeds use only what MeetingBridge offers as method
   }
 });
 
-test('switchTo() on a connection meeting\'s participant asks it to switch; its meeting hears switch-meeting', async () => {
+/**
+ * mars connected to earth, venus beside them, and Pat ('me', a participant token) in earth,
+ * shown on mars's side of the connection; Pat's earth records what `switch-meeting` it hears.
+ * @param {{bindToSession?: boolean}} [options] how Pat joins earth
+ */
+async function patInEarth({ bindToSession = false } = {}) {
   const { fake, connection } = await connectedMeetings();
   fake.createMeeting('venus');
   const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
-  const earth = await pat.meeting('earth', { join: { displayName: 'Pat' } });
+  const earth = await pat.meeting('earth', { join: { displayName: 'Pat', bindToSession } });
   const heard = [];
   earth.on('switch-meeting', (message, target) => heard.push({ message, target }));
   await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
+  return { fake, connection, pat, earth, heard, patOnMars: connection.meeting.participants.get('me') };
+}
 
-  const answer = await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', token: 'for-venus', payload: 'come' });
+test('switchTo() on a connection meeting\'s participant asks it to switch; its meeting hears switch-meeting', async () => {
+  const { fake, earth, heard, patOnMars } = await patInEarth();
+
+  const answer = await patOnMars.switchTo({ meetingId: 'venus', token: 'for-venus', payload: 'come' });
 
   assert.equal(answer.switchId, 'sw_1');
   assert.equal(answer.sessions, 2);
@@ -215,36 +225,24 @@ test('switchTo() on a connection meeting\'s participant asks it to switch; its m
 });
 
 test('a switch-meeting told again with the same switch id (a retried move) is heard once', async () => {
-  const { fake, connection } = await connectedMeetings();
-  fake.createMeeting('venus');
-  const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
-  const earth = await pat.meeting('earth', { join: { displayName: 'Pat' } });
-  const heard = [];
-  earth.on('switch-meeting', (message) => heard.push(message));
-  await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
+  const { fake, heard, patOnMars } = await patInEarth();
 
-  await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', payload: 'come' });
+  await patOnMars.switchTo({ meetingId: 'venus', payload: 'come' });
   await eventually(() => heard.length === 1, { message: 'switch-meeting' });
-  const again = { ...heard[0] };
+  const again = { ...heard[0].message };
   assert.equal(fake.sendSwitch(again), 2);
   fake.sendSwitch({ ...again, switchId: 'sw_other' });
 
   await eventually(() => heard.length === 2, { message: 'the other switch' });
-  assert.deepEqual(heard.map((message) => message.switchId), ['sw_1', 'sw_other']);
+  assert.deepEqual(heard.map(({ message }) => message.switchId), ['sw_1', 'sw_other']);
 });
 
 test('when the bridge moved the participant (moved), its client follows the target and stops following where it was', async () => {
-  const { fake, connection } = await connectedMeetings();
-  fake.createMeeting('venus');
-  const pat = await connect(fake, { sub: 'me', permissions: ['allow_join'] });
-  const earth = await pat.meeting('earth', { join: { displayName: 'Pat', bindToSession: true } });
-  const heard = [];
+  const { pat, earth, heard, patOnMars } = await patInEarth({ bindToSession: true });
   const lost = [];
-  earth.on('switch-meeting', (message, target) => heard.push({ message, target }));
   earth.on('lost', (detail) => lost.push(detail));
-  await eventually(() => connection.meeting.participants.has('me'), { message: 'me shown on the other side' });
 
-  await connection.meeting.participants.get('me').switchTo({ meetingId: 'venus', move: true });
+  await patOnMars.switchTo({ meetingId: 'venus', move: true });
 
   await eventually(() => heard.length === 1, { message: 'switch-meeting' });
   assert.equal(heard[0].message.moved, true);

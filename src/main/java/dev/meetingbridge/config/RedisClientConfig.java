@@ -9,11 +9,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.Transports;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
-import io.netty.resolver.dns.NoopDnsCache;
-import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -46,23 +41,16 @@ class RedisClientConfig {
 	}
 
 	/**
-	 * Redis's name is resolved again on every connect: a Redis recreated at a new address
-	 * (a container's new IP, a failover behind DNS) is found on the next reconnect.
-	 * Netty's resolver would otherwise keep an answer for its whole TTL (600 s from
-	 * Docker's DNS, a day from podman's) and reconnect to the dead address until then.
-	 * Reconnect attempts back off from 100 ms to at most five seconds, so Redis is found
-	 * within seconds of coming back however long it was away.
+	 * Redis's name is resolved again on every connect ({@link UncachedDns}). Reconnect
+	 * attempts back off from 100 ms to at most five seconds, so Redis is found within
+	 * seconds of coming back however long it was away.
 	 */
 	@Bean
 	@SuppressWarnings("unchecked")
 	ClientResourcesBuilderCustomizer followRedisToNewAddresses(HashedWheelTimer lettuceTimer) {
 		return (resources) -> resources.timer(lettuceTimer)
-			.addressResolverGroup(new DnsAddressResolverGroup(
-					new DnsNameResolverBuilder().datagramChannelType(Transports.datagramChannelClass())
-						.socketChannelType((Class<? extends SocketChannel>) Transports.socketChannelClass())
-						.resolveCache(NoopDnsCache.INSTANCE)
-						.cnameCache(NoopDnsCnameCache.INSTANCE)
-						.authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)))
+			.addressResolverGroup(UncachedDns.resolver(Transports.datagramChannelClass(),
+					(Class<? extends SocketChannel>) Transports.socketChannelClass()))
 			.reconnectDelay(
 					() -> Delay.exponential(Duration.ofMillis(100), MOST_BETWEEN_RECONNECTS, 2, TimeUnit.MILLISECONDS));
 	}

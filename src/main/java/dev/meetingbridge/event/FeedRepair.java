@@ -83,9 +83,9 @@ final class FeedRepair {
 			repair(tally, retry);
 		}
 		finally {
-			// Also when the repair ended the feed: a resync that closed every session
-			// here
-			// leaves nothing listening, and the feed closes before the repair returns.
+			// Also when the repair ended the feed: a resync that closed every
+			// session here leaves nothing listening, and the feed closes before
+			// the repair returns.
 			if (tally.filled > 0) {
 				this.statistics.filled(this.feed.meetingId(), tally.filled);
 			}

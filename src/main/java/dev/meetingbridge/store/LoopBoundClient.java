@@ -2,6 +2,7 @@ package dev.meetingbridge.store;
 
 import java.net.SocketAddress;
 
+import dev.meetingbridge.config.UncachedDns;
 import io.lettuce.core.ConnectionBuilder;
 import io.lettuce.core.ConnectionEvents;
 import io.lettuce.core.RedisClient;
@@ -25,10 +26,6 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
-import io.netty.resolver.dns.NoopDnsCache;
-import io.netty.resolver.dns.NoopDnsCnameCache;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -54,12 +51,7 @@ final class LoopBoundClient extends RedisClient {
 		this.transport = transport;
 		// Redis's name is resolved again on every connect (as the shared client does), on
 		// this loop's transport.
-		this.resolver = new DnsAddressResolverGroup(
-				new DnsNameResolverBuilder().datagramChannelType(transport.datagram())
-					.socketChannelType(transport.socket())
-					.resolveCache(NoopDnsCache.INSTANCE)
-					.cnameCache(NoopDnsCnameCache.INSTANCE)
-					.authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE));
+		this.resolver = UncachedDns.resolver(transport.datagram(), transport.socket());
 	}
 
 	/**

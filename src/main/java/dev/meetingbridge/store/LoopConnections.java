@@ -88,9 +88,6 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 		if (client.getReadFrom().isPresent() || client.getRedisCredentialsProviderFactory().isPresent()) {
 			return "replica reads or a credentials provider are configured";
 		}
-		if (factory.isRedisSentinelAware() && factory.getSentinelConfiguration() == null) {
-			return "no Sentinel configuration";
-		}
 		return null;
 	}
 
@@ -172,7 +169,18 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 		});
 	}
 
-	/** A loop's connection: not open, opening, open, or failed until a time. */
+	/**
+	 * Where a loop's connection stands: not open (the first time, or failed and tried
+	 * again from {@code retryAt}), opening, open (connected or reconnecting), or never to
+	 * be opened on this kind of loop.
+	 */
+	private enum State {
+
+		CLOSED, OPENING, OPEN, UNUSABLE
+
+	}
+
+	/** A loop's connection. */
 	private final class Slot {
 
 		private final EventLoop loop;
@@ -180,19 +188,16 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 		/** The loop's thread, for logs. */
 		private final String name = Thread.currentThread().getName();
 
+		private volatile State state = State.CLOSED;
+
 		private volatile @Nullable LoopBoundClient client;
 
 		private volatile @Nullable StatefulRedisConnection<byte[], byte[]> connection;
 
-		private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
-
 		private volatile long retryAt = System.nanoTime();
 
-		private volatile boolean opening;
-
-		private volatile boolean unusable;
-
-		private volatile boolean failedBefore;
+		/** Whether an open failed before (only the first failure is a warning). */
+		private boolean failedBefore;
 
 		Slot(EventExecutor loop) {
 			this.loop = (EventLoop) loop;
@@ -200,14 +205,14 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 
 		/** The connection's commands while it is connected. */
 		@Nullable RedisClusterAsyncCommands<byte[], byte[]> commands() {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
-			if (commands == null) {
-				if (!this.opening && !this.unusable && System.nanoTime() - this.retryAt >= 0) {
+			StatefulRedisConnection<byte[], byte[]> connection = this.connection;
+			if (connection == null) {
+				if (this.state == State.CLOSED && System.nanoTime() - this.retryAt >= 0) {
 					open();
 				}
 				return null;
 			}
-			return isOpen() ? commands : null;
+			return connection.isOpen() ? connection.async() : null;
 		}
 
 		boolean isOpen() {
@@ -225,7 +230,7 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 			if (client == null) {
 				client = LoopBoundClient.on(this.loop, LoopConnections.this.factory.getClientResources(), uri);
 				if (client == null) {
-					this.unusable = true;
+					this.state = State.UNUSABLE;
 					logger.info("Redis scripts of requests on {} go over the shared Redis connection: the Redis "
 							+ "client cannot open sockets on its kind of event loop", this.name);
 					return;
@@ -233,17 +238,18 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 				LoopConnections.this.factory.getClientConfiguration().getClientOptions().ifPresent(client::setOptions);
 				this.client = client;
 			}
-			this.opening = true;
+			this.state = State.OPENING;
 			client.connectAsync(ByteArrayCodec.INSTANCE, uri).whenComplete((connection, failure) -> {
 				if (failure != null) {
 					failed(failure);
 				}
 				else if (LoopConnections.this.closed) {
 					connection.closeAsync();
+					this.state = State.CLOSED;
 				}
 				else {
 					this.connection = connection;
-					this.commands = connection.async();
+					this.state = State.OPEN;
 					if (LoopConnections.this.told.compareAndSet(false, true)) {
 						logger.info("REST joins, leaves and chat messages run their Redis scripts over a connection of "
 								+ "their event loop's own (the first opened on {}; bridge_redis_loop_connections "
@@ -251,12 +257,12 @@ class LoopConnections implements NettyServerCustomizer, DisposableBean {
 					}
 					logger.debug("Redis connection of {} open", this.name);
 				}
-				this.opening = false;
 			});
 		}
 
 		private void failed(Throwable failure) {
 			this.retryAt = System.nanoTime() + RETRY_AFTER.toNanos();
+			this.state = State.CLOSED;
 			if (!this.failedBefore) {
 				this.failedBefore = true;
 				logger.warn(
