@@ -59,7 +59,8 @@ test('token-expiring comes tokenWarningMs before exp, token-expired at exp; setT
   await eventually(() => heard.length === 2, { timeoutMs: 6000, message: 'both token events' });
   assert.equal(heard[0][0], 'expiring');
   assert.equal(heard[0][1].expiresAt, new Date(inThreeSeconds * 1000).toISOString());
-  assert.ok(heard[0][1].inMs <= 1000 && heard[0][1].inMs > 0, `inMs ${heard[0][1].inMs}`);
+  // A timer may fire a millisecond before Date.now() says it is due.
+  assert.ok(heard[0][1].inMs <= 1005 && heard[0][1].inMs > 0, `inMs ${heard[0][1].inMs}`);
   assert.deepEqual(heard[1], ['expired', { expiresAt: new Date(inThreeSeconds * 1000).toISOString(), refused: false }]);
 
   bridge.setToken(token({ sub: 'ops', roles: ['server'] })); // an hour
