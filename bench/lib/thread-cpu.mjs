@@ -55,12 +55,7 @@ function between(before, after) {
 }
 
 const api = new Api(options.url, mintToken(secret, { server: true }), 16);
-const tag = Math.random().toString(36).slice(2, 8);
-const [from, to] = [`cpu-a-${tag}`, `cpu-b-${tag}`];
-await api.expect([201], 'POST', '/api/meetings', { meetingId: from });
-await api.expect([201], 'POST', '/api/meetings', { meetingId: to });
-await api.expect([201], 'POST', `/api/meetings/${from}/participants`, { participantId: 'sender', displayName: 'Sender' });
-const connection = await api.expect([201], 'POST', `/api/meetings/${from}/connections`, { meetingId: to });
+const { from, to, connection } = await api.chatSetUp('cpu');
 let sent = 0;
 /** One request of the kind (join: a join, then its leave, counted as two). */
 async function one() {

@@ -112,6 +112,20 @@ export class Api {
   close() {
     this.agent.destroy();
   }
+
+  /**
+   * Two new meetings (`{prefix}-a-…`, `{prefix}-b-…`), a participant `sender` in the first and a
+   * connection from it to the second: what a chat request needs. Returns the ids and the connection.
+   */
+  async chatSetUp(prefix) {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const [from, to] = [`${prefix}-a-${tag}`, `${prefix}-b-${tag}`];
+    await this.expect([201], 'POST', '/api/meetings', { meetingId: from });
+    await this.expect([201], 'POST', '/api/meetings', { meetingId: to });
+    await this.expect([201], 'POST', `/api/meetings/${from}/participants`, { participantId: 'sender', displayName: 'Sender' });
+    const connection = await this.expect([201], 'POST', `/api/meetings/${from}/connections`, { meetingId: to });
+    return { from, to, connection };
+  }
 }
 
 export const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
