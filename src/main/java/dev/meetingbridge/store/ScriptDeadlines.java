@@ -19,17 +19,24 @@ import org.springframework.stereotype.Component;
  * The scripts' deadlines, in Redis's own time: a command that timed out here is still in
  * Redis's input (a frozen or stalled Redis runs it when it resumes), yet its caller was
  * told that nothing changed; past its deadline (in the time Redis checks it against) the
- * prelude refuses it. Redis's clock is sampled at start-up and every 30 s, and advanced
- * with this JVM's monotonic clock in between. A deadline is asked for on the thread that
- * sends the script, which may be the Redis client's own (a script sent when another's
- * answer arrives): it never waits for Redis, since a command sent from there would wait
- * for the very thread that reads its answer, stalling every command of that connection
- * until its timeout. A new sample is read on a virtual thread of its own meanwhile.
+ * prelude refuses it. Redis's clock is sampled at start-up and every 30 s (every second
+ * while it cannot be read), and advanced with this JVM's monotonic clock in between. A
+ * deadline is asked for on the thread that sends the script, which may be the Redis
+ * client's own (a script sent when another's answer arrives): it never waits for Redis,
+ * since a command sent from there would wait for the very thread that reads its answer,
+ * stalling every command of that connection until its timeout. A new sample is read on a
+ * virtual thread of its own meanwhile.
  */
 @Component
 public class ScriptDeadlines implements SmartInitializingSingleton {
 
 	private static final Duration RESAMPLE = Duration.ofSeconds(30);
+
+	/**
+	 * How soon a sample that could not be read (Redis away, a slow round trip) is tried
+	 * again.
+	 */
+	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final StringRedisTemplate redis;
 
@@ -77,7 +84,7 @@ public class ScriptDeadlines implements SmartInitializingSingleton {
 	/** Redis time (milliseconds) after which a script sent now must not run. */
 	long deadline() {
 		RedisTime time = this.redisTime;
-		if (time == null || System.nanoTime() - time.readAt() >= this.resampleNanos) {
+		if (time == null || System.nanoTime() - time.renewAt() >= 0) {
 			if (this.sampling.compareAndSet(false, true)) {
 				RedisTime last = time;
 				Thread.ofVirtual().name("redis-clock").start(() -> {
@@ -106,23 +113,25 @@ public class ScriptDeadlines implements SmartInitializingSingleton {
 			long received = System.nanoTime();
 			// A slow round trip says little about Redis's clock: keep what we had.
 			if (millis != null && received - sent <= TimeUnit.MILLISECONDS.toNanos(this.budgetMillis)) {
-				time = new RedisTime(millis, sent + (received - sent) / 2);
+				time = new RedisTime(millis, sent + (received - sent) / 2, received + this.resampleNanos);
 			}
 		}
 		catch (DataAccessException ex) {
 			// Redis is away; the script that follows reports it.
 		}
 		if (time == null) {
-			time = new RedisTime((last != null) ? last.now() : System.currentTimeMillis(), System.nanoTime());
+			long now = System.nanoTime();
+			time = new RedisTime((last != null) ? last.now() : System.currentTimeMillis(), now,
+					now + Math.min(RETRY_NANOS, this.resampleNanos));
 		}
 		this.redisTime = time;
 	}
 
 	/**
-	 * Redis's clock ({@code millis}) as read at {@code readAt}
-	 * ({@link System#nanoTime()}).
+	 * Redis's clock ({@code millis}) as read (or estimated) at {@code readAt}, to be read
+	 * again from {@code renewAt} (both {@link System#nanoTime()}).
 	 */
-	private record RedisTime(long millis, long readAt) {
+	private record RedisTime(long millis, long readAt, long renewAt) {
 
 		long now() {
 			return this.millis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.readAt);

@@ -2,6 +2,7 @@ package dev.meetingbridge.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import dev.meetingbridge.support.RedisCommands;
@@ -15,6 +16,7 @@ import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A script's deadline is asked for on the thread that sends it, which may be the Redis
  * client's own: reading Redis's clock there would wait for the thread that reads the
  * answer and stall every command of the connection until its timeout. So a deadline never
- * waits for Redis; the clock is read again beside.
+ * waits for Redis; the clock is read again beside, and soon again when it could not be.
  */
 class ScriptDeadlinesTests {
 
@@ -30,11 +32,7 @@ class ScriptDeadlinesTests {
 	void aDeadlineIsRedisTimePlusTheBudgetAndNeverWaitsForRedis() {
 		assumeTrue(RedisServerProcess.available(), "no redis-server on the PATH");
 		try (RedisServerProcess redis = RedisServerProcess.start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", redis.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(10)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = factory(redis.port());
 			try {
 				StringRedisTemplate template = new StringRedisTemplate(factory);
 				// Every deadline finds the sample due for renewal.
@@ -57,6 +55,51 @@ class ScriptDeadlinesTests {
 			finally {
 				factory.destroy();
 			}
+		}
+	}
+
+	@Test
+	void aClockNotReadAtStartUpIsReadWithinSecondsOfRedisReturning() {
+		assumeTrue(RedisServerProcess.available(), "no redis-server on the PATH");
+		try (RedisServerProcess redis = RedisServerProcess.start()) {
+			redis.kill();
+			LettuceConnectionFactory factory = factory(redis.port());
+			try {
+				// Sampled every 30 s, and Redis away at start-up.
+				ScriptDeadlines deadlines = new ScriptDeadlines(new StringRedisTemplate(factory), 1_500,
+						Duration.ofSeconds(30));
+				deadlines.afterSingletonsInstantiated();
+				redis.startProcess();
+				await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+					deadlines.deadline();
+					assertThat(timeCalls(redis.port())).isPositive();
+				});
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+	}
+
+	private static LettuceConnectionFactory factory(int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(10)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** How many TIME commands Redis ran, read over a connection of its own. */
+	private static long timeCalls(int port) {
+		LettuceConnectionFactory inspector = factory(port);
+		try {
+			Properties stats = inspector.getConnection().serverCommands().info("commandstats");
+			String time = (stats != null) ? stats.getProperty("cmdstat_time") : null;
+			return (time != null) ? Long.parseLong(time.replaceAll("^calls=(\\d+),.*$", "$1")) : 0;
+		}
+		finally {
+			inspector.destroy();
 		}
 	}
 
