@@ -12,6 +12,7 @@ import dev.meetingbridge.store.MeetingScript;
 import dev.meetingbridge.store.MeetingScripts;
 import dev.meetingbridge.store.ScriptResult;
 import dev.meetingbridge.store.StoreAccess;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,8 +116,8 @@ class SwitchMover {
 			this.intents.finish(switchId, owner);
 			return Optional.empty();
 		}
-		Moved moved = new Moved(switchId, intent.participantId(), intent.from(), intent.to(),
-				String.valueOf(marker.get(1) != null ? marker.get(1) : ""), intent.message());
+		Moved moved = new Moved(switchId, intent.participantId(), intent.from(), intent.to(), binding(marker.get(1)),
+				intent.message());
 		try {
 			join(moved, (String) marker.get(0), intent.leaseUntil() - MARGIN_MILLIS);
 		}
@@ -146,8 +147,12 @@ class SwitchMover {
 		Object binding = this.store.redis()
 			.opsForHash()
 			.get(this.store.keys().switchMarker(from.value(), switchId), "binding");
-		return Optional
-			.of(new Moved(switchId, participantId, from, to, (binding != null) ? (String) binding : "", message));
+		return Optional.of(new Moved(switchId, participantId, from, to, binding(binding), message));
+	}
+
+	/** The binding a first step's marker kept ('' for none). */
+	private static String binding(@Nullable Object kept) {
+		return (kept != null) ? kept.toString() : "";
 	}
 
 	/**
