@@ -9,6 +9,7 @@ import dev.meetingbridge.support.RedisCommands;
 import dev.meetingbridge.support.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -70,10 +71,16 @@ class ScriptDeadlinesTests {
 						Duration.ofSeconds(30));
 				deadlines.afterSingletonsInstantiated();
 				redis.startProcess();
-				await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-					deadlines.deadline();
-					assertThat(timeCalls(redis.port())).isPositive();
-				});
+				LettuceConnectionFactory inspector = factory(redis.port());
+				try {
+					await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+						deadlines.deadline();
+						assertThat(timeCalls(inspector)).isPositive();
+					});
+				}
+				finally {
+					inspector.destroy();
+				}
 			}
 			finally {
 				factory.destroy();
@@ -90,16 +97,12 @@ class ScriptDeadlinesTests {
 		return factory;
 	}
 
-	/** How many TIME commands Redis ran, read over a connection of its own. */
-	private static long timeCalls(int port) {
-		LettuceConnectionFactory inspector = factory(port);
-		try {
-			Properties stats = inspector.getConnection().serverCommands().info("commandstats");
+	/** How many TIME commands Redis ran, read over the inspector's connection. */
+	private static long timeCalls(LettuceConnectionFactory inspector) {
+		try (RedisConnection connection = inspector.getConnection()) {
+			Properties stats = connection.serverCommands().info("commandstats");
 			String time = (stats != null) ? stats.getProperty("cmdstat_time") : null;
 			return (time != null) ? Long.parseLong(time.replaceAll("^calls=(\\d+),.*$", "$1")) : 0;
-		}
-		finally {
-			inspector.destroy();
 		}
 	}
 
